@@ -1,0 +1,492 @@
+/* Instruction semantics, one short body per base instruction, compiled twice: exec32.c and
+ * exec64.c define XLEN and include this file (DESIGN.md decision 2: no run-time XLEN tests
+ * in hot code). Bodies follow the RISC-V Unprivileged ISA chapters 2 (RV32I), 5 (RV64I),
+ * 7 (M) and 8 (A); the privileged ones call into hart.c.
+ *
+ * A body returns 0 to go on with the next instruction of its block, nonzero when it has set
+ * h->pc itself (jumps, branches, traps, system instructions). Registers are stored
+ * zero-extended to 64 bits on RV32. Writes to x0 land in the sink register (decode.c).
+ */
+#ifndef XLEN
+#error "define XLEN (32 or 64) before including exec_template.h"
+#endif
+
+#include "core/hart_internal.h"
+
+#if XLEN == 32
+typedef uint32_t uxlen;
+typedef int32_t sxlen;
+#define PFX(name)  rv32_##name
+#define SHAMT_MASK 31u
+#else
+typedef uint64_t uxlen;
+typedef int64_t sxlen;
+#define PFX(name)  rv64_##name
+#define SHAMT_MASK 63u
+#endif
+
+#define RS1      ((uxlen)h->x[i->rs1])
+#define RS2      ((uxlen)h->x[i->rs2])
+#define SRS1     ((sxlen)h->x[i->rs1])
+#define SRS2     ((sxlen)h->x[i->rs2])
+#define IMM      ((uxlen)i->imm)
+#define WRD(v)   (h->x[i->rd] = (uint64_t)(uxlen)(v))
+/* Sign-extend a 32-bit result to XLEN (the *W instructions). */
+#define WRD32(v) WRD((sxlen)(int32_t)(uint32_t)(v))
+
+#define BODY(name) static int PFX(sem_##name)(struct hart * h, const struct insn *i)
+
+/* IALIGN is 16 bits with C and 32 without: a jump or taken branch to a target that is not
+ * IALIGN-aligned raises instruction-address-misaligned on the jump itself, with the target
+ * in mtval (Unprivileged ISA 2.5). */
+static inline bool PFX(misaligned_target)(const struct hart *h, uxlen target)
+{
+    return target & h->ialign_mask;
+}
+
+static inline int PFX(branch)(struct hart *h, const struct insn *i, bool taken)
+{
+    if (!taken) {
+        h->pc = i->pc + i->len;
+        return 1;
+    }
+    uxlen target = (uxlen)(i->pc + IMM);
+    if (unlikely(PFX(misaligned_target)(h, target)))
+        return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
+    h->cycles += COST_TAKEN_EXTRA;
+    h->pc = target;
+    return 1;
+}
+
+/* RV32I / RV64I */
+BODY(lui)
+{
+    WRD(IMM);
+    return 0;
+}
+BODY(auipc)
+{
+    WRD(i->pc + IMM);
+    return 0;
+}
+BODY(jal)
+{
+    uxlen target = (uxlen)(i->pc + IMM);
+    if (unlikely(PFX(misaligned_target)(h, target)))
+        return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
+    WRD(i->pc + i->len);
+    h->pc = target;
+    return 1;
+}
+BODY(jalr)
+{
+    uxlen target = (uxlen)(RS1 + IMM) & ~(uxlen)1;
+    uxlen link = (uxlen)(i->pc + i->len);
+    if (unlikely(PFX(misaligned_target)(h, target)))
+        return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
+    h->pc = target;
+    WRD(link);
+    return 1;
+}
+BODY(beq)
+{
+    return PFX(branch)(h, i, RS1 == RS2);
+}
+BODY(bne)
+{
+    return PFX(branch)(h, i, RS1 != RS2);
+}
+BODY(blt)
+{
+    return PFX(branch)(h, i, SRS1 < SRS2);
+}
+BODY(bge)
+{
+    return PFX(branch)(h, i, SRS1 >= SRS2);
+}
+BODY(bltu)
+{
+    return PFX(branch)(h, i, RS1 < RS2);
+}
+BODY(bgeu)
+{
+    return PFX(branch)(h, i, RS1 >= RS2);
+}
+
+#define LOAD_BODY(name, size, type)                                                                \
+    BODY(name)                                                                                     \
+    {                                                                                              \
+        uint64_t v;                                                                                \
+        if (mem_load(h, i, (uxlen)(RS1 + IMM), size, &v))                                          \
+            return 1;                                                                              \
+        WRD((sxlen)(type)v);                                                                       \
+        return 0;                                                                                  \
+    }
+LOAD_BODY(lb, 1, int8_t)
+LOAD_BODY(lh, 2, int16_t)
+LOAD_BODY(lw, 4, int32_t)
+LOAD_BODY(ld, 8, int64_t)
+LOAD_BODY(lbu, 1, uint8_t)
+LOAD_BODY(lhu, 2, uint16_t)
+LOAD_BODY(lwu, 4, uint32_t)
+
+#define STORE_BODY(name, size)                                                                     \
+    BODY(name)                                                                                     \
+    {                                                                                              \
+        return mem_store(h, i, (uxlen)(RS1 + IMM), size, RS2);                                     \
+    }
+STORE_BODY(sb, 1)
+STORE_BODY(sh, 2)
+STORE_BODY(sw, 4)
+STORE_BODY(sd, 8)
+
+BODY(addi)
+{
+    WRD(RS1 + IMM);
+    return 0;
+}
+BODY(slti)
+{
+    WRD(SRS1 < (sxlen)IMM);
+    return 0;
+}
+BODY(sltiu)
+{
+    WRD(RS1 < IMM);
+    return 0;
+}
+BODY(xori)
+{
+    WRD(RS1 ^ IMM);
+    return 0;
+}
+BODY(ori)
+{
+    WRD(RS1 | IMM);
+    return 0;
+}
+BODY(andi)
+{
+    WRD(RS1 & IMM);
+    return 0;
+}
+BODY(slli)
+{
+    WRD(RS1 << (IMM & SHAMT_MASK));
+    return 0;
+}
+BODY(srli)
+{
+    WRD(RS1 >> (IMM & SHAMT_MASK));
+    return 0;
+}
+BODY(srai)
+{
+    WRD(SRS1 >> (IMM & SHAMT_MASK));
+    return 0;
+}
+BODY(add)
+{
+    WRD(RS1 + RS2);
+    return 0;
+}
+BODY(sub)
+{
+    WRD(RS1 - RS2);
+    return 0;
+}
+BODY(sll)
+{
+    WRD(RS1 << (RS2 & SHAMT_MASK));
+    return 0;
+}
+BODY(slt)
+{
+    WRD(SRS1 < SRS2);
+    return 0;
+}
+BODY(sltu)
+{
+    WRD(RS1 < RS2);
+    return 0;
+}
+BODY(xor)
+{
+    WRD(RS1 ^ RS2);
+    return 0;
+}
+BODY(srl)
+{
+    WRD(RS1 >> (RS2 & SHAMT_MASK));
+    return 0;
+}
+BODY(sra)
+{
+    WRD(SRS1 >> (RS2 & SHAMT_MASK));
+    return 0;
+}
+BODY(or)
+{
+    WRD(RS1 | RS2);
+    return 0;
+}
+BODY(and)
+{
+    WRD(RS1 & RS2);
+    return 0;
+}
+
+/* RV64I word instructions (never decoded on RV32; compiled there for table symmetry). */
+BODY(addiw)
+{
+    WRD32((uint32_t)RS1 + (uint32_t)IMM);
+    return 0;
+}
+BODY(slliw)
+{
+    WRD32((uint32_t)RS1 << (IMM & 31));
+    return 0;
+}
+BODY(srliw)
+{
+    WRD32((uint32_t)RS1 >> (IMM & 31));
+    return 0;
+}
+BODY(sraiw)
+{
+    WRD32((int32_t)RS1 >> (IMM & 31));
+    return 0;
+}
+BODY(addw)
+{
+    WRD32((uint32_t)RS1 + (uint32_t)RS2);
+    return 0;
+}
+BODY(subw)
+{
+    WRD32((uint32_t)RS1 - (uint32_t)RS2);
+    return 0;
+}
+BODY(sllw)
+{
+    WRD32((uint32_t)RS1 << (RS2 & 31));
+    return 0;
+}
+BODY(srlw)
+{
+    WRD32((uint32_t)RS1 >> (RS2 & 31));
+    return 0;
+}
+BODY(sraw)
+{
+    WRD32((int32_t)RS1 >> (RS2 & 31));
+    return 0;
+}
+
+/* fence orders memory for other observers; one hart's accesses here are already performed
+ * in order and devices see them as they happen, so it has nothing to do. */
+BODY(fence)
+{
+    return 0;
+}
+BODY(fence_i)
+{
+    return hart_exec_fence_i(h, i);
+}
+BODY(ecall)
+{
+    return exec_trap(h, i, EXC_ECALL_U + h->priv, 0);
+}
+BODY(ebreak)
+{
+    return hart_exec_ebreak(h, i);
+}
+BODY(mret)
+{
+    return hart_exec_mret(h, i);
+}
+BODY(wfi)
+{
+    return hart_exec_wfi(h, i);
+}
+
+BODY(csrrw)
+{
+    return csr_exec(h, i, INSN_csrrw);
+}
+BODY(csrrs)
+{
+    return csr_exec(h, i, INSN_csrrs);
+}
+BODY(csrrc)
+{
+    return csr_exec(h, i, INSN_csrrc);
+}
+BODY(csrrwi)
+{
+    return csr_exec(h, i, INSN_csrrwi);
+}
+BODY(csrrsi)
+{
+    return csr_exec(h, i, INSN_csrrsi);
+}
+BODY(csrrci)
+{
+    return csr_exec(h, i, INSN_csrrci);
+}
+
+/* M: the high halves of products, and division as chapter 7.2 defines it for zero
+ * divisors and signed overflow (no traps). */
+#if XLEN == 32
+static inline uint32_t PFX(mulhu_x)(uint32_t a, uint32_t b)
+{
+    return (uint32_t)(((uint64_t)a * b) >> 32);
+}
+static inline uint32_t PFX(mulh_x)(int32_t a, int32_t b)
+{
+    return (uint32_t)(((int64_t)a * b) >> 32);
+}
+static inline uint32_t PFX(mulhsu_x)(int32_t a, uint32_t b)
+{
+    return (uint32_t)(((int64_t)a * (int64_t)(uint64_t)b) >> 32);
+}
+#else
+static inline uint64_t PFX(mulhu_x)(uint64_t a, uint64_t b)
+{
+    return (uint64_t)(((unsigned __int128)a * b) >> 64);
+}
+static inline uint64_t PFX(mulh_x)(int64_t a, int64_t b)
+{
+    return (uint64_t)(((__int128)a * b) >> 64);
+}
+static inline uint64_t PFX(mulhsu_x)(int64_t a, uint64_t b)
+{
+    return (uint64_t)(((__int128)a * (__int128)(unsigned __int128)b) >> 64);
+}
+#endif
+#define SXLEN_MIN ((sxlen)((uxlen)1 << (XLEN - 1)))
+
+BODY(mul)
+{
+    WRD(RS1 * RS2);
+    return 0;
+}
+BODY(mulh)
+{
+    WRD(PFX(mulh_x)(SRS1, SRS2));
+    return 0;
+}
+BODY(mulhsu)
+{
+    WRD(PFX(mulhsu_x)(SRS1, RS2));
+    return 0;
+}
+BODY(mulhu)
+{
+    WRD(PFX(mulhu_x)(RS1, RS2));
+    return 0;
+}
+BODY(div)
+{
+    sxlen a = SRS1, b = SRS2;
+    WRD(b == 0 ? (uxlen)-1 : (a == SXLEN_MIN && b == -1) ? (uxlen)a : (uxlen)(a / b));
+    return 0;
+}
+BODY(divu)
+{
+    WRD(RS2 == 0 ? (uxlen)-1 : RS1 / RS2);
+    return 0;
+}
+BODY(rem)
+{
+    sxlen a = SRS1, b = SRS2;
+    WRD(b == 0 ? (uxlen)a : (a == SXLEN_MIN && b == -1) ? 0 : (uxlen)(a % b));
+    return 0;
+}
+BODY(remu)
+{
+    WRD(RS2 == 0 ? RS1 : RS1 % RS2);
+    return 0;
+}
+BODY(mulw)
+{
+    WRD32((uint32_t)RS1 * (uint32_t)RS2);
+    return 0;
+}
+BODY(divw)
+{
+    int32_t a = (int32_t)RS1, b = (int32_t)RS2;
+    WRD32(b == 0 ? -1 : (a == INT32_MIN && b == -1) ? a : a / b);
+    return 0;
+}
+BODY(divuw)
+{
+    uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
+    WRD32(b == 0 ? UINT32_MAX : a / b);
+    return 0;
+}
+BODY(remw)
+{
+    int32_t a = (int32_t)RS1, b = (int32_t)RS2;
+    WRD32(b == 0 ? a : (a == INT32_MIN && b == -1) ? 0 : a % b);
+    return 0;
+}
+BODY(remuw)
+{
+    uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
+    WRD32(b == 0 ? a : a % b);
+    return 0;
+}
+
+/* A: the address is rs1; hart.c does the access, the reservation and the arithmetic. */
+BODY(lr_w)
+{
+    return hart_lr(h, i, RS1, 4);
+}
+BODY(lr_d)
+{
+    return hart_lr(h, i, RS1, 8);
+}
+BODY(sc_w)
+{
+    return hart_sc(h, i, RS1, 4);
+}
+BODY(sc_d)
+{
+    return hart_sc(h, i, RS1, 8);
+}
+#define AMO_BODY(name, size)                                                                       \
+    BODY(name)                                                                                     \
+    {                                                                                              \
+        return hart_amo(h, i, RS1, size, INSN_##name);                                             \
+    }
+AMO_BODY(amoswap_w, 4)
+AMO_BODY(amoadd_w, 4)
+AMO_BODY(amoxor_w, 4)
+AMO_BODY(amoand_w, 4)
+AMO_BODY(amoor_w, 4)
+AMO_BODY(amomin_w, 4)
+AMO_BODY(amomax_w, 4)
+AMO_BODY(amominu_w, 4)
+AMO_BODY(amomaxu_w, 4)
+AMO_BODY(amoswap_d, 8)
+AMO_BODY(amoadd_d, 8)
+AMO_BODY(amoxor_d, 8)
+AMO_BODY(amoand_d, 8)
+AMO_BODY(amoor_d, 8)
+AMO_BODY(amomin_d, 8)
+AMO_BODY(amomax_d, 8)
+AMO_BODY(amominu_d, 8)
+AMO_BODY(amomaxu_d, 8)
+
+int PFX(exec_illegal)(struct hart *h, const struct insn *i)
+{
+    return exec_trap(h, i, EXC_ILLEGAL_INSN, i->raw);
+}
+
+/* The dispatch table: every row runs the body its `sem` column names. */
+const insn_fn PFX(dispatch)[INSN_COUNT] = {
+#define INSN(id, name, match, mask, fmt, ext, xlen, cost, flags, sem) [INSN_##id] = PFX(sem_##sem),
+#include "core/insns.def"
+#undef INSN
+};

@@ -1,0 +1,662 @@
+/* The hart: the run loop over decoded blocks, trap and interrupt entry, and the slow memory
+ * paths (misaligned accesses, devices, LR/SC reservations, stores into cached code).
+ *
+ * Sources: RISC-V Privileged Architecture 1.12 section 3.1.6.1 (mstatus privilege stack),
+ * 3.1.7 (mtvec), 3.1.9 (mip/mie and interrupt priority), 3.3 (mret, wfi), 3.6 (reset);
+ * Unprivileged ISA chapter 8 (A: LR/SC reservation sets and AMOs), 2.6 (misaligned loads and
+ * stores), 3 (Zifencei) and the semihosting chapter of the RISC-V semihosting specification
+ * (the slli/ebreak/srai sequence).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/disasm.h"
+#include "core/hart_internal.h"
+
+/* The semihosting sequence around ebreak (uncompressed, RISC-V semihosting spec 1.0). */
+#define SEMIHOST_PRE  0x01f01013u /* slli x0, x0, 0x1f */
+#define SEMIHOST_POST 0x40705013u /* srai x0, x0, 7 */
+
+static uint64_t xlen_mask(const struct hart *h)
+{
+    return h->xlen == 32 ? 0xffffffffull : ~0ull;
+}
+
+struct hart *hart_new(const struct hart_config *cfg, const struct hart_bus *bus,
+                      struct code_cache *cc)
+{
+    struct hart *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->xlen = cfg->xlen;
+    h->ext = cfg->ext | ISA_EXT('I') | ISA_EXT('U');
+    h->ialign_mask = (h->ext & ISA_EXT('C')) ? 1 : 3;
+    h->mhartid = cfg->hartid;
+    h->misaligned = cfg->misaligned;
+    h->time_divider = cfg->time_divider ? cfg->time_divider : 1;
+    h->bus = bus;
+    h->cc = cc;
+    code_cache_add_hart(cc, h);
+    hart_reset(h, 0);
+    return h;
+}
+
+void hart_free(struct hart *h)
+{
+    free(h);
+}
+
+void hart_reset(struct hart *h, uint64_t pc)
+{
+    memset(h->x, 0, sizeof h->x);
+    h->pc = pc;
+    h->priv = PRIV_M;
+    h->wfi = false;
+    uint64_t mxl = h->xlen == 32 ? MISA_MXL_32 : MISA_MXL_64;
+    h->misa = (mxl << (h->xlen - 2)) | h->ext;
+    /* Reset state: MIE and MPRV clear, MPP = M (3.6); UXL fixed at 64 on RV64. */
+    h->mstatus = (uint64_t)PRIV_M << MSTATUS_MPP_SHIFT;
+    if (h->xlen == 64)
+        h->mstatus |= (uint64_t)MISA_MXL_64 << 32;
+    h->mtvec = h->mscratch = h->mepc = h->mcause = h->mtval = 0;
+    h->mie = h->mip = h->medeleg = h->mideleg = h->mcounteren = h->mcountinhibit = 0;
+    h->menvcfg = 0;
+    h->cycle_base = h->cycles;
+    h->instret_base = h->retired;
+    memset(h->pmpcfg, 0, sizeof h->pmpcfg);
+    memset(h->pmpaddr, 0, sizeof h->pmpaddr);
+    h->tselect = h->tdata1 = h->tdata2 = h->tdata3 = 0;
+    h->reservation = RESERVATION_NONE;
+    h->retire_limit = UINT64_MAX;
+    hart_tlb_flush(h);
+}
+
+void hart_tlb_flush(struct hart *h)
+{
+    for (unsigned i = 0; i < TLB_SIZE; i++) {
+        h->tlb_read[i].vpage = TLB_INVALID;
+        h->tlb_write[i].vpage = TLB_INVALID;
+    }
+}
+
+void hart_tlb_flush_write_page(struct hart *h, uint64_t ppage)
+{
+    /* Without address translation a virtual page is its physical page. */
+    struct tlb_entry *e = &h->tlb_write[ppage & (TLB_SIZE - 1)];
+    if (e->vpage == ppage)
+        e->vpage = TLB_INVALID;
+}
+
+uint64_t hart_mcycle(const struct hart *h)
+{
+    return (h->mcountinhibit & COUNTER_CY) ? h->cycle_frozen : h->cycles - h->cycle_base;
+}
+
+uint64_t hart_minstret(const struct hart *h)
+{
+    return (h->mcountinhibit & COUNTER_IR) ? h->instret_frozen : h->retired - h->instret_base;
+}
+
+uint64_t hart_mtime(const struct hart *h)
+{
+    return h->cycles / h->time_divider + h->time_offset;
+}
+
+void hart_set_mip(struct hart *h, enum irq_num irq, bool level)
+{
+    if (level)
+        h->mip |= 1ull << irq;
+    else
+        h->mip &= ~(1ull << irq);
+}
+
+bool hart_irq_wakeup(const struct hart *h)
+{
+    return (h->mip & h->mie) != 0;
+}
+
+/* Common trap entry (Privileged 3.1.6.1, 3.1.7): all traps go to M-mode here, since this
+ * hart implements no S-mode to delegate to. */
+static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval, uint64_t epc, bool irq)
+{
+    uint64_t mstatus = h->mstatus;
+    mstatus &= ~(MSTATUS_MPIE | MSTATUS_MPP);
+    if (mstatus & MSTATUS_MIE)
+        mstatus |= MSTATUS_MPIE;
+    mstatus &= ~MSTATUS_MIE;
+    mstatus |= (uint64_t)h->priv << MSTATUS_MPP_SHIFT;
+    h->mstatus = mstatus;
+    h->priv = PRIV_M;
+    h->mepc = epc & xlen_mask(h);
+    h->mtval = tval & xlen_mask(h);
+    uint64_t intbit = h->xlen == 32 ? MCAUSE32_INTERRUPT : MCAUSE64_INTERRUPT;
+    h->mcause = irq ? (intbit | cause) : cause;
+    uint64_t base = h->mtvec & ~3ull;
+    if (irq && (h->mtvec & 3) == MTVEC_MODE_VECTORED)
+        h->pc = base + 4 * cause;
+    else
+        h->pc = base;
+    h->pc &= xlen_mask(h);
+    h->wfi = false;
+    h->traps++;
+    if (h->hooks.on_trap)
+        h->hooks.on_trap(h->hooks.ctx, h, h->mcause, epc, tval);
+}
+
+int hart_raise(struct hart *h, uint64_t cause, uint64_t tval, uint64_t epc)
+{
+    trap_enter(h, cause, tval, epc, false);
+    return 1;
+}
+
+/* Interrupt priority, highest first (Privileged 3.1.9). */
+static const uint8_t irq_priority[] = { IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER,
+                                        IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER };
+
+/* Take the highest-priority pending and enabled interrupt, if interrupts are enabled for
+ * M-mode: always below M, and in M when mstatus.MIE is set. */
+static bool take_interrupt(struct hart *h)
+{
+    uint64_t pending = h->mip & h->mie;
+    if (!pending)
+        return false;
+    if (h->priv == PRIV_M && !(h->mstatus & MSTATUS_MIE))
+        return false;
+    for (unsigned k = 0; k < sizeof irq_priority; k++) {
+        if (pending & (1ull << irq_priority[k])) {
+            trap_enter(h, irq_priority[k], 0, h->pc, true);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Instruction fetch: one 16-bit parcel, from RAM/ROM only. */
+static bool fetch16(struct hart *h, uint64_t pc, uint16_t *out)
+{
+    uint8_t *page = h->bus->page_ptr(h->bus->ctx, pc & ~(PAGE_SIZE - 1), false);
+    if (!page)
+        return false;
+    memcpy(out, page + (pc & (PAGE_SIZE - 1)), 2);
+    return true;
+}
+
+static void fill_insn(struct hart *h, struct insn *ins, uint32_t raw, uint64_t pc)
+{
+    const insn_fn *dispatch = h->xlen == 32 ? rv32_dispatch : rv64_dispatch;
+    if (insn_decode(raw, h->xlen, h->ext, ins)) {
+        ins->fn = dispatch[ins->id];
+    } else {
+        ins->fn = h->xlen == 32 ? rv32_exec_illegal : rv64_exec_illegal;
+        ins->id = INSN_COUNT;
+        ins->cost = COST_SYSTEM;
+        ins->flags = END;
+    }
+    ins->pc = pc;
+}
+
+/* Fetch and decode up to `max` instructions at `pc` into `b`. Returns false (with the trap
+ * taken) if not even the first instruction can be fetched. */
+static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned max)
+{
+    uint64_t page = pc >> PAGE_SHIFT;
+    uint64_t at = pc;
+    unsigned n = 0;
+    while (n < max) {
+        if (n > 0 && (at >> PAGE_SHIFT) != page)
+            break;
+        uint16_t lo, hi = 0;
+        if (!fetch16(h, at, &lo)) {
+            if (n == 0)
+                return hart_raise(h, EXC_INSN_ACCESS, at, pc), false;
+            break;
+        }
+        uint32_t raw = lo;
+        if (insn_length(lo) == 4) {
+            if (!fetch16(h, at + 2, &hi)) {
+                if (n == 0)
+                    return hart_raise(h, EXC_INSN_ACCESS, at + 2, pc), false;
+                break;
+            }
+            raw |= (uint32_t)hi << 16;
+        }
+        struct insn *ins = &b->insns[n];
+        fill_insn(h, ins, raw, at);
+        /* An illegal instruction gets a block of its own, so it traps when reached. */
+        if (ins->id == INSN_COUNT && n > 0)
+            break;
+        n++;
+        at += ins->len;
+        if (ins->flags & END)
+            break;
+    }
+    b->pc = pc;
+    b->end = at;
+    b->n = n;
+    b->valid = true;
+    uint32_t cost = 0;
+    for (unsigned k = n; k-- > 0;) {
+        cost += b->insns[k].cost;
+        b->insns[k].rem_n = (uint16_t)(n - k);
+        b->insns[k].rem_cost = cost;
+    }
+    b->cost = cost;
+    if (!(b->insns[n - 1].flags & END)) {
+        struct insn *ft = &b->insns[n];
+        *ft = (struct insn){ .fn = exec_fallthrough, .pc = at, .id = INSN_COUNT };
+    }
+    return true;
+}
+
+int exec_fallthrough(struct hart *h, const struct insn *i)
+{
+    h->pc = i->pc;
+    return 1;
+}
+
+static struct block *get_block(struct hart *h)
+{
+    uint64_t pc = h->pc;
+    struct block *b = code_cache_lookup(h->cc, pc);
+    if (likely(b != NULL))
+        return b;
+    b = code_cache_alloc(h->cc, BLOCK_MAX_INSNS + 1);
+    if (!build_block(h, pc, b, BLOCK_MAX_INSNS))
+        return NULL;
+    code_cache_insert(h->cc, b);
+    return b;
+}
+
+static inline void run_block(struct hart *h, const struct block *b)
+{
+    h->cycles += b->cost;
+    h->retired += b->n;
+    const struct insn *i = b->insns;
+    while (!i->fn(h, i))
+        i++;
+}
+
+static void trace_step(struct hart *h, const struct insn *ins, uint64_t traps_before)
+{
+    FILE *f = h->trace_file;
+    char text[96];
+    disasm_insn(ins, h->xlen, text, sizeof text);
+    int w = h->xlen / 4;
+    if (ins->len == 2)
+        fprintf(f, "%0*llx: %04x     %-32s", w, (unsigned long long)ins->pc, ins->raw, text);
+    else
+        fprintf(f, "%0*llx: %08x %-32s", w, (unsigned long long)ins->pc, ins->raw, text);
+    if (h->traps != traps_before)
+        fprintf(f, " trap cause %llu tval %0*llx", (unsigned long long)h->mcause, w,
+                (unsigned long long)h->mtval);
+    else if (ins->id != INSN_COUNT && ins->rd != REG_SINK && disasm_writes_rd(ins))
+        fprintf(f, " %s=%0*llx", disasm_reg_name(ins->rd), w, (unsigned long long)h->x[ins->rd]);
+    fputc('\n', f);
+}
+
+bool hart_decode_one(struct hart *h, uint64_t pc, struct block *b)
+{
+    return build_block(h, pc, b, 1);
+}
+
+enum hart_stop hart_step(struct hart *h)
+{
+    if (h->wfi) {
+        if (!hart_irq_wakeup(h))
+            return h->stop = HART_STOP_WFI;
+        h->wfi = false;
+    }
+    if (take_interrupt(h))
+        return h->stop = HART_STOP_STEP;
+    union {
+        struct block b;
+        uint8_t space[sizeof(struct block) + 2 * sizeof(struct insn)];
+    } one;
+    uint64_t traps = h->traps;
+    if (!build_block(h, h->pc, &one.b, 1))
+        return h->stop = HART_STOP_STEP;
+    run_block(h, &one.b);
+    if (h->trace && h->trace_file)
+        trace_step(h, &one.b.insns[0], traps);
+    if (h->stop == HART_RUNNING)
+        h->stop = HART_STOP_STEP;
+    return h->stop;
+}
+
+enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)
+{
+    h->stop = HART_RUNNING;
+    while (h->stop == HART_RUNNING) {
+        if (h->cycles >= until_cycles)
+            return h->stop = HART_STOP_BUDGET;
+        if (h->retired >= h->retire_limit)
+            return h->stop = HART_STOP_BUDGET;
+        if (unlikely(h->single_step || h->trace)) {
+            if (hart_step(h) == HART_STOP_STEP)
+                h->stop = HART_RUNNING;
+            continue;
+        }
+        if (unlikely(h->wfi)) {
+            if (!hart_irq_wakeup(h))
+                return h->stop = HART_STOP_WFI;
+            h->wfi = false;
+        }
+        if (unlikely(h->mip & h->mie) && take_interrupt(h))
+            continue;
+        struct block *b = get_block(h);
+        if (unlikely(!b))
+            continue;
+        /* Keep --max-insns exact: finish the last few instructions one at a time. */
+        if (unlikely(h->retired + b->n > h->retire_limit)) {
+            hart_step(h);
+            if (h->stop == HART_STOP_STEP)
+                h->stop = HART_RUNNING;
+            continue;
+        }
+        run_block(h, b);
+    }
+    return h->stop;
+}
+
+/* ---- memory slow paths ---- */
+
+static bool page_has_reservation(const struct hart *h, uint64_t ppage)
+{
+    const struct code_cache *cc = h->cc;
+    for (unsigned k = 0; k < cc->nharts; k++) {
+        uint64_t r = cc->harts[k]->reservation;
+        if (r != RESERVATION_NONE && (r << RESERVATION_SHIFT) >> PAGE_SHIFT == ppage)
+            return true;
+    }
+    return false;
+}
+
+void hart_notice_store(struct hart *h, uint64_t paddr, uint64_t len)
+{
+    struct code_cache *cc = h->cc;
+    uint64_t first = paddr >> RESERVATION_SHIFT, last = (paddr + len - 1) >> RESERVATION_SHIFT;
+    for (unsigned k = 0; k < cc->nharts; k++) {
+        struct hart *o = cc->harts[k];
+        if (o->reservation >= first && o->reservation <= last)
+            o->reservation = RESERVATION_NONE;
+    }
+    code_cache_invalidate(cc, paddr, len);
+}
+
+/* One aligned access through the bus, filling the translation cache when the page is
+ * plain memory. Returns a bus status. */
+static enum bus_status load_aligned(struct hart *h, uint64_t addr, unsigned size, uint64_t *val)
+{
+    uint64_t vpage = addr >> PAGE_SHIFT;
+    uint8_t *page = h->bus->page_ptr(h->bus->ctx, vpage << PAGE_SHIFT, false);
+    if (page) {
+        struct tlb_entry *e = &h->tlb_read[vpage & (TLB_SIZE - 1)];
+        e->vpage = vpage;
+        e->host = page;
+        *val = host_read(page + (addr & (PAGE_SIZE - 1)), size);
+        return BUS_OK;
+    }
+    return h->bus->load(h->bus->ctx, h, addr, size, val);
+}
+
+/* A store the fast path could not do. Besides the access itself it keeps reservations and
+ * cached code coherent; `*code_hit` tells whether cached code was dropped. */
+static enum bus_status store_aligned(struct hart *h, uint64_t addr, unsigned size, uint64_t val,
+                                     bool *code_hit)
+{
+    uint64_t ppage = addr >> PAGE_SHIFT;
+    bool code = code_cache_is_code_page(h->cc, ppage);
+    uint8_t *page = h->bus->page_ptr(h->bus->ctx, ppage << PAGE_SHIFT, true);
+    enum bus_status st;
+    if (page && !code) {
+        host_write(page + (addr & (PAGE_SIZE - 1)), size, val);
+        st = BUS_OK;
+    } else {
+        st = h->bus->store(h->bus->ctx, h, addr, size, val);
+    }
+    if (st == BUS_FAULT)
+        return st;
+    if (code) {
+        *code_hit |= code_cache_invalidate(h->cc, addr, size);
+        code = code_cache_is_code_page(h->cc, ppage);
+    }
+    bool reserved = page_has_reservation(h, ppage);
+    if (reserved) {
+        uint64_t granule = addr >> RESERVATION_SHIFT;
+        struct code_cache *cc = h->cc;
+        for (unsigned k = 0; k < cc->nharts; k++)
+            if (cc->harts[k]->reservation == granule)
+                cc->harts[k]->reservation = RESERVATION_NONE;
+        reserved = page_has_reservation(h, ppage);
+    }
+    if (page && !code && !reserved) {
+        struct tlb_entry *e = &h->tlb_write[ppage & (TLB_SIZE - 1)];
+        e->vpage = ppage;
+        e->host = page;
+    }
+    return st;
+}
+
+int hart_load_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
+                   uint64_t *val)
+{
+    if (addr & (size - 1)) {
+        if (h->misaligned == MISALIGNED_TRAP)
+            return exec_trap(h, i, EXC_LOAD_MISALIGNED, addr);
+        /* Emulated: byte by byte, so a page or device boundary in the middle works. */
+        uint64_t v = 0;
+        for (unsigned k = 0; k < size; k++) {
+            uint64_t a = (addr + k) & xlen_mask(h), b;
+            if (load_aligned(h, a, 1, &b) == BUS_FAULT)
+                return exec_trap(h, i, EXC_LOAD_ACCESS, a);
+            v |= b << (8 * k);
+        }
+        *val = v;
+        return 0;
+    }
+    if (load_aligned(h, addr, size, val) == BUS_FAULT)
+        return exec_trap(h, i, EXC_LOAD_ACCESS, addr);
+    return 0;
+}
+
+int hart_store_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
+                    uint64_t val)
+{
+    bool code_hit = false;
+    enum bus_status st = BUS_OK;
+    if (addr & (size - 1)) {
+        if (h->misaligned == MISALIGNED_TRAP)
+            return exec_trap(h, i, EXC_STORE_MISALIGNED, addr);
+        /* Emulated only within memory: check every byte first, so that a fault leaves
+         * nothing half written. A misaligned device access is an access fault. */
+        for (unsigned k = 0; k < size; k++) {
+            uint64_t a = (addr + k) & xlen_mask(h);
+            if (!h->bus->page_ptr(h->bus->ctx, a & ~(PAGE_SIZE - 1), false))
+                return exec_trap(h, i, EXC_STORE_ACCESS, a);
+        }
+        for (unsigned k = 0; k < size && st != BUS_FAULT; k++) {
+            uint64_t a = (addr + k) & xlen_mask(h);
+            enum bus_status s1 = store_aligned(h, a, 1, (val >> (8 * k)) & 0xff, &code_hit);
+            if (s1 == BUS_FAULT)
+                return exec_trap(h, i, EXC_STORE_ACCESS, a);
+            if (s1 == BUS_STOP)
+                st = BUS_STOP;
+        }
+    } else {
+        st = store_aligned(h, addr, size, val, &code_hit);
+        if (st == BUS_FAULT)
+            return exec_trap(h, i, EXC_STORE_ACCESS, addr);
+    }
+    if (st == BUS_STOP) {
+        h->stop = HART_STOP_EXIT;
+        return exec_leave_after(h, i);
+    }
+    if (code_hit)
+        return exec_leave_after(h, i);
+    return 0;
+}
+
+/* ---- A extension ---- */
+
+static int write_rd(struct hart *h, const struct insn *i, uint64_t v)
+{
+    h->x[i->rd] = v & xlen_mask(h);
+    return 0;
+}
+
+int hart_lr(struct hart *h, const struct insn *i, uint64_t addr, unsigned size)
+{
+    if (addr & (size - 1))
+        return exec_trap(h, i, EXC_LOAD_MISALIGNED, addr);
+    uint64_t v;
+    if (load_aligned(h, addr, size, &v) == BUS_FAULT)
+        return exec_trap(h, i, EXC_LOAD_ACCESS, addr);
+    h->reservation = addr >> RESERVATION_SHIFT;
+    /* Stores to the reserved page must take the slow path from now on, in every hart. */
+    for (unsigned k = 0; k < h->cc->nharts; k++)
+        hart_tlb_flush_write_page(h->cc->harts[k], addr >> PAGE_SHIFT);
+    return write_rd(h, i, size == 4 ? (uint64_t)(int64_t)(int32_t)v : v);
+}
+
+int hart_sc(struct hart *h, const struct insn *i, uint64_t addr, unsigned size)
+{
+    if (addr & (size - 1))
+        return exec_trap(h, i, EXC_STORE_MISALIGNED, addr);
+    bool ok = h->reservation == addr >> RESERVATION_SHIFT;
+    /* Every SC clears the reservation, successful or not (Unprivileged 8.2). */
+    h->reservation = RESERVATION_NONE;
+    if (!ok)
+        return write_rd(h, i, 1);
+    uint64_t value = h->x[i->rs2];
+    bool code_hit = false;
+    enum bus_status st = store_aligned(h, addr, size, value, &code_hit);
+    if (st == BUS_FAULT)
+        return exec_trap(h, i, EXC_STORE_ACCESS, addr);
+    write_rd(h, i, 0);
+    if (st == BUS_STOP || code_hit) {
+        if (st == BUS_STOP)
+            h->stop = HART_STOP_EXIT;
+        return exec_leave_after(h, i);
+    }
+    return 0;
+}
+
+int hart_amo(struct hart *h, const struct insn *i, uint64_t addr, unsigned size, unsigned op)
+{
+    /* AMOs report store/AMO exceptions for both halves of the access. */
+    if (addr & (size - 1))
+        return exec_trap(h, i, EXC_STORE_MISALIGNED, addr);
+    uint64_t old;
+    if (load_aligned(h, addr, size, &old) == BUS_FAULT)
+        return exec_trap(h, i, EXC_STORE_ACCESS, addr);
+    uint64_t src = h->x[i->rs2];
+    int64_t a, b;
+    uint64_t ua, ub;
+    if (size == 4) {
+        a = (int32_t)old, b = (int32_t)src;
+        ua = (uint32_t)old, ub = (uint32_t)src;
+    } else {
+        a = (int64_t)old, b = (int64_t)src;
+        ua = old, ub = src;
+    }
+    uint64_t r;
+    switch (op) {
+    case INSN_amoswap_w:
+    case INSN_amoswap_d: r = src; break;
+    case INSN_amoadd_w:
+    case INSN_amoadd_d: r = old + src; break;
+    case INSN_amoxor_w:
+    case INSN_amoxor_d: r = old ^ src; break;
+    case INSN_amoand_w:
+    case INSN_amoand_d: r = old & src; break;
+    case INSN_amoor_w:
+    case INSN_amoor_d: r = old | src; break;
+    case INSN_amomin_w:
+    case INSN_amomin_d: r = (uint64_t)(a < b ? a : b); break;
+    case INSN_amomax_w:
+    case INSN_amomax_d: r = (uint64_t)(a > b ? a : b); break;
+    case INSN_amominu_w:
+    case INSN_amominu_d: r = ua < ub ? ua : ub; break;
+    default: r = ua > ub ? ua : ub; break;
+    }
+    bool code_hit = false;
+    enum bus_status st = store_aligned(h, addr, size, r, &code_hit);
+    if (st == BUS_FAULT)
+        return exec_trap(h, i, EXC_STORE_ACCESS, addr);
+    write_rd(h, i, (uint64_t)a);
+    if (st == BUS_STOP || code_hit) {
+        if (st == BUS_STOP)
+            h->stop = HART_STOP_EXIT;
+        return exec_leave_after(h, i);
+    }
+    return 0;
+}
+
+/* ---- system instructions ---- */
+
+int hart_exec_mret(struct hart *h, const struct insn *i)
+{
+    if (h->priv < PRIV_M)
+        return exec_trap(h, i, EXC_ILLEGAL_INSN, i->raw);
+    uint64_t s = h->mstatus;
+    enum priv mpp = (enum priv)((s & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
+    s &= ~(MSTATUS_MIE | MSTATUS_MPP);
+    if (s & MSTATUS_MPIE)
+        s |= MSTATUS_MIE;
+    s |= MSTATUS_MPIE;
+    /* MPP becomes the least-privileged mode; leaving M clears MPRV (Privileged 3.1.6.1). */
+    s |= (uint64_t)PRIV_U << MSTATUS_MPP_SHIFT;
+    if (mpp != PRIV_M)
+        s &= ~MSTATUS_MPRV;
+    h->mstatus = s;
+    h->priv = mpp;
+    uint64_t from = i->pc;
+    h->pc = h->mepc & ~(uint64_t)(h->ialign_mask == 1 ? 1 : 3);
+    if (h->hooks.on_trap_return)
+        h->hooks.on_trap_return(h->hooks.ctx, h, from);
+    return 1;
+}
+
+int hart_exec_wfi(struct hart *h, const struct insn *i)
+{
+    /* Without S-mode, U-mode wfi is illegal when mstatus.TW is set (Privileged 3.1.6.5). */
+    if (h->priv < PRIV_M && (h->mstatus & MSTATUS_TW))
+        return exec_trap(h, i, EXC_ILLEGAL_INSN, i->raw);
+    h->pc = i->pc + i->len;
+    if (!hart_irq_wakeup(h))
+        h->wfi = true;
+    return 1;
+}
+
+static bool read_insn32(struct hart *h, uint64_t addr, uint32_t *out)
+{
+    uint16_t lo, hi;
+    if (!fetch16(h, addr, &lo) || !fetch16(h, addr + 2, &hi))
+        return false;
+    *out = lo | (uint32_t)hi << 16;
+    return true;
+}
+
+int hart_exec_ebreak(struct hart *h, const struct insn *i)
+{
+    uint32_t pre, post;
+    if (i->len == 4 && h->priv != PRIV_U && h->hooks.semihost &&
+        ((i->pc - 4) >> PAGE_SHIFT) == ((i->pc + 4) >> PAGE_SHIFT) &&
+        read_insn32(h, i->pc - 4, &pre) && read_insn32(h, i->pc + 4, &post) &&
+        pre == SEMIHOST_PRE && post == SEMIHOST_POST) {
+        h->pc = i->pc + 4;
+        if (h->hooks.semihost(h->hooks.ctx, h))
+            return 1;
+    }
+    return exec_trap(h, i, EXC_BREAKPOINT, i->pc);
+}
+
+int hart_exec_fence_i(struct hart *h, const struct insn *i)
+{
+    /* Stores already invalidate cached code page by page; fence.i drops everything so that
+     * code written through any path (devices, the debugger) is seen. */
+    code_cache_flush(h->cc);
+    h->pc = i->pc + i->len;
+    return 1;
+}

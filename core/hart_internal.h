@@ -1,0 +1,184 @@
+/* Internals shared by the hart (hart.c, csr.c), the code cache and the instruction bodies
+ * (exec_template.h): decoded blocks, the memory fast paths and the trap helpers.
+ *
+ * Counting: when a block starts, its whole cost and instruction count are added to the
+ * hart's counters up front (one add each per block instead of per instruction). A body that
+ * leaves the block early gives back what did not run: `exec_trap` for an instruction that
+ * traps (it does not retire, its own cycles still count) and `exec_leave_after` for one that
+ * completes but must end the block (a store into cached code, a device asking to stop).
+ */
+#ifndef HARTLAB_CORE_HART_INTERNAL_H
+#define HARTLAB_CORE_HART_INTERNAL_H
+
+#include <string.h>
+
+#include "core/cost.h"
+#include "core/decode.h"
+#include "core/hart.h"
+
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* Longest decoded block (instructions), not counting the closing fall-through entry. */
+#define BLOCK_MAX_INSNS 64
+
+struct block {
+    uint64_t pc;  /* physical address of the first instruction */
+    uint64_t end; /* physical address after the last byte */
+    struct block *hash_next;
+    uint32_t n;    /* instructions, without the closing fall-through entry */
+    uint32_t cost; /* sum of the instructions' costs */
+    bool valid;
+    struct insn insns[]; /* n entries, then a fall-through entry if the last is not END */
+};
+
+struct code_page {
+    uint64_t key;    /* physical page number + 1; 0 = empty slot */
+    uint64_t chunks; /* which 64-byte chunks of the page hold cached code */
+};
+
+/* The code cache (codecache.c): blocks by physical address, and the set of physical pages
+ * holding cached code. Shared by the harts of a machine. */
+struct code_cache {
+    struct block **buckets;
+    unsigned nbuckets;
+    uint8_t *arena;
+    size_t arena_size, arena_used;
+    struct code_page *pages; /* open-addressing set of pages holding code */
+    unsigned npages_cap, npages_used;
+    struct hart *harts[8];
+    unsigned nharts;
+    uint64_t flushes; /* how many times the whole cache was dropped (for tests) */
+};
+
+struct code_cache *code_cache_new(void);
+void code_cache_free(struct code_cache *cc);
+void code_cache_add_hart(struct code_cache *cc, struct hart *h);
+struct block *code_cache_lookup(struct code_cache *cc, uint64_t pc);
+/* Room for a block of `n` entries; flushes the whole cache when the arena is full (only
+ * ever called between blocks). */
+struct block *code_cache_alloc(struct code_cache *cc, unsigned n);
+/* Make a decoded block findable and mark its pages as holding code. */
+void code_cache_insert(struct code_cache *cc, struct block *b);
+bool code_cache_is_code_page(const struct code_cache *cc, uint64_t ppage);
+/* A store touched [paddr, paddr+len): if that holds cached code, drop every block of the
+ * pages concerned. True if any block was dropped. */
+bool code_cache_invalidate(struct code_cache *cc, uint64_t paddr, uint64_t len);
+void code_cache_flush(struct code_cache *cc);
+
+/* Dispatch tables, one per XLEN, indexed by table row (exec32.c, exec64.c). */
+extern const insn_fn rv32_dispatch[INSN_COUNT];
+extern const insn_fn rv64_dispatch[INSN_COUNT];
+/* Bodies for entries that are not table rows. */
+int rv32_exec_illegal(struct hart *h, const struct insn *i);
+int rv64_exec_illegal(struct hart *h, const struct insn *i);
+int exec_fallthrough(struct hart *h, const struct insn *i);
+
+/* An instruction traps: un-count it and what follows it in its block, raise the trap. */
+static inline int exec_trap(struct hart *h, const struct insn *i, uint64_t cause, uint64_t tval)
+{
+    h->retired -= i->rem_n;
+    h->cycles -= i->rem_cost - i->cost;
+    return hart_raise(h, cause, tval, i->pc);
+}
+
+/* An instruction completed but its block must end after it. */
+static inline int exec_leave_after(struct hart *h, const struct insn *i)
+{
+    h->retired -= i->rem_n - 1u;
+    h->cycles -= i->rem_cost - i->cost;
+    h->pc = i->pc + i->len;
+    return 1;
+}
+
+/* Slow paths (hart.c): misaligned accesses, devices, watched pages, cached code. */
+int hart_load_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
+                   uint64_t *val);
+int hart_store_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
+                    uint64_t val);
+/* AMOs, LR and SC (hart.c). `op` is the semantic row id (INSN_amoadd_w, ...). */
+int hart_amo(struct hart *h, const struct insn *i, uint64_t addr, unsigned size, unsigned op);
+int hart_lr(struct hart *h, const struct insn *i, uint64_t addr, unsigned size);
+int hart_sc(struct hart *h, const struct insn *i, uint64_t addr, unsigned size);
+
+/* CSR instructions (csr.c). `op` is INSN_csrrw ... INSN_csrrci. */
+int csr_exec(struct hart *h, const struct insn *i, unsigned op);
+/* Legal CSR read/write for the hart's own access rules; false = illegal instruction.
+ * `pre_cycles`/`pre_instret` adjust counter reads to the value before this instruction. */
+bool csr_read(struct hart *h, unsigned csr, uint64_t *val);
+bool csr_write(struct hart *h, unsigned csr, uint64_t val);
+
+/* System instructions (hart.c). */
+int hart_exec_mret(struct hart *h, const struct insn *i);
+int hart_exec_wfi(struct hart *h, const struct insn *i);
+int hart_exec_ebreak(struct hart *h, const struct insn *i);
+int hart_exec_fence_i(struct hart *h, const struct insn *i);
+
+/* Size-specialised little-endian host loads/stores. */
+static inline uint64_t host_read(const uint8_t *p, unsigned size)
+{
+    switch (size) {
+    case 1: return *p;
+    case 2: {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        return v;
+    }
+    case 4: {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        return v;
+    }
+    default: {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        return v;
+    }
+    }
+}
+
+static inline void host_write(uint8_t *p, unsigned size, uint64_t v)
+{
+    switch (size) {
+    case 1: *p = (uint8_t)v; break;
+    case 2: {
+        uint16_t w = (uint16_t)v;
+        memcpy(p, &w, 2);
+        break;
+    }
+    case 4: {
+        uint32_t w = (uint32_t)v;
+        memcpy(p, &w, 4);
+        break;
+    }
+    default: memcpy(p, &v, 8); break;
+    }
+}
+
+/* The fast paths: a translation-cache hit on an aligned access is a compare and a copy. */
+static inline int mem_load(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
+                           uint64_t *val)
+{
+    const struct tlb_entry *e = &h->tlb_read[(addr >> PAGE_SHIFT) & (TLB_SIZE - 1)];
+    if (likely(e->vpage == addr >> PAGE_SHIFT && !(addr & (size - 1)))) {
+        *val = host_read(e->host + (addr & (PAGE_SIZE - 1)), size);
+        return 0;
+    }
+    return hart_load_slow(h, i, addr, size, val);
+}
+
+static inline int mem_store(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
+                            uint64_t val)
+{
+    const struct tlb_entry *e = &h->tlb_write[(addr >> PAGE_SHIFT) & (TLB_SIZE - 1)];
+    if (likely(e->vpage == addr >> PAGE_SHIFT && !(addr & (size - 1)))) {
+        host_write(e->host + (addr & (PAGE_SIZE - 1)), size, val);
+        return 0;
+    }
+    return hart_store_slow(h, i, addr, size, val);
+}
+
+/* Decode the instruction at `pc` into a block of one (plus fall-through), uncached. */
+bool hart_decode_one(struct hart *h, uint64_t pc, struct block *b);
+
+#endif

@@ -1,0 +1,235 @@
+/* The system bus: address decoding, access-size checks and RAM watches (see bus.h).
+ * Follows DESIGN.md decision 6; guest errors are logged and ignored (decision 8). */
+#include "devices/bus.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hart_internal.h"
+#include "devices/log.h"
+
+void bus_init(struct bus *bus)
+{
+    memset(bus, 0, sizeof *bus);
+}
+
+void bus_destroy(struct bus *bus)
+{
+    for (unsigned k = 0; k < bus->nregions; k++)
+        free(bus->regions[k].mem);
+    bus->nregions = 0;
+}
+
+static bool overlaps(const struct bus *bus, uint64_t base, uint64_t size)
+{
+    for (unsigned k = 0; k < bus->nregions; k++) {
+        const struct bus_region *r = &bus->regions[k];
+        if (base < r->base + r->size && r->base < base + size)
+            return true;
+    }
+    return false;
+}
+
+static struct bus_region *add_region(struct bus *bus, const char *name, uint64_t base,
+                                     uint64_t size)
+{
+    if (bus->nregions == BUS_MAX_REGIONS || size == 0 || base + size < base ||
+        overlaps(bus, base, size))
+        return NULL;
+    struct bus_region *r = &bus->regions[bus->nregions++];
+    memset(r, 0, sizeof *r);
+    r->name = name;
+    r->base = base;
+    r->size = size;
+    return r;
+}
+
+uint8_t *bus_add_ram(struct bus *bus, const char *name, uint64_t base, uint64_t size, bool readonly)
+{
+    /* Whole pages only: host pointers are handed out page by page. */
+    if ((base | size) & (PAGE_SIZE - 1))
+        return NULL;
+    uint8_t *mem = calloc(1, size);
+    if (!mem)
+        return NULL;
+    struct bus_region *r = add_region(bus, name, base, size);
+    if (!r) {
+        free(mem);
+        return NULL;
+    }
+    r->mem = mem;
+    r->readonly = readonly;
+    return mem;
+}
+
+bool bus_add_device(struct bus *bus, const char *name, uint64_t base, uint64_t size,
+                    const struct device_ops *ops, void *opaque)
+{
+    struct bus_region *r = add_region(bus, name, base, size);
+    if (!r)
+        return false;
+    r->ops = ops;
+    r->opaque = opaque;
+    return true;
+}
+
+static void flush_harts(struct bus *bus)
+{
+    for (unsigned k = 0; k < bus->nharts; k++)
+        hart_tlb_flush(bus->harts[k]);
+}
+
+bool bus_add_watch(struct bus *bus, uint64_t addr, uint64_t len, bus_watch_fn fn, void *opaque)
+{
+    if (bus->nwatches == BUS_MAX_WATCHES || len == 0)
+        return false;
+    bus->watches[bus->nwatches++] = (struct bus_watch){ addr, len, fn, opaque };
+    flush_harts(bus);
+    return true;
+}
+
+void bus_remove_watch(struct bus *bus, uint64_t addr, uint64_t len, bus_watch_fn fn, void *opaque)
+{
+    for (unsigned k = 0; k < bus->nwatches; k++) {
+        struct bus_watch *w = &bus->watches[k];
+        if (w->addr == addr && w->len == len && w->fn == fn && w->opaque == opaque) {
+            bus->watches[k] = bus->watches[--bus->nwatches];
+            return;
+        }
+    }
+}
+
+const struct bus_region *bus_find(const struct bus *bus, uint64_t addr)
+{
+    for (unsigned k = 0; k < bus->nregions; k++) {
+        const struct bus_region *r = &bus->regions[k];
+        if (addr >= r->base && addr - r->base < r->size)
+            return r;
+    }
+    return NULL;
+}
+
+uint8_t *bus_ram_ptr(const struct bus *bus, uint64_t addr, uint64_t len)
+{
+    const struct bus_region *r = bus_find(bus, addr);
+    if (!r || !r->mem || len > r->size - (addr - r->base))
+        return NULL;
+    return r->mem + (addr - r->base);
+}
+
+static bool page_watched(const struct bus *bus, uint64_t page)
+{
+    for (unsigned k = 0; k < bus->nwatches; k++) {
+        const struct bus_watch *w = &bus->watches[k];
+        if (w->addr < page + PAGE_SIZE && page < w->addr + w->len)
+            return true;
+    }
+    return false;
+}
+
+static void run_watches(struct bus *bus, uint64_t addr, unsigned size, uint64_t val)
+{
+    for (unsigned k = 0; k < bus->nwatches; k++) {
+        const struct bus_watch *w = &bus->watches[k];
+        if (w->addr < addr + size && addr < w->addr + w->len)
+            w->fn(w->opaque, addr, size, val);
+    }
+}
+
+/* A device access the device does not accept: log and ignore (DESIGN.md decision 8). */
+static bool device_access_ok(const struct bus_region *r, uint64_t off, unsigned size, bool write)
+{
+    const struct device_ops *ops = r->ops;
+    if (size < ops->min_size || size > ops->max_size) {
+        guest_error(r->name, "%s: %u-byte %s at offset 0x%" PRIx64 " (device takes %u..%u bytes)",
+                    r->name, size, write ? "write" : "read", off, ops->min_size, ops->max_size);
+        return false;
+    }
+    if (!ops->unaligned_ok && (off & (size - 1))) {
+        guest_error(r->name, "%s: misaligned %u-byte %s at offset 0x%" PRIx64, r->name, size,
+                    write ? "write" : "read", off);
+        return false;
+    }
+    if (off + size > r->size) {
+        guest_error(r->name, "%s: %s at offset 0x%" PRIx64 " runs past the device", r->name,
+                    write ? "write" : "read", off);
+        return false;
+    }
+    return true;
+}
+
+enum bus_status bus_load(struct bus *bus, uint64_t addr, unsigned size, uint64_t *val)
+{
+    const struct bus_region *r = bus_find(bus, addr);
+    if (!r)
+        return BUS_FAULT;
+    uint64_t off = addr - r->base;
+    if (r->mem) {
+        if (off + size > r->size)
+            return BUS_FAULT;
+        *val = host_read(r->mem + off, size);
+        return BUS_OK;
+    }
+    *val = 0;
+    if (!r->ops->read || !device_access_ok(r, off, size, false))
+        return BUS_OK;
+    *val = r->ops->read(r->opaque, off, size);
+    if (size < 8)
+        *val &= (1ull << (8 * size)) - 1;
+    return BUS_OK;
+}
+
+enum bus_status bus_store(struct bus *bus, uint64_t addr, unsigned size, uint64_t val)
+{
+    const struct bus_region *r = bus_find(bus, addr);
+    if (!r)
+        return BUS_FAULT;
+    uint64_t off = addr - r->base;
+    if (r->mem) {
+        if (off + size > r->size)
+            return BUS_FAULT;
+        if (r->readonly)
+            return BUS_FAULT;
+        host_write(r->mem + off, size, val);
+        run_watches(bus, addr, size, val);
+    } else if (r->ops->write && device_access_ok(r, off, size, true)) {
+        r->ops->write(r->opaque, off, size, val);
+    }
+    if (bus->stop_requested)
+        return BUS_STOP;
+    return BUS_OK;
+}
+
+/* struct hart_bus callbacks. */
+static uint8_t *hb_page_ptr(void *ctx, uint64_t paddr, bool write)
+{
+    struct bus *bus = ctx;
+    uint64_t page = paddr & ~(PAGE_SIZE - 1);
+    const struct bus_region *r = bus_find(bus, page);
+    if (!r || !r->mem || r->size - (page - r->base) < PAGE_SIZE)
+        return NULL;
+    if (write && (r->readonly || page_watched(bus, page)))
+        return NULL;
+    return r->mem + (page - r->base);
+}
+
+static enum bus_status hb_load(void *ctx, struct hart *h, uint64_t paddr, unsigned size,
+                               uint64_t *val)
+{
+    return bus_load(ctx, paddr, size, val);
+}
+
+static enum bus_status hb_store(void *ctx, struct hart *h, uint64_t paddr, unsigned size,
+                                uint64_t val)
+{
+    return bus_store(ctx, paddr, size, val);
+}
+
+void bus_hart_interface(struct bus *bus, struct hart_bus *out)
+{
+    out->ctx = bus;
+    out->page_ptr = hb_page_ptr;
+    out->load = hb_load;
+    out->store = hb_store;
+}

@@ -1,0 +1,94 @@
+/* The system bus: an address map of RAM/ROM regions and devices (DESIGN.md decision 6).
+ *
+ * A device registers an address range with read/write callbacks that receive an offset and
+ * an access size. The bus checks the size against the device's limits and the alignment
+ * before the device sees the access; a wrong access is the guest's problem: it is logged
+ * once (rate-limited, see devices/log.h) and reads zero / is dropped, and the simulation
+ * goes on. An address where nothing is mapped is an access fault for the hart.
+ *
+ * RAM stores normally bypass the bus through host pointers (core/hart.h, page_ptr). A
+ * device that must see stores to RAM (HTIF's tohost, debugger watchpoints) adds a watch:
+ * pages holding a watch never get a writable host pointer, so every store to them comes
+ * through bus_store(), which calls the watcher after the store is done.
+ *
+ * Usage:
+ *     bus_add_ram(bus, "ram", 0x80000000, 128 << 20, false);
+ *     bus_add_device(bus, "uart0", 0x10000000, 0x100, &ns16550_ops, uart);
+ *     bus_add_watch(bus, tohost_addr, 8, htif_tohost_written, htif);
+ */
+#ifndef HARTLAB_DEVICES_BUS_H
+#define HARTLAB_DEVICES_BUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/hart.h"
+
+struct device_ops {
+    /* Access sizes (bytes) the device accepts; accesses outside are logged and ignored. */
+    uint8_t min_size, max_size;
+    /* Accept accesses not aligned to their size (rare; most registers do not). */
+    bool unaligned_ok;
+    uint64_t (*read)(void *opaque, uint64_t offset, unsigned size);
+    void (*write)(void *opaque, uint64_t offset, unsigned size, uint64_t val);
+};
+
+struct bus_region {
+    const char *name;
+    uint64_t base, size;
+    uint8_t *mem; /* RAM or ROM backing, or NULL for a device */
+    bool readonly;
+    const struct device_ops *ops;
+    void *opaque;
+};
+
+typedef void (*bus_watch_fn)(void *opaque, uint64_t paddr, unsigned size, uint64_t val);
+
+struct bus_watch {
+    uint64_t addr, len;
+    bus_watch_fn fn;
+    void *opaque;
+};
+
+#define BUS_MAX_REGIONS 32
+#define BUS_MAX_WATCHES 16
+
+struct bus {
+    struct bus_region regions[BUS_MAX_REGIONS];
+    unsigned nregions;
+    struct bus_watch watches[BUS_MAX_WATCHES];
+    unsigned nwatches;
+    /* Set by a device (finisher, HTIF, semihosting exit) to make the hart leave its block
+     * after the current access. */
+    bool stop_requested;
+    /* Harts to tell when the map or the watches change (their cached host pointers). */
+    struct hart **harts;
+    unsigned nharts;
+};
+
+void bus_init(struct bus *bus);
+void bus_destroy(struct bus *bus);
+/* Add RAM (zero-filled) or ROM; returns the backing memory or NULL if it overlaps. */
+uint8_t *bus_add_ram(struct bus *bus, const char *name, uint64_t base, uint64_t size,
+                     bool readonly);
+bool bus_add_device(struct bus *bus, const char *name, uint64_t base, uint64_t size,
+                    const struct device_ops *ops, void *opaque);
+bool bus_add_watch(struct bus *bus, uint64_t addr, uint64_t len, bus_watch_fn fn,
+                   void *opaque);
+void bus_remove_watch(struct bus *bus, uint64_t addr, uint64_t len, bus_watch_fn fn,
+                      void *opaque);
+
+/* The region holding `addr`, or NULL. */
+const struct bus_region *bus_find(const struct bus *bus, uint64_t addr);
+/* Host pointer to [addr, addr+len) if it lies within one RAM/ROM region, else NULL. */
+uint8_t *bus_ram_ptr(const struct bus *bus, uint64_t addr, uint64_t len);
+
+/* Accesses as the hart makes them (size 1, 2, 4 or 8). */
+enum bus_status bus_load(struct bus *bus, uint64_t addr, unsigned size, uint64_t *val);
+enum bus_status bus_store(struct bus *bus, uint64_t addr, unsigned size, uint64_t val);
+
+/* The `struct hart_bus` callbacks for a hart on this bus. */
+void bus_hart_interface(struct bus *bus, struct hart_bus *out);
+
+#endif

@@ -1,0 +1,328 @@
+/* The machine: builds the bus, harts and devices from options, loads firmware, and runs the
+ * harts in deterministic round-robin quanta of virtual cycles (DESIGN.md decisions 4 and 5).
+ *
+ * The default map follows QEMU's `virt` board where it has the same devices: the SiFive
+ * test finisher at 0x100000 and RAM at 0x80000000.
+ */
+#include "devices/machine.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hart_internal.h"
+#include "devices/finisher.h"
+#include "devices/htif.h"
+#include "devices/log.h"
+#include "devices/semihost.h"
+
+#define FINISHER_BASE 0x100000ull
+/* Cycles a hart runs before the next one gets its turn. Small enough that harts interleave
+ * finely, large enough that the switch costs nothing measurable. */
+#define QUANTUM       10000ull
+
+void machine_options_default(struct machine_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->xlen = 64;
+    o->ext = ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('C');
+    o->nharts = 1;
+    o->ram_base = 0x80000000ull;
+    o->ram_size = 128ull << 20;
+    o->misaligned = MISALIGNED_EMULATE;
+    /* A 100 MHz hart with QEMU virt's 10 MHz timebase. */
+    o->time_divider = 10;
+}
+
+static bool hook_semihost(void *ctx, struct hart *h)
+{
+    struct machine *m = ctx;
+    return semihost_call(m->semihost, h);
+}
+
+struct machine *machine_new(const struct machine_options *o, char *err, size_t errlen)
+{
+    struct machine *m = calloc(1, sizeof *m);
+    if (!m) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    m->opts = *o;
+    bus_init(&m->bus);
+    if (o->nharts == 0 || o->nharts > MACHINE_MAX_HARTS) {
+        snprintf(err, errlen, "%u harts requested; hartlab supports 1 to %d", o->nharts,
+                 MACHINE_MAX_HARTS);
+        goto fail;
+    }
+    if (!bus_add_ram(&m->bus, "ram", o->ram_base, o->ram_size, false)) {
+        snprintf(err, errlen,
+                 "cannot set up %" PRIu64 " MiB of RAM at 0x%" PRIx64
+                 " (out of host memory, or not a whole number of 4 KiB pages)",
+                 o->ram_size >> 20, o->ram_base);
+        goto fail;
+    }
+    m->cc = code_cache_new();
+    if (!m->cc) {
+        snprintf(err, errlen, "out of memory for the code cache");
+        goto fail;
+    }
+    bus_hart_interface(&m->bus, &m->hart_bus);
+    m->bus.harts = m->harts;
+    for (unsigned k = 0; k < o->nharts; k++) {
+        struct hart_config hc = {
+            .xlen = o->xlen,
+            .ext = o->ext,
+            .hartid = k,
+            .misaligned = o->misaligned,
+            .time_divider = o->time_divider,
+        };
+        struct hart *h = hart_new(&hc, &m->hart_bus, m->cc);
+        if (!h) {
+            snprintf(err, errlen, "out of memory for hart %u", k);
+            goto fail;
+        }
+        h->hooks.ctx = m;
+        h->hooks.semihost = hook_semihost;
+        if (o->trace) {
+            h->trace = true;
+            h->trace_file = o->trace;
+        }
+        m->harts[m->nharts++] = h;
+        m->bus.nharts = m->nharts;
+    }
+    m->finisher = finisher_new(m, FINISHER_BASE);
+    m->semihost = semihost_new(m);
+    if (!m->finisher || !m->semihost) {
+        snprintf(err, errlen, "cannot set up the test devices");
+        goto fail;
+    }
+    m->entry = o->ram_base;
+    return m;
+fail:
+    machine_free(m);
+    return NULL;
+}
+
+void machine_free(struct machine *m)
+{
+    if (!m)
+        return;
+    if (m->htif)
+        htif_free(m->htif);
+    if (m->finisher)
+        finisher_free(m->finisher);
+    if (m->semihost)
+        semihost_free(m->semihost);
+    for (unsigned k = 0; k < m->nharts; k++)
+        hart_free(m->harts[k]);
+    code_cache_free(m->cc);
+    bus_destroy(&m->bus);
+    symtab_free(m->symbols);
+    free(m);
+}
+
+/* ---- guest memory from outside the harts ---- */
+
+bool machine_read_mem(struct machine *m, uint64_t addr, void *buf, uint64_t len)
+{
+    uint8_t *p = bus_ram_ptr(&m->bus, addr, len);
+    if (p) {
+        memcpy(buf, p, len);
+        return true;
+    }
+    uint8_t *out = buf;
+    for (uint64_t k = 0; k < len; k++) {
+        uint64_t v;
+        if (bus_load(&m->bus, addr + k, 1, &v) != BUS_OK)
+            return false;
+        out[k] = (uint8_t)v;
+    }
+    return true;
+}
+
+/* Not a guest store: bus watches are not run (a device clearing its own mailbox must not
+ * hear itself), but reservations and cached code are kept coherent. */
+bool machine_write_mem(struct machine *m, uint64_t addr, const void *buf, uint64_t len)
+{
+    if (len == 0)
+        return true;
+    uint8_t *p = bus_ram_ptr(&m->bus, addr, len);
+    if (p) {
+        memcpy(p, buf, len);
+    } else {
+        const uint8_t *in = buf;
+        for (uint64_t k = 0; k < len; k++)
+            if (bus_store(&m->bus, addr + k, 1, in[k]) == BUS_FAULT)
+                return false;
+    }
+    if (m->nharts)
+        hart_notice_store(m->harts[0], addr, len);
+    return true;
+}
+
+/* ---- loading ---- */
+
+static bool lt_is_memory(void *ctx, uint64_t addr, uint64_t len)
+{
+    struct machine *m = ctx;
+    return bus_ram_ptr(&m->bus, addr, len ? len : 1) != NULL;
+}
+
+static void lt_write(void *ctx, uint64_t addr, const void *data, uint64_t len)
+{
+    struct machine *m = ctx;
+    uint8_t *p = bus_ram_ptr(&m->bus, addr, len);
+    if (p && len) {
+        memcpy(p, data, len);
+        hart_notice_store(m->harts[0], addr, len);
+    }
+}
+
+static void lt_zero(void *ctx, uint64_t addr, uint64_t len)
+{
+    struct machine *m = ctx;
+    uint8_t *p = bus_ram_ptr(&m->bus, addr, len);
+    if (p && len) {
+        memset(p, 0, len);
+        hart_notice_store(m->harts[0], addr, len);
+    }
+}
+
+static void load_target(struct machine *m, struct load_target *t)
+{
+    t->ctx = m;
+    t->is_memory = lt_is_memory;
+    t->write = lt_write;
+    t->zero = lt_zero;
+}
+
+static void set_entry(struct machine *m, uint64_t entry)
+{
+    m->entry = entry;
+    for (unsigned k = 0; k < m->nharts; k++) {
+        hart_reset(m->harts[k], entry);
+        /* Boot protocol of OpenSBI, U-Boot and Linux: a0 = hart id. */
+        m->harts[k]->x[10] = k;
+        m->harts[k]->symbols = m->symbols;
+    }
+}
+
+bool machine_load_elf(struct machine *m, const char *path, struct elf_info *info, char *err,
+                      size_t errlen)
+{
+    struct load_target t;
+    load_target(m, &t);
+    if (!elf_load(path, &t, info, err, errlen))
+        return false;
+    if (info->xlen != m->opts.xlen) {
+        snprintf(err, errlen, "%s: ELF%u file, but the machine was built for RV%u", path,
+                 info->xlen, m->opts.xlen);
+        symtab_free(info->symbols);
+        info->symbols = NULL;
+        return false;
+    }
+    symtab_free(m->symbols);
+    m->symbols = info->symbols;
+    info->symbols = NULL;
+    uint64_t tohost, fromhost = 0;
+    if (m->symbols && symtab_find(m->symbols, "tohost", &tohost)) {
+        symtab_find(m->symbols, "fromhost", &fromhost);
+        if (m->htif)
+            htif_free(m->htif);
+        m->htif = htif_new(m, tohost, fromhost);
+        if (!m->htif) {
+            snprintf(err, errlen, "%s: cannot watch tohost at 0x%" PRIx64, path, tohost);
+            return false;
+        }
+        log_info("HTIF: tohost at 0x%" PRIx64 ", fromhost at 0x%" PRIx64, tohost, fromhost);
+    }
+    set_entry(m, info->entry);
+    return true;
+}
+
+bool machine_load_raw(struct machine *m, const char *path, uint64_t addr, char *err, size_t errlen)
+{
+    struct load_target t;
+    load_target(m, &t);
+    uint64_t size;
+    return raw_load(path, addr, &t, &size, err, errlen);
+}
+
+/* ---- running ---- */
+
+void machine_exit(struct machine *m, int code, const char *reason)
+{
+    if (m->exited)
+        return;
+    m->exited = true;
+    m->exit_code = code;
+    m->exit_reason = reason;
+    m->bus.stop_requested = true;
+}
+
+void machine_request_reset(struct machine *m)
+{
+    m->reset_requested = true;
+    m->bus.stop_requested = true;
+}
+
+static void report_stop(struct machine *m, const struct hart *h, const char *why)
+{
+    const struct symbol *s = m->symbols ? symtab_lookup(m->symbols, h->pc) : NULL;
+    fprintf(stderr,
+            "hartlab: %s; hart %" PRIu64 " at pc 0x%" PRIx64 "%s%s after %" PRIu64
+            " instructions, %" PRIu64 " cycles\n",
+            why, h->mhartid, h->pc, s ? " in " : "", s ? s->name : "", h->retired, h->cycles);
+}
+
+/* Process exit statuses are 8 bits: keep every failure visibly nonzero. */
+static int exit_status(int code)
+{
+    return code >= 0 && code <= 255 ? code : 255;
+}
+
+int machine_run(struct machine *m)
+{
+    const struct machine_options *o = &m->opts;
+    for (unsigned k = 0; k < m->nharts; k++)
+        m->harts[k]->retire_limit = o->max_insns ? o->max_insns : UINT64_MAX;
+    for (;;) {
+        bool all_waiting = true, limit = false;
+        for (unsigned k = 0; k < m->nharts && !m->exited; k++) {
+            struct hart *h = m->harts[k];
+            uint64_t until = h->cycles + QUANTUM;
+            if (o->max_cycles && until > o->max_cycles)
+                until = o->max_cycles;
+            enum hart_stop st = hart_run(h, until);
+            if (st != HART_STOP_WFI)
+                all_waiting = false;
+            if (st == HART_STOP_BUDGET && ((o->max_cycles && h->cycles >= o->max_cycles) ||
+                                           (o->max_insns && h->retired >= o->max_insns)))
+                limit = true;
+            if (m->reset_requested) {
+                m->reset_requested = false;
+                m->bus.stop_requested = m->exited;
+                log_info("reset requested by the guest");
+                set_entry(m, m->entry);
+            }
+        }
+        if (m->exited) {
+            log_info("%s: exit code %d after %" PRIu64 " instructions, %" PRIu64 " cycles",
+                     m->exit_reason ? m->exit_reason : "exit", m->exit_code, m->harts[0]->retired,
+                     m->harts[0]->cycles);
+            return exit_status(m->exit_code);
+        }
+        if (limit) {
+            report_stop(m, m->harts[0],
+                        o->max_insns && m->harts[0]->retired >= o->max_insns
+                            ? "instruction limit reached (--max-insns)"
+                            : "cycle limit reached (--max-cycles)");
+            return MACHINE_EXIT_LIMIT;
+        }
+        if (all_waiting) {
+            report_stop(m, m->harts[0],
+                        "every hart is waiting (wfi) for an interrupt that nothing will raise");
+            return MACHINE_EXIT_HANG;
+        }
+    }
+}

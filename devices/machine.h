@@ -1,0 +1,95 @@
+/* The machine: harts, bus, devices and the virtual clock, assembled from options and run.
+ * There is no global state (DESIGN.md decision 5): everything hangs off `struct machine`,
+ * so tests can build several machines in one process.
+ *
+ * Usage:
+ *     struct machine_options o; machine_options_default(&o);
+ *     o.xlen = 64;
+ *     struct machine *m = machine_new(&o, err, sizeof err);
+ *     machine_load_elf(m, "fw.elf", err, sizeof err);
+ *     int status = machine_run(m);    // the firmware's exit code, or MACHINE_EXIT_*
+ *     machine_free(m);
+ */
+#ifndef HARTLAB_DEVICES_MACHINE_H
+#define HARTLAB_DEVICES_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/hart.h"
+#include "devices/bus.h"
+#include "loader/loader.h"
+
+#define MACHINE_MAX_HARTS 8
+
+/* Exit statuses of hartlab itself (documented in `hartlab --help` and docs/usage.md). */
+#define MACHINE_EXIT_USAGE   2   /* bad option, bad input file */
+#define MACHINE_EXIT_LIMIT   124 /* --max-insns / --max-cycles reached (as timeout(1)) */
+#define MACHINE_EXIT_HANG    125 /* every hart waits for an interrupt that cannot come */
+
+struct machine_options {
+    unsigned xlen;          /* 32 or 64 */
+    uint32_t ext;           /* misa extension bits */
+    unsigned nharts;
+    uint64_t ram_base, ram_size;
+    enum misaligned_policy misaligned;
+    uint64_t max_insns, max_cycles; /* 0 = no limit */
+    uint32_t time_divider;  /* cycles per mtime tick */
+    const char *semihost_root; /* NULL: semihosting file access refused */
+    const char *cmdline;       /* semihosting SYS_GET_CMDLINE */
+    FILE *trace;               /* instruction trace, or NULL */
+};
+
+struct htif;
+struct finisher;
+struct semihost;
+
+struct machine {
+    struct machine_options opts;
+    struct bus bus;
+    struct hart_bus hart_bus;
+    struct code_cache *cc;
+    struct hart *harts[MACHINE_MAX_HARTS];
+    unsigned nharts;
+    struct symtab *symbols; /* of the loaded ELF, or NULL */
+
+    struct htif *htif;
+    struct finisher *finisher;
+    struct semihost *semihost;
+
+    /* Set by machine_exit(): the run loop stops at the next block boundary. */
+    bool exited;
+    int exit_code;
+    bool reset_requested;
+    uint64_t entry; /* where harts start after a reset */
+    /* Why the run ended, for the one-line report ("firmware exit", "limit", ...). */
+    const char *exit_reason;
+};
+
+void machine_options_default(struct machine_options *o);
+struct machine *machine_new(const struct machine_options *o, char *err, size_t errlen);
+void machine_free(struct machine *m);
+
+/* Load an ELF: segments, entry point (all harts), symbols, HTIF tohost/fromhost. */
+bool machine_load_elf(struct machine *m, const char *path, struct elf_info *info, char *err,
+                      size_t errlen);
+bool machine_load_raw(struct machine *m, const char *path, uint64_t addr, char *err,
+                      size_t errlen);
+
+/* Run until the firmware exits, a limit is reached or the harts hang. Returns the exit
+ * status hartlab should return. */
+int machine_run(struct machine *m);
+
+/* A device (or semihosting) ends the run with `code`. */
+void machine_exit(struct machine *m, int code, const char *reason);
+/* A device asks for a system reset: harts restart at the entry point at the next block
+ * boundary; memory is left as it is (as a warm reset on a board). */
+void machine_request_reset(struct machine *m);
+
+/* Guest memory access from outside the harts (semihosting, debugger, loader). Writes
+ * invalidate reservations and cached code. False if any byte is not memory. */
+bool machine_read_mem(struct machine *m, uint64_t addr, void *buf, uint64_t len);
+bool machine_write_mem(struct machine *m, uint64_t addr, const void *buf, uint64_t len);
+
+#endif

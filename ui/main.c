@@ -1,0 +1,372 @@
+/* The `hartlab` command line: parse options, build the machine, load firmware, run it, and
+ * turn the outcome into an exit status. Every host problem ends here as one line naming the
+ * file or value involved, and exit status 2 (DESIGN.md decision 8).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "devices/log.h"
+#include "devices/machine.h"
+#include "loader/loader.h"
+
+#define HARTLAB_VERSION "0.1.0"
+
+static const char usage_line[] = "usage: hartlab [options] FILE.elf [-- guest args]\n";
+
+static void usage_error(const char *fmt, const char *arg)
+{
+    fputs("hartlab: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    fputs(usage_line, stderr);
+    fputs("Try 'hartlab --help' for the list of options.\n", stderr);
+    exit(MACHINE_EXIT_USAGE);
+}
+
+static void print_help(void)
+{
+    printf("%s", usage_line);
+    puts("Run bare-metal RISC-V firmware (RV32 or RV64, chosen from the ELF class) on a\n"
+         "simulated board, deterministically. The exit status is the firmware's exit code.\n"
+         "\n"
+         "Options:\n"
+         "  --isa ISA             rv32imac, rv64imac, rv32i, rv64ima, ... (default: from the\n"
+         "                        ELF: rv32imac for ELF32, rv64imac for ELF64)\n"
+         "  -m, --memory SIZE     RAM size at 0x80000000, e.g. 64M, 1G (default 128M)\n"
+         "  --load FILE@ADDR      load a raw binary at ADDR (repeatable); without an ELF the\n"
+         "                        first one's address is the entry point\n"
+         "  --misaligned=POLICY   misaligned loads/stores: 'emulate' (default, as QEMU virt)\n"
+         "                        or 'trap' (address-misaligned exception, mtval = address)\n"
+         "  --max-insns N         stop after N instructions (exit status 124)\n"
+         "  --max-cycles N        stop after N cycles (exit status 124)\n"
+         "  --trace[=FILE]        instruction trace (pc, bits, disassembly, result) to FILE\n"
+         "                        or standard error\n"
+         "  --signature FILE      at exit, write memory from begin_signature to end_signature\n"
+         "                        as 32-bit words, one per line in hex (compliance tests)\n"
+         "  --semihost-root DIR   allow semihosting file access below DIR (default: refused)\n"
+         "  -v, --verbose         report what the machine does (devices, exit, counts)\n"
+         "  -h, --help            this text\n"
+         "  --version             print the version\n"
+         "\n"
+         "Arguments after '--' are the guest's argv[1..] (semihosting SYS_GET_CMDLINE).\n"
+         "\n"
+         "Exit status: the firmware's exit code (HTIF tohost, the SiFive test finisher at\n"
+         "0x100000, or semihosting SYS_EXIT); codes outside 0..255 are reported as 255.\n"
+         "  2    bad option or input file (one line on stderr says which and why)\n"
+         "  124  --max-insns or --max-cycles reached\n"
+         "  125  every hart waits in wfi for an interrupt that nothing will raise\n");
+}
+
+/* Parse a number with an optional K/M/G suffix (powers of 1024 when `suffixes`). */
+static bool parse_u64(const char *s, bool suffixes, uint64_t *out)
+{
+    if (!*s || *s == '-')
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s)
+        return false;
+    if (suffixes && *end) {
+        unsigned shift = 0;
+        switch (*end) {
+        case 'k':
+        case 'K': shift = 10; break;
+        case 'm':
+        case 'M': shift = 20; break;
+        case 'g':
+        case 'G': shift = 30; break;
+        default: return false;
+        }
+        end++;
+        if (*end == 'i' && end[1] == 'B')
+            end += 2;
+        else if (*end == 'B')
+            end++;
+        if (v > (UINT64_MAX >> shift))
+            return false;
+        v <<= shift;
+    }
+    if (*end)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* "rv32imac", "rv64gc" (g = imafd_zicsr_zifencei; F/D not implemented yet). */
+static bool parse_isa(const char *s, unsigned *xlen, uint32_t *ext, char *why, size_t whylen)
+{
+    if (strncmp(s, "rv32", 4) == 0)
+        *xlen = 32;
+    else if (strncmp(s, "rv64", 4) == 0)
+        *xlen = 64;
+    else {
+        snprintf(why, whylen, "must start with rv32 or rv64");
+        return false;
+    }
+    uint32_t e = 0;
+    const char *p = s + 4;
+    if (*p != 'i' && *p != 'g') {
+        snprintf(why, whylen, "the base must be 'i' (or 'g')");
+        return false;
+    }
+    for (; *p && *p != '_'; p++) {
+        switch (*p) {
+        case 'i': e |= ISA_EXT('I'); break;
+        case 'm': e |= ISA_EXT('M'); break;
+        case 'a': e |= ISA_EXT('A'); break;
+        case 'c': e |= ISA_EXT('C'); break;
+        case 'g':
+        case 'f':
+        case 'd':
+            snprintf(why, whylen, "extension '%c' (floating point) is not supported yet", *p);
+            return false;
+        default:
+            snprintf(why, whylen, "unknown extension '%c' (supported: i, m, a, c)", *p);
+            return false;
+        }
+    }
+    /* Zicsr and Zifencei are always present; accept them spelled out. */
+    while (*p == '_') {
+        const char *next = strchr(p + 1, '_');
+        size_t n = next ? (size_t)(next - p - 1) : strlen(p + 1);
+        if (!((n == 5 && strncmp(p + 1, "zicsr", 5) == 0) ||
+              (n == 8 && strncmp(p + 1, "zifencei", 8) == 0))) {
+            snprintf(why, whylen, "unknown extension '%.*s'", (int)n, p + 1);
+            return false;
+        }
+        p += 1 + n;
+    }
+    *ext = e;
+    return true;
+}
+
+struct raw_image {
+    const char *path;
+    uint64_t addr;
+};
+
+/* Write the signature region as the compliance frameworks expect it. */
+static bool write_signature(struct machine *m, const char *path)
+{
+    uint64_t begin, end;
+    if (!m->symbols || !symtab_find(m->symbols, "begin_signature", &begin) ||
+        !symtab_find(m->symbols, "end_signature", &end)) {
+        fprintf(stderr, "hartlab: --signature: the firmware has no begin_signature/end_signature "
+                        "symbols\n");
+        return false;
+    }
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "hartlab: --signature: cannot write %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    for (uint64_t a = begin; a + 4 <= end; a += 4) {
+        uint32_t w = 0;
+        if (!machine_read_mem(m, a, &w, 4)) {
+            fprintf(stderr, "hartlab: --signature: 0x%" PRIx64 " is not memory\n", a);
+            fclose(f);
+            return false;
+        }
+        fprintf(f, "%08" PRIx32 "\n", w);
+    }
+    if (fclose(f) != 0) {
+        fprintf(stderr, "hartlab: --signature: cannot write %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+enum {
+    OPT_ISA = 256,
+    OPT_LOAD,
+    OPT_MISALIGNED,
+    OPT_MAX_INSNS,
+    OPT_MAX_CYCLES,
+    OPT_TRACE,
+    OPT_SIGNATURE,
+    OPT_SEMIHOST_ROOT,
+    OPT_VERSION,
+};
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "isa", required_argument, NULL, OPT_ISA },
+        { "memory", required_argument, NULL, 'm' },
+        { "load", required_argument, NULL, OPT_LOAD },
+        { "misaligned", required_argument, NULL, OPT_MISALIGNED },
+        { "max-insns", required_argument, NULL, OPT_MAX_INSNS },
+        { "max-cycles", required_argument, NULL, OPT_MAX_CYCLES },
+        { "trace", optional_argument, NULL, OPT_TRACE },
+        { "signature", required_argument, NULL, OPT_SIGNATURE },
+        { "semihost-root", required_argument, NULL, OPT_SEMIHOST_ROOT },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, OPT_VERSION },
+        { NULL, 0, NULL, 0 },
+    };
+    struct machine_options o;
+    machine_options_default(&o);
+    const char *isa = NULL, *trace_path = NULL, *signature = NULL;
+    bool trace = false;
+    struct raw_image raws[16];
+    unsigned nraws = 0;
+    char why[128];
+
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "m:vh", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_ISA: isa = optarg; break;
+        case 'm':
+            if (!parse_u64(optarg, true, &o.ram_size) || o.ram_size == 0 || (o.ram_size & 0xfff) ||
+                o.ram_size > (1ull << 36))
+                usage_error("-m: '%s' is not a RAM size (a multiple of 4K up to 64G, e.g. 128M)",
+                            optarg);
+            break;
+        case OPT_LOAD: {
+            const char *at = strrchr(optarg, '@');
+            if (!at || at == optarg || nraws == 16)
+                usage_error("--load: '%s' is not FILE@ADDR", optarg);
+            char *path = strndup(optarg, (size_t)(at - optarg));
+            if (!path || !parse_u64(at + 1, false, &raws[nraws].addr))
+                usage_error("--load: '%s' is not FILE@ADDR (ADDR like 0x80000000)", optarg);
+            raws[nraws++].path = path;
+            break;
+        }
+        case OPT_MISALIGNED:
+            if (strcmp(optarg, "trap") == 0)
+                o.misaligned = MISALIGNED_TRAP;
+            else if (strcmp(optarg, "emulate") == 0)
+                o.misaligned = MISALIGNED_EMULATE;
+            else
+                usage_error("--misaligned: '%s' is neither 'trap' nor 'emulate'", optarg);
+            break;
+        case OPT_MAX_INSNS:
+            if (!parse_u64(optarg, false, &o.max_insns) || o.max_insns == 0)
+                usage_error("--max-insns: '%s' is not a positive number", optarg);
+            break;
+        case OPT_MAX_CYCLES:
+            if (!parse_u64(optarg, false, &o.max_cycles) || o.max_cycles == 0)
+                usage_error("--max-cycles: '%s' is not a positive number", optarg);
+            break;
+        case OPT_TRACE:
+            trace = true;
+            trace_path = optarg;
+            break;
+        case OPT_SIGNATURE: signature = optarg; break;
+        case OPT_SEMIHOST_ROOT: o.semihost_root = optarg; break;
+        case 'v': log_verbose = true; break;
+        case 'h': print_help(); return 0;
+        case OPT_VERSION: printf("hartlab %s\n", HARTLAB_VERSION); return 0;
+        case ':':
+        case '?':
+        default:
+            if (optopt && optopt < 256)
+                usage_error("option '-%c' is unknown or needs a value",
+                            (char[]){ (char)optopt, 0 });
+            usage_error("option '%s' is unknown or needs a value", argv[optind - 1]);
+        }
+    }
+
+    const char *elf = NULL;
+    if (optind < argc && strcmp(argv[optind - 1], "--") != 0) {
+        elf = argv[optind++];
+    }
+    if (optind < argc && strcmp(argv[optind], "--") == 0)
+        optind++;
+    if (!elf && nraws == 0)
+        usage_error("%s", "no firmware given");
+
+    /* The guest command line: program name, then the arguments after '--'. */
+    size_t cmdlen = strlen(elf ? elf : raws[0].path) + 1;
+    for (int k = optind; k < argc; k++)
+        cmdlen += strlen(argv[k]) + 1;
+    char *cmdline = malloc(cmdlen);
+    if (!cmdline)
+        return MACHINE_EXIT_USAGE;
+    strcpy(cmdline, elf ? elf : raws[0].path);
+    for (int k = optind; k < argc; k++) {
+        strcat(cmdline, " ");
+        strcat(cmdline, argv[k]);
+    }
+    o.cmdline = cmdline;
+
+    char err[512];
+    struct elf_info info = { 0 };
+    if (elf && !elf_probe(elf, &info, err, sizeof err)) {
+        fprintf(stderr, "hartlab: %s\n", err);
+        return MACHINE_EXIT_USAGE;
+    }
+    if (isa) {
+        unsigned xlen;
+        if (!parse_isa(isa, &xlen, &o.ext, why, sizeof why)) {
+            fprintf(stderr, "hartlab: --isa %s: %s\n", isa, why);
+            fputs(usage_line, stderr);
+            return MACHINE_EXIT_USAGE;
+        }
+        if (elf && xlen != info.xlen) {
+            fprintf(stderr, "hartlab: --isa %s does not match %s, which is a %u-bit ELF\n", isa,
+                    elf, info.xlen);
+            return MACHINE_EXIT_USAGE;
+        }
+        o.xlen = xlen;
+    } else if (elf) {
+        o.xlen = info.xlen;
+    }
+
+    if (trace) {
+        o.trace = trace_path ? fopen(trace_path, "w") : stderr;
+        if (!o.trace) {
+            fprintf(stderr, "hartlab: --trace: cannot write %s: %s\n", trace_path, strerror(errno));
+            return MACHINE_EXIT_USAGE;
+        }
+    }
+
+    struct machine *m = machine_new(&o, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "hartlab: %s\n", err);
+        return MACHINE_EXIT_USAGE;
+    }
+    for (unsigned k = 0; k < nraws; k++) {
+        if (!machine_load_raw(m, raws[k].path, raws[k].addr, err, sizeof err)) {
+            fprintf(stderr, "hartlab: %s\n", err);
+            machine_free(m);
+            return MACHINE_EXIT_USAGE;
+        }
+    }
+    if (elf) {
+        if (!machine_load_elf(m, elf, &info, err, sizeof err)) {
+            fprintf(stderr, "hartlab: %s\n", err);
+            machine_free(m);
+            return MACHINE_EXIT_USAGE;
+        }
+    } else {
+        /* Raw images only: start at the first one, as QEMU's -bios does. */
+        m->entry = raws[0].addr;
+        for (unsigned k = 0; k < m->nharts; k++) {
+            hart_reset(m->harts[k], m->entry);
+            m->harts[k]->x[10] = k;
+        }
+    }
+    log_info("RV%u, %" PRIu64 " MiB RAM at 0x%" PRIx64 ", entry 0x%" PRIx64, o.xlen,
+             o.ram_size >> 20, o.ram_base, m->entry);
+
+    fflush(stdout);
+    int status = machine_run(m);
+    fflush(stdout);
+    if (signature && !write_signature(m, signature) && status == 0)
+        status = MACHINE_EXIT_USAGE;
+    if (o.trace && o.trace != stderr)
+        fclose(o.trace);
+    machine_free(m);
+    for (unsigned k = 0; k < nraws; k++)
+        free((char *)raws[k].path);
+    free(cmdline);
+    return status;
+}
