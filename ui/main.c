@@ -218,6 +218,18 @@ int main(int argc, char **argv)
     unsigned nraws = 0;
     char why[128];
 
+    /* Everything after '--' belongs to the guest; options and the firmware come before. */
+    int guest_argc = 0;
+    char **guest_argv = NULL;
+    for (int k = 1; k < argc; k++) {
+        if (strcmp(argv[k], "--") == 0) {
+            guest_argv = argv + k + 1;
+            guest_argc = argc - k - 1;
+            argc = k;
+            break;
+        }
+    }
+
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "m:vh", longopts, NULL)) != -1) {
@@ -275,25 +287,25 @@ int main(int argc, char **argv)
     }
 
     const char *elf = NULL;
-    if (optind < argc && strcmp(argv[optind - 1], "--") != 0) {
+    if (optind < argc)
         elf = argv[optind++];
-    }
-    if (optind < argc && strcmp(argv[optind], "--") == 0)
-        optind++;
+    if (optind < argc)
+        usage_error("unexpected argument '%s' (arguments for the guest go after '--')",
+                    argv[optind]);
     if (!elf && nraws == 0)
         usage_error("%s", "no firmware given");
 
     /* The guest command line: program name, then the arguments after '--'. */
     size_t cmdlen = strlen(elf ? elf : raws[0].path) + 1;
-    for (int k = optind; k < argc; k++)
-        cmdlen += strlen(argv[k]) + 1;
+    for (int k = 0; k < guest_argc; k++)
+        cmdlen += strlen(guest_argv[k]) + 1;
     char *cmdline = malloc(cmdlen);
     if (!cmdline)
         return MACHINE_EXIT_USAGE;
     strcpy(cmdline, elf ? elf : raws[0].path);
-    for (int k = optind; k < argc; k++) {
+    for (int k = 0; k < guest_argc; k++) {
         strcat(cmdline, " ");
-        strcat(cmdline, argv[k]);
+        strcat(cmdline, guest_argv[k]);
     }
     o.cmdline = cmdline;
 

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what hartlab needs on Debian 12 (apt-get when run as root; otherwise prints the
+# exact command to run and stops), then configures and builds ./build.
+# Sourced by scripts/demo.sh and scripts/test.sh; safe to run again.
+set -euo pipefail
+
+HARTLAB_PACKAGES=(
+  gcc meson ninja-build pkg-config python3
+  libelf-dev libfdt-dev libcmocka-dev
+  gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
+  qemu-system-misc
+)
+
+hartlab_install_packages() {
+  local missing=()
+  for p in "${HARTLAB_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "hartlab: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "hartlab: these Debian packages are missing: ${missing[*]}" >&2
+    echo "Install them with:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    echo "then run this command again." >&2
+    exit 1
+  fi
+}
+
+# hartlab_build DIR [meson options...]: configure DIR once, then build it.
+hartlab_build() {
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@" >/dev/null
+  fi
+  ninja -C "$dir" >/dev/null
+}
