@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Command-line behaviour of hartlab: options, exit statuses, messages, trace, signature.
+
+Usage: cli_test.py HARTLAB XLEN SPIN.elf HANG.elf HTIF_EXIT.elf SIGNATURE.elf SIGNATURE.expected
+Each check prints one line; the last line is 'N passed, N failed'.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+hartlab, xlen, spin, hang, htif_exit, sig_elf, sig_expected = sys.argv[1:8]
+results = []
+
+
+def run(*args, timeout=20):
+    return subprocess.run([hartlab, *args], capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
+def check(name, cond, detail=""):
+    results.append(cond)
+    print(("ok   " if cond else "FAIL ") + name + ("" if cond else f": {detail}"))
+
+
+def usage_error(name, args, needle):
+    r = run(*args)
+    check(name, r.returncode == 2 and needle in r.stderr and "usage: hartlab" in r.stderr
+          and r.stdout == "", f"status {r.returncode}, stderr {r.stderr!r}")
+
+
+# Options
+r = run("--help")
+check("--help exits 0", r.returncode == 0, r.returncode)
+for opt in ["--isa", "--memory", "--load", "--misaligned", "--max-insns", "--max-cycles",
+            "--trace", "--signature", "--semihost-root", "--verbose", "--version"]:
+    check(f"--help documents {opt}", opt in r.stdout, "missing")
+r = run("--version")
+check("--version", r.returncode == 0 and r.stdout.startswith("hartlab "), r.stdout)
+usage_error("unknown option", ["--frobnicate", spin], "--frobnicate")
+usage_error("no firmware", [], "no firmware")
+usage_error("bad --misaligned", ["--misaligned=sometimes", spin], "sometimes")
+usage_error("bad -m", ["-m", "12Q", spin], "12Q")
+usage_error("bad --max-insns", ["--max-insns", "many", spin], "many")
+usage_error("stray argument", [spin, "extra"], "extra")
+r = run("--isa", "rv128i", spin)
+check("bad --isa", r.returncode == 2 and "rv128i" in r.stderr, r.stderr)
+other = "rv64imac" if xlen == "32" else "rv32imac"
+r = run("--isa", other, spin)
+check("--isa contradicting the ELF", r.returncode == 2 and "does not match" in r.stderr,
+      r.stderr)
+r = run("/nonexistent/fw.elf")
+check("missing file", r.returncode == 2 and "/nonexistent/fw.elf" in r.stderr
+      and len(r.stderr.strip().splitlines()) == 1, r.stderr)
+
+# Limits and hangs
+r = run("--max-insns", "1000", spin)
+check("--max-insns stops a runaway with 124", r.returncode == 124
+      and "instruction limit" in r.stderr and "after 1000 instructions" in r.stderr, r.stderr)
+r = run("--max-cycles", "5000", spin)
+check("--max-cycles stops a runaway with 124", r.returncode == 124
+      and "cycle limit" in r.stderr, r.stderr)
+r = run(hang)
+check("wfi with nothing to wake it: 125", r.returncode == 125 and "wfi" in r.stderr, r.stderr)
+
+# Exit codes
+r = run(htif_exit)
+check("HTIF exit code 300 is reported as 255", r.returncode == 255, r.returncode)
+
+# Trace: deterministic, one line per instruction with pc, bits, text and result
+t1 = run("--trace", "--max-insns", "6", spin)
+t2 = run("--trace", "--max-insns", "6", spin)
+lines = [l for l in t1.stderr.splitlines() if not l.startswith("hartlab:")]
+check("--trace prints one line per instruction", len(lines) == 6, t1.stderr)
+check("--trace line shape", len(lines) > 0 and lines[0].split()[1] in ("0505", "00150513")
+      and "addi" in lines[0] and "a0=" in lines[0], lines[:1])
+check("--trace is identical across runs", t1.stderr == t2.stderr, "differs")
+with tempfile.TemporaryDirectory() as d:
+    path = os.path.join(d, "trace.txt")
+    r = run(f"--trace={path}", "--max-insns", "4", spin)
+    with open(path) as f:
+        check("--trace=FILE writes the file", len(f.read().splitlines()) == 4, path)
+    r = run("--trace=/nonexistent/dir/t.txt", spin)
+    check("--trace to an unwritable file: 2", r.returncode == 2 and "/nonexistent" in r.stderr,
+          r.stderr)
+
+    # Signature
+    sig = os.path.join(d, "sig.txt")
+    r = run("--signature", sig, sig_elf)
+    with open(sig_expected) as f:
+        want = f.read()
+    got = open(sig).read() if os.path.exists(sig) else ""
+    check("--signature writes the region as 32-bit words", r.returncode == 0 and got == want,
+          f"status {r.returncode}, got {got!r}")
+    r = run("--signature", sig, spin, "--max-insns", "10")
+    r = run("--max-insns", "10", "--signature", sig, spin)
+    check("--signature without the symbols is an error", "begin_signature" in r.stderr,
+          r.stderr)
+
+passed = sum(results)
+failed = len(results) - passed
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
