@@ -29,7 +29,8 @@ struct code_cache *code_cache_new(void)
     cc->nbuckets = CC_BUCKETS;
     cc->buckets = calloc(cc->nbuckets, sizeof *cc->buckets);
     cc->arena_size = CC_ARENA_SIZE;
-    cc->arena = malloc(cc->arena_size);
+    /* calloc: the kernel hands out zero pages lazily, so an unused arena costs nothing. */
+    cc->arena = calloc(1, cc->arena_size);
     cc->npages_cap = 1024;
     cc->pages = calloc(cc->npages_cap, sizeof *cc->pages);
     if (!cc->buckets || !cc->arena || !cc->pages) {

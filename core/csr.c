@@ -212,21 +212,23 @@ bool csr_write(struct hart *h, unsigned csr, uint64_t v)
     case CSR_MEPC: h->mepc = v & ~1ull; return true;
     case CSR_MCAUSE: h->mcause = v; return true;
     case CSR_MTVAL: h->mtval = v; return true;
+    /* On RV32 a write of one half keeps the other half as it was before the writing
+     * instruction: the write replaces that instruction's increment (Zicsr 9.1). */
     case CSR_MCYCLE:
-        mcycle_set(h, h->xlen == 32 ? (hart_mcycle(h) & ~0xffffffffull) | v : v);
+        mcycle_set(h, h->xlen == 32 ? (h->pre_mcycle & ~0xffffffffull) | v : v);
         return true;
     case CSR_MCYCLEH:
         if (h->xlen != 32)
             return false;
-        mcycle_set(h, (hart_mcycle(h) & 0xffffffffull) | (v << 32));
+        mcycle_set(h, (h->pre_mcycle & 0xffffffffull) | (v << 32));
         return true;
     case CSR_MINSTRET:
-        minstret_set(h, h->xlen == 32 ? (hart_minstret(h) & ~0xffffffffull) | v : v);
+        minstret_set(h, h->xlen == 32 ? (h->pre_minstret & ~0xffffffffull) | v : v);
         return true;
     case CSR_MINSTRETH:
         if (h->xlen != 32)
             return false;
-        minstret_set(h, (hart_minstret(h) & 0xffffffffull) | (v << 32));
+        minstret_set(h, (h->pre_minstret & 0xffffffffull) | (v << 32));
         return true;
     case CSR_TSELECT:
     case CSR_TDATA1:
@@ -283,6 +285,8 @@ int csr_exec(struct hart *h, const struct insn *i, unsigned op)
     h->retired -= 1;
     uint64_t old;
     bool exists = csr_read(h, csr, &old);
+    h->pre_mcycle = hart_mcycle(h);
+    h->pre_minstret = hart_minstret(h);
     h->cycles += i->cost;
     h->retired += 1;
     if (!exists)
@@ -307,5 +311,7 @@ bool hart_csr_peek(struct hart *h, unsigned csr, uint64_t *val)
 
 bool hart_csr_poke(struct hart *h, unsigned csr, uint64_t val)
 {
+    h->pre_mcycle = hart_mcycle(h);
+    h->pre_minstret = hart_minstret(h);
     return csr_write(h, csr, val);
 }

@@ -237,7 +237,7 @@ static bool extract(struct insn *o, uint32_t raw, enum insn_fmt fmt, unsigned xl
 
 bool insn_decode(uint32_t raw, unsigned xlen, uint32_t misa_ext, struct insn *out)
 {
-    *out = (struct insn){ 0 };
+    *out = (struct insn){ .id = INSN_COUNT };
     unsigned len = insn_length((uint16_t)raw);
     if (len == 2)
         raw &= 0xffff;
@@ -252,8 +252,10 @@ bool insn_decode(uint32_t raw, unsigned xlen, uint32_t misa_ext, struct insn *ou
     out->sem = d->sem;
     out->cost = d->cost;
     out->flags = d->flags;
-    if (!extract(out, raw, d->fmt, xlen))
+    if (!extract(out, raw, d->fmt, xlen)) {
+        out->id = INSN_COUNT;
         return false;
+    }
     /* Bodies write rd unconditionally; writes to x0 go to the sink. */
     if (out->rd == 0)
         out->rd = REG_SINK;

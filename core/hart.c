@@ -60,7 +60,10 @@ void hart_reset(struct hart *h, uint64_t pc)
     if (h->xlen == 64)
         h->mstatus |= (uint64_t)MISA_MXL_64 << 32;
     h->mtvec = h->mscratch = h->mepc = h->mcause = h->mtval = 0;
-    h->mie = h->mip = h->medeleg = h->mideleg = h->mcounteren = h->mcountinhibit = 0;
+    /* mip's external, timer and software bits are wires from the devices: a reset of the
+     * hart does not change what the devices drive. */
+    h->mip &= MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SEIP;
+    h->mie = h->medeleg = h->mideleg = h->mcounteren = h->mcountinhibit = 0;
     h->menvcfg = 0;
     h->cycle_base = h->cycles;
     h->instret_base = h->retired;

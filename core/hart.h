@@ -122,6 +122,7 @@ struct hart {
     uint64_t mhartid;
     /* mcycle = cycles - cycle_base unless inhibited (then cycle_frozen); same for instret. */
     uint64_t cycle_base, cycle_frozen, instret_base, instret_frozen;
+    uint64_t pre_mcycle, pre_minstret; /* counters before the CSR instruction running now */
     uint8_t pmpcfg[64];
     uint64_t pmpaddr[64];
     uint64_t tselect, tdata1, tdata2, tdata3;

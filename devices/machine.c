@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/hart_internal.h"
+#include "devices/board.h"
 #include "devices/finisher.h"
 #include "devices/htif.h"
 #include "devices/log.h"
@@ -49,6 +50,7 @@ struct machine *machine_new(const struct machine_options *o, char *err, size_t e
     }
     m->opts = *o;
     bus_init(&m->bus);
+    clock_init(&m->clock, o->time_divider);
     if (o->nharts == 0 || o->nharts > MACHINE_MAX_HARTS) {
         snprintf(err, errlen, "%u harts requested; hartlab supports 1 to %d", o->nharts,
                  MACHINE_MAX_HARTS);
@@ -90,10 +92,19 @@ struct machine *machine_new(const struct machine_options *o, char *err, size_t e
         m->harts[m->nharts++] = h;
         m->bus.nharts = m->nharts;
     }
-    m->finisher = finisher_new(m, FINISHER_BASE);
+    if (o->fdt) {
+        if (!board_build_devices(m, o->fdt, err, errlen))
+            goto fail;
+    } else {
+        m->finisher = finisher_new(m, FINISHER_BASE);
+        if (!m->finisher) {
+            snprintf(err, errlen, "cannot set up the test finisher");
+            goto fail;
+        }
+    }
     m->semihost = semihost_new(m);
-    if (!m->finisher || !m->semihost) {
-        snprintf(err, errlen, "cannot set up the test devices");
+    if (!m->semihost) {
+        snprintf(err, errlen, "cannot set up semihosting");
         goto fail;
     }
     m->entry = o->ram_base;
@@ -107,6 +118,10 @@ void machine_free(struct machine *m)
 {
     if (!m)
         return;
+    while (m->ncleanups > 0) {
+        m->ncleanups--;
+        m->cleanups[m->ncleanups].fn(m->cleanups[m->ncleanups].opaque);
+    }
     if (m->htif)
         htif_free(m->htif);
     if (m->finisher)
@@ -119,6 +134,32 @@ void machine_free(struct machine *m)
     bus_destroy(&m->bus);
     symtab_free(m->symbols);
     free(m);
+}
+
+void machine_on_free(struct machine *m, void (*fn)(void *opaque), void *opaque)
+{
+    if (m->ncleanups < MACHINE_MAX_CLEANUPS) {
+        m->cleanups[m->ncleanups].fn = fn;
+        m->cleanups[m->ncleanups].opaque = opaque;
+        m->ncleanups++;
+    }
+}
+
+void machine_set_irq_controller(struct machine *m,
+                                void (*input)(void *opaque, unsigned source, bool level),
+                                void *opaque, unsigned nsources)
+{
+    m->irq_input = input;
+    m->irq_input_opaque = opaque;
+    m->irq_sources = nsources;
+}
+
+bool machine_connect_irq(struct machine *m, struct irq_line *line, unsigned source)
+{
+    if (!m->irq_input || source == 0 || source > m->irq_sources)
+        return false;
+    irq_connect(line, m->irq_input, m->irq_input_opaque, source);
+    return true;
 }
 
 /* ---- guest memory from outside the harts ---- */
@@ -201,8 +242,9 @@ static void set_entry(struct machine *m, uint64_t entry)
     m->entry = entry;
     for (unsigned k = 0; k < m->nharts; k++) {
         hart_reset(m->harts[k], entry);
-        /* Boot protocol of OpenSBI, U-Boot and Linux: a0 = hart id. */
+        /* Boot protocol of OpenSBI, U-Boot and Linux: a0 = hart id, a1 = device tree. */
         m->harts[k]->x[10] = k;
+        m->harts[k]->x[11] = m->fdt_addr;
         m->harts[k]->symbols = m->symbols;
     }
 }
@@ -286,18 +328,35 @@ int machine_run(struct machine *m)
     const struct machine_options *o = &m->opts;
     for (unsigned k = 0; k < m->nharts; k++)
         m->harts[k]->retire_limit = o->max_insns ? o->max_insns : UINT64_MAX;
+    bool all_waited = false;
     for (;;) {
         bool all_waiting = true, limit = false;
         for (unsigned k = 0; k < m->nharts && !m->exited; k++) {
             struct hart *h = m->harts[k];
-            uint64_t until = h->cycles + QUANTUM;
+            m->clock.now = &h->cycles;
+            clock_run_due(&m->clock, h->cycles);
+            /* Run to the end of the quantum or the next event, whichever is first; when
+             * every hart was waiting in wfi, skip straight to the next event. */
+            uint64_t next = clock_next(&m->clock);
+            uint64_t until = all_waited ? next : h->cycles + QUANTUM;
+            if (next < until)
+                until = next;
             if (o->max_cycles && until > o->max_cycles)
                 until = o->max_cycles;
+            if (until <= h->cycles)
+                until = h->cycles + 1;
             enum hart_stop st = hart_run(h, until);
-            if (st != HART_STOP_WFI)
+            if (st == HART_STOP_WFI) {
+                /* A waiting hart idles through the time the others run (or to the event
+                 * that will wake it). */
+                if (until != UINT64_MAX && h->cycles < until)
+                    h->cycles = until;
+            } else {
                 all_waiting = false;
-            if (st == HART_STOP_BUDGET && ((o->max_cycles && h->cycles >= o->max_cycles) ||
-                                           (o->max_insns && h->retired >= o->max_insns)))
+            }
+            clock_run_due(&m->clock, h->cycles);
+            if ((o->max_cycles && h->cycles >= o->max_cycles) ||
+                (o->max_insns && h->retired >= o->max_insns))
                 limit = true;
             if (m->reset_requested) {
                 m->reset_requested = false;
@@ -306,6 +365,12 @@ int machine_run(struct machine *m)
                 set_entry(m, m->entry);
             }
         }
+        m->clock.idle_now = m->harts[0]->cycles;
+        m->clock.now = NULL;
+        /* An event that fired after a hart stopped may have woken it. */
+        for (unsigned k = 0; k < m->nharts; k++)
+            if (hart_irq_wakeup(m->harts[k]))
+                all_waiting = false;
         if (m->exited) {
             log_info("%s: exit code %d after %" PRIu64 " instructions, %" PRIu64 " cycles",
                      m->exit_reason ? m->exit_reason : "exit", m->exit_code, m->harts[0]->retired,
@@ -319,10 +384,11 @@ int machine_run(struct machine *m)
                             : "cycle limit reached (--max-cycles)");
             return MACHINE_EXIT_LIMIT;
         }
-        if (all_waiting) {
+        if (all_waiting && clock_next(&m->clock) == UINT64_MAX) {
             report_stop(m, m->harts[0],
                         "every hart is waiting (wfi) for an interrupt that nothing will raise");
             return MACHINE_EXIT_HANG;
         }
+        all_waited = all_waiting;
     }
 }

@@ -19,6 +19,8 @@
 
 #include "core/hart.h"
 #include "devices/bus.h"
+#include "devices/clock.h"
+#include "devices/irq.h"
 #include "loader/loader.h"
 
 #define MACHINE_MAX_HARTS 8
@@ -34,16 +36,34 @@ struct machine_options {
     unsigned nharts;
     uint64_t ram_base, ram_size;
     enum misaligned_policy misaligned;
+    bool misaligned_set;       /* given by the user: the board's policy does not apply */
+    const void *fdt;           /* the board's device tree (devices/board.h), or NULL for a
+                                  bare machine: RAM and the test finisher only */
     uint64_t max_insns, max_cycles; /* 0 = no limit */
     uint32_t time_divider;  /* cycles per mtime tick */
     const char *semihost_root; /* NULL: semihosting file access refused */
     const char *cmdline;       /* semihosting SYS_GET_CMDLINE */
     FILE *trace;               /* instruction trace, or NULL */
+    const char *serial;        /* console UART backend (devices/chardev.h), NULL = stdio */
 };
 
 struct htif;
 struct finisher;
 struct semihost;
+struct machine;
+
+/* A device type the machine can build from a device-tree node (DESIGN.md decision 6: a new
+ * device is its own file, its board entry, and one row in devices/devtable.c). `create`
+ * gets the node's first `reg` range; it registers its registers with bus_add_device, its
+ * clean-up with machine_on_free, and its interrupt output with machine_connect_irq. */
+struct device_desc {
+    const char *compatible;
+    bool (*create)(struct machine *m, const void *fdt, int node, uint64_t base, uint64_t size,
+                   char *err, size_t errlen);
+};
+extern const struct device_desc device_table[];
+
+#define MACHINE_MAX_CLEANUPS 32
 
 struct machine {
     struct machine_options opts;
@@ -58,11 +78,27 @@ struct machine {
     struct finisher *finisher;
     struct semihost *semihost;
 
+    /* Virtual time and the events devices schedule on it. */
+    struct vclock clock;
+    /* The platform interrupt controller's inputs (the PLIC's sources), once one exists. */
+    void (*irq_input)(void *opaque, unsigned source, bool level);
+    void *irq_input_opaque;
+    unsigned irq_sources;
+    struct {
+        void (*fn)(void *opaque);
+        void *opaque;
+    } cleanups[MACHINE_MAX_CLEANUPS];
+    unsigned ncleanups;
+
     /* Set by machine_exit(): the run loop stops at the next block boundary. */
     bool exited;
     int exit_code;
     bool reset_requested;
-    uint64_t entry; /* where harts start after a reset */
+    uint64_t entry;    /* where harts start after a reset */
+    uint64_t fdt_addr; /* where the device tree was placed in RAM (a1), or 0 */
+    /* Devices the board names that hartlab does not model ("" if none); the CLI prints it
+     * once the firmware has loaded, so a bad input file still gets exactly one line. */
+    char board_warning[512];
     /* Why the run ended, for the one-line report ("firmware exit", "limit", ...). */
     const char *exit_reason;
 };
@@ -86,6 +122,15 @@ void machine_exit(struct machine *m, int code, const char *reason);
 /* A device asks for a system reset: harts restart at the entry point at the next block
  * boundary; memory is left as it is (as a warm reset on a board). */
 void machine_request_reset(struct machine *m);
+
+/* Call fn(opaque) when the machine is freed (devices free themselves this way). */
+void machine_on_free(struct machine *m, void (*fn)(void *opaque), void *opaque);
+/* The interrupt controller offers its inputs: source numbers 1..nsources. */
+void machine_set_irq_controller(struct machine *m,
+                                void (*input)(void *opaque, unsigned source, bool level),
+                                void *opaque, unsigned nsources);
+/* Wire a device's output line to interrupt source `source` (false if there is none). */
+bool machine_connect_irq(struct machine *m, struct irq_line *line, unsigned source);
 
 /* Guest memory access from outside the harts (semihosting, debugger, loader). Writes
  * invalidate reservations and cached code. False if any byte is not memory. */

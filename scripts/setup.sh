@@ -6,7 +6,7 @@ set -euo pipefail
 
 HARTLAB_PACKAGES=(
   gcc meson ninja-build pkg-config python3
-  libelf-dev libfdt-dev libcmocka-dev
+  libelf-dev libfdt-dev libcmocka-dev device-tree-compiler
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   qemu-system-misc
 )

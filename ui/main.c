@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/board.h"
 #include "devices/log.h"
 #include "devices/machine.h"
 #include "loader/loader.h"
@@ -34,13 +35,18 @@ static void print_help(void)
          "simulated board, deterministically. The exit status is the firmware's exit code.\n"
          "\n"
          "Options:\n"
+         "  --board BOARD         'virt' (QEMU virt's memory map), 'mcu' (an RV32 SiFive-style\n"
+         "                        microcontroller), or a FILE.dts / FILE.dtb of your own\n"
+         "                        (default: mcu for firmware that starts in its flash at\n"
+         "                        0x20000000, else virt)\n"
          "  --isa ISA             rv32imac, rv64imac, rv32i, rv64ima, ... (default: from the\n"
          "                        ELF: rv32imac for ELF32, rv64imac for ELF64)\n"
-         "  -m, --memory SIZE     RAM size at 0x80000000, e.g. 64M, 1G (default 128M)\n"
+         "  -m, --memory SIZE     RAM size, e.g. 64M, 1G (default: the board's, 128M on virt)\n"
          "  --load FILE@ADDR      load a raw binary at ADDR (repeatable); without an ELF the\n"
          "                        first one's address is the entry point\n"
-         "  --misaligned=POLICY   misaligned loads/stores: 'emulate' (default, as QEMU virt)\n"
-         "                        or 'trap' (address-misaligned exception, mtval = address)\n"
+         "  --misaligned=POLICY   misaligned loads/stores: 'emulate' (as QEMU; virt's default)\n"
+         "                        or 'trap' (address-misaligned exception, mtval = address;\n"
+         "                        mcu's default)\n"
          "  --max-insns N         stop after N instructions (exit status 124)\n"
          "  --max-cycles N        stop after N cycles (exit status 124)\n"
          "  --trace[=FILE]        instruction trace (pc, bits, disassembly, result) to FILE\n"
@@ -183,6 +189,7 @@ static bool write_signature(struct machine *m, const char *path)
 
 enum {
     OPT_ISA = 256,
+    OPT_BOARD,
     OPT_LOAD,
     OPT_MISALIGNED,
     OPT_MAX_INSNS,
@@ -197,6 +204,7 @@ int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "isa", required_argument, NULL, OPT_ISA },
+        { "board", required_argument, NULL, OPT_BOARD },
         { "memory", required_argument, NULL, 'm' },
         { "load", required_argument, NULL, OPT_LOAD },
         { "misaligned", required_argument, NULL, OPT_MISALIGNED },
@@ -212,11 +220,13 @@ int main(int argc, char **argv)
     };
     struct machine_options o;
     machine_options_default(&o);
-    const char *isa = NULL, *trace_path = NULL, *signature = NULL;
+    const char *isa = NULL, *trace_path = NULL, *signature = NULL, *board = NULL;
+    bool ram_set = false;
     bool trace = false;
     struct raw_image raws[16];
     unsigned nraws = 0;
-    char why[128];
+    char why[384];
+    char err[512];
 
     /* Everything after '--' belongs to the guest; options and the firmware come before. */
     int guest_argc = 0;
@@ -235,11 +245,13 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "m:vh", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_ISA: isa = optarg; break;
+        case OPT_BOARD: board = optarg; break;
         case 'm':
             if (!parse_u64(optarg, true, &o.ram_size) || o.ram_size == 0 || (o.ram_size & 0xfff) ||
                 o.ram_size > (1ull << 36))
                 usage_error("-m: '%s' is not a RAM size (a multiple of 4K up to 64G, e.g. 128M)",
                             optarg);
+            ram_set = true;
             break;
         case OPT_LOAD: {
             const char *at = strrchr(optarg, '@');
@@ -252,6 +264,7 @@ int main(int argc, char **argv)
             break;
         }
         case OPT_MISALIGNED:
+            o.misaligned_set = true;
             if (strcmp(optarg, "trap") == 0)
                 o.misaligned = MISALIGNED_TRAP;
             else if (strcmp(optarg, "emulate") == 0)
@@ -295,13 +308,19 @@ int main(int argc, char **argv)
     if (!elf && nraws == 0)
         usage_error("%s", "no firmware given");
 
+    /* From here on every way out goes through `out`, which frees what was made. */
+    int status = MACHINE_EXIT_USAGE;
+    struct machine *m = NULL;
+    void *fdt = NULL;
+    struct elf_info info = { 0 };
+
     /* The guest command line: program name, then the arguments after '--'. */
     size_t cmdlen = strlen(elf ? elf : raws[0].path) + 1;
     for (int k = 0; k < guest_argc; k++)
         cmdlen += strlen(guest_argv[k]) + 1;
     char *cmdline = malloc(cmdlen);
     if (!cmdline)
-        return MACHINE_EXIT_USAGE;
+        goto out;
     strcpy(cmdline, elf ? elf : raws[0].path);
     for (int k = 0; k < guest_argc; k++) {
         strcat(cmdline, " ");
@@ -309,55 +328,60 @@ int main(int argc, char **argv)
     }
     o.cmdline = cmdline;
 
-    char err[512];
-    struct elf_info info = { 0 };
-    if (elf && !elf_probe(elf, &info, err, sizeof err)) {
-        fprintf(stderr, "hartlab: %s\n", err);
-        return MACHINE_EXIT_USAGE;
-    }
+    if (elf && !elf_probe(elf, &info, err, sizeof err))
+        goto fail;
     if (isa) {
         unsigned xlen;
         if (!parse_isa(isa, &xlen, &o.ext, why, sizeof why)) {
-            fprintf(stderr, "hartlab: --isa %s: %s\n", isa, why);
-            fputs(usage_line, stderr);
-            return MACHINE_EXIT_USAGE;
+            snprintf(err, sizeof err, "--isa %s: %s", isa, why);
+            goto fail;
         }
         if (elf && xlen != info.xlen) {
-            fprintf(stderr, "hartlab: --isa %s does not match %s, which is a %u-bit ELF\n", isa,
-                    elf, info.xlen);
-            return MACHINE_EXIT_USAGE;
+            snprintf(err, sizeof err, "--isa %s does not match %s, which is a %u-bit ELF", isa, elf,
+                     info.xlen);
+            goto fail;
         }
         o.xlen = xlen;
     } else if (elf) {
         o.xlen = info.xlen;
+    } else {
+        o.xlen = 0; /* raw images only: the board decides */
     }
+
+    /* The board: its tree decides RAM, timebase, misaligned policy and devices. */
+    const char *board_spec = board ? board : board_default_for(elf ? &info : NULL);
+    size_t fdt_size;
+    fdt = board_open(board_spec, &fdt_size, err, sizeof err);
+    if (!fdt)
+        goto fail;
+    if (!ram_set)
+        o.ram_size = 0;
+    if (!board_apply_options(fdt, &o, why, sizeof why)) {
+        snprintf(err, sizeof err, "--board %s: %s", board_spec, why);
+        goto fail;
+    }
+    if (!isa && o.xlen == 32 && !elf)
+        o.ext = ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('C');
+    o.fdt = fdt;
+    log_info("board %s%s", board_spec, board ? "" : " (default for this firmware)");
 
     if (trace) {
         o.trace = trace_path ? fopen(trace_path, "w") : stderr;
         if (!o.trace) {
-            fprintf(stderr, "hartlab: --trace: cannot write %s: %s\n", trace_path, strerror(errno));
-            return MACHINE_EXIT_USAGE;
+            snprintf(err, sizeof err, "--trace: cannot write %s: %s", trace_path, strerror(errno));
+            goto fail;
         }
     }
 
-    struct machine *m = machine_new(&o, err, sizeof err);
-    if (!m) {
-        fprintf(stderr, "hartlab: %s\n", err);
-        return MACHINE_EXIT_USAGE;
-    }
-    for (unsigned k = 0; k < nraws; k++) {
-        if (!machine_load_raw(m, raws[k].path, raws[k].addr, err, sizeof err)) {
-            fprintf(stderr, "hartlab: %s\n", err);
-            machine_free(m);
-            return MACHINE_EXIT_USAGE;
-        }
-    }
+    m = machine_new(&o, err, sizeof err);
+    if (!m)
+        goto fail;
+    for (unsigned k = 0; k < nraws; k++)
+        if (!machine_load_raw(m, raws[k].path, raws[k].addr, err, sizeof err))
+            goto fail;
     if (elf) {
-        if (!machine_load_elf(m, elf, &info, err, sizeof err)) {
-            fprintf(stderr, "hartlab: %s\n", err);
-            machine_free(m);
-            return MACHINE_EXIT_USAGE;
-        }
+        if (!machine_load_elf(m, elf, &info, err, sizeof err))
+            goto fail;
     } else {
         /* Raw images only: start at the first one, as QEMU's -bios does. */
         m->entry = raws[0].addr;
@@ -366,19 +390,30 @@ int main(int argc, char **argv)
             m->harts[k]->x[10] = k;
         }
     }
-    log_info("RV%u, %" PRIu64 " MiB RAM at 0x%" PRIx64 ", entry 0x%" PRIx64, o.xlen,
-             o.ram_size >> 20, o.ram_base, m->entry);
+    if (!board_place(m, cmdline, err, sizeof err))
+        goto fail;
+    if (m->board_warning[0])
+        fprintf(stderr, "hartlab: %s\n", m->board_warning);
+    log_info("RV%u, %" PRIu64 " KiB RAM at 0x%" PRIx64 ", entry 0x%" PRIx64, o.xlen,
+             o.ram_size >> 10, o.ram_base, m->entry);
 
     fflush(stdout);
-    int status = machine_run(m);
+    status = machine_run(m);
     fflush(stdout);
     if (signature && !write_signature(m, signature) && status == 0)
         status = MACHINE_EXIT_USAGE;
+    goto out;
+
+fail:
+    fprintf(stderr, "hartlab: %s\n", err);
+    status = MACHINE_EXIT_USAGE;
+out:
     if (o.trace && o.trace != stderr)
         fclose(o.trace);
     machine_free(m);
     for (unsigned k = 0; k < nraws; k++)
         free((char *)raws[k].path);
     free(cmdline);
+    free(fdt);
     return status;
 }

@@ -73,7 +73,7 @@ t2 = run("--trace", "--max-insns", "6", spin)
 lines = [l for l in t1.stderr.splitlines() if not l.startswith("hartlab:")]
 check("--trace prints one line per instruction", len(lines) == 6, t1.stderr)
 check("--trace line shape", len(lines) > 0 and lines[0].split()[1] in ("0505", "00150513")
-      and "addi" in lines[0] and "a0=" in lines[0], lines[:1])
+      and "a0,a0,1" in lines[0] and "a0=" in lines[0], lines[:1])
 check("--trace is identical across runs", t1.stderr == t2.stderr, "differs")
 with tempfile.TemporaryDirectory() as d:
     path = os.path.join(d, "trace.txt")

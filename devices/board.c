@@ -1,0 +1,416 @@
+/* Boards as device trees: opening, reading machine settings, building devices, and handing
+ * the tree to the firmware (see board.h). Uses libfdt; the Devicetree Specification 0.4 is
+ * the reference for reg/#address-cells and the standard nodes, the RISC-V device-tree
+ * bindings for /cpus (riscv,isa, timebase-frequency).
+ */
+#include "devices/board.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libfdt.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "devices/log.h"
+#include "devices/machine.h"
+
+extern char **environ;
+
+#define MCU_FLASH_BASE 0x20000000ull
+#define MCU_FLASH_END  0x30000000ull
+
+static void *read_file(const char *path, size_t *size, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    unsigned char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap || cap >= (64u << 20))
+            break;
+        unsigned char *bigger = realloc(buf, cap * 2);
+        if (!bigger) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = bigger;
+        cap *= 2;
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (!buf || bad) {
+        free(buf);
+        snprintf(err, errlen, "%s: cannot read it", path);
+        return NULL;
+    }
+    *size = n;
+    return buf;
+}
+
+/* Compile a .dts with dtc into a temporary file and read the blob. */
+static void *compile_dts(const char *path, size_t *size, char *err, size_t errlen)
+{
+    char tmp[] = "/tmp/hartlab-board-XXXXXX";
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot create a temporary file for dtc: %s", path,
+                 strerror(errno));
+        return NULL;
+    }
+    close(fd);
+    char *argv[] = { "dtc", "-q", "-I", "dts", "-O", "dtb", "-o", tmp, (char *)path, NULL };
+    pid_t pid;
+    int status = -1;
+    if (posix_spawnp(&pid, "dtc", NULL, NULL, argv, environ) != 0) {
+        unlink(tmp);
+        snprintf(err, errlen,
+                 "%s: needs the device-tree compiler 'dtc' (Debian package "
+                 "device-tree-compiler), or give a compiled .dtb",
+                 path);
+        return NULL;
+    }
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        unlink(tmp);
+        snprintf(err, errlen, "%s: dtc could not compile it (see its messages above)", path);
+        return NULL;
+    }
+    void *blob = read_file(tmp, size, err, errlen);
+    unlink(tmp);
+    return blob;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+void *board_open(const char *spec, size_t *size, char *err, size_t errlen)
+{
+    for (const struct board_blob *b = board_builtins; b->name; b++) {
+        if (strcmp(b->name, spec) == 0) {
+            void *copy = malloc(b->size);
+            if (copy)
+                memcpy(copy, b->data, b->size);
+            *size = b->size;
+            return copy;
+        }
+    }
+    void *blob;
+    if (ends_with(spec, ".dts")) {
+        blob = compile_dts(spec, size, err, errlen);
+    } else if (ends_with(spec, ".dtb")) {
+        blob = read_file(spec, size, err, errlen);
+    } else {
+        char names[128] = "";
+        for (const struct board_blob *b = board_builtins; b->name; b++) {
+            if (names[0])
+                strncat(names, ", ", sizeof names - strlen(names) - 1);
+            strncat(names, b->name, sizeof names - strlen(names) - 1);
+        }
+        snprintf(err, errlen, "--board %s: not a built-in board (%s) nor a .dts/.dtb file", spec,
+                 names);
+        return NULL;
+    }
+    if (!blob)
+        return NULL;
+    if (*size < sizeof(struct fdt_header) || fdt_check_header(blob) != 0 ||
+        fdt_totalsize(blob) > *size) {
+        snprintf(err, errlen, "%s: not a valid device-tree blob", spec);
+        free(blob);
+        return NULL;
+    }
+    return blob;
+}
+
+const char *board_default_for(const struct elf_info *info)
+{
+    if (info && info->entry >= MCU_FLASH_BASE && info->entry < MCU_FLASH_END)
+        return "mcu";
+    return "virt";
+}
+
+/* Read a property of 1 or 2 cells. */
+static bool prop_cells(const void *fdt, int node, const char *name, uint64_t *out)
+{
+    int len;
+    const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+    if (!p || (len != 4 && len != 8))
+        return false;
+    *out =
+        len == 4 ? fdt32_to_cpu(p[0]) : ((uint64_t)fdt32_to_cpu(p[0]) << 32) | fdt32_to_cpu(p[1]);
+    return true;
+}
+
+/* First reg range of `node`, in the parent's address/size cells (ranges taken as identity,
+ * which holds for the simple buses boards use here). */
+static bool node_reg(const void *fdt, int node, uint64_t *base, uint64_t *size)
+{
+    int parent = fdt_parent_offset(fdt, node);
+    int ac = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
+    int sc = parent >= 0 ? fdt_size_cells(fdt, parent) : 1;
+    int len;
+    const fdt32_t *p = fdt_getprop(fdt, node, "reg", &len);
+    if (!p || ac < 1 || ac > 2 || sc < 0 || sc > 2 || len < 4 * (ac + sc))
+        return false;
+    uint64_t v = 0;
+    for (int k = 0; k < ac; k++)
+        v = (v << 32) | fdt32_to_cpu(p[k]);
+    *base = v;
+    v = 0;
+    for (int k = 0; k < sc; k++)
+        v = (v << 32) | fdt32_to_cpu(p[ac + k]);
+    *size = v;
+    return true;
+}
+
+static int first_cpu(const void *fdt)
+{
+    int cpus = fdt_path_offset(fdt, "/cpus");
+    if (cpus < 0)
+        return -1;
+    int node;
+    fdt_for_each_subnode(node, fdt, cpus)
+    {
+        const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+        if (type && strcmp(type, "cpu") == 0)
+            return node;
+    }
+    return -1;
+}
+
+static int memory_node(const void *fdt)
+{
+    int node;
+    fdt_for_each_subnode(node, fdt, 0)
+    {
+        const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+        if (type && strcmp(type, "memory") == 0)
+            return node;
+    }
+    return -1;
+}
+
+bool board_apply_options(const void *fdt, struct machine_options *o, char *err, size_t errlen)
+{
+    int mem = memory_node(fdt);
+    uint64_t base, size;
+    if (mem < 0 || !node_reg(fdt, mem, &base, &size) || size == 0) {
+        snprintf(err, errlen, "board: no /memory node with a reg property");
+        return false;
+    }
+    o->ram_base = base;
+    if (!o->ram_size)
+        o->ram_size = size;
+
+    int cpu = first_cpu(fdt);
+    if (cpu < 0) {
+        snprintf(err, errlen, "board: no cpu node under /cpus");
+        return false;
+    }
+    /* riscv,isa is the board's default; a board whose hart has one XLEN only says so with
+     * hartlab,fixed-xlen, and then firmware of the other XLEN is refused. */
+    const char *isa = fdt_getprop(fdt, cpu, "riscv,isa", NULL);
+    unsigned xlen = isa && strncmp(isa, "rv32", 4) == 0 ? 32 : 64;
+    bool fixed = fdt_getprop(fdt, cpu, "hartlab,fixed-xlen", NULL) != NULL;
+    if (o->xlen && !fixed)
+        xlen = o->xlen;
+    if (o->xlen && o->xlen != xlen && isa) {
+        snprintf(err, errlen, "the board's hart is %.4s (riscv,isa \"%s\"), the firmware is RV%u",
+                 isa, isa, o->xlen);
+        return false;
+    }
+    o->xlen = xlen;
+
+    uint64_t timebase = 0, hz = 0;
+    prop_cells(fdt, fdt_path_offset(fdt, "/cpus"), "timebase-frequency", &timebase);
+    if (!prop_cells(fdt, cpu, "timebase-frequency", &timebase) && !timebase)
+        timebase = 10000000;
+    if (!prop_cells(fdt, cpu, "clock-frequency", &hz))
+        hz = timebase * 10;
+    if (hz < timebase || hz % timebase) {
+        snprintf(err, errlen,
+                 "board: the cpu clock-frequency (%" PRIu64 ") must be a multiple of the "
+                 "timebase-frequency (%" PRIu64 ")",
+                 hz, timebase);
+        return false;
+    }
+    o->time_divider = (uint32_t)(hz / timebase);
+
+    const char *mis = fdt_getprop(fdt, cpu, "hartlab,misaligned", NULL);
+    if (!o->misaligned_set && mis)
+        o->misaligned = strcmp(mis, "trap") == 0 ? MISALIGNED_TRAP : MISALIGNED_EMULATE;
+    return true;
+}
+
+/* Compatible strings that describe structure, not devices hartlab must create. */
+static const char *const structural[] = {
+    "simple-bus",    "riscv",        "riscv,cpu-intc",
+    "gpio-leds",     "gpio-keys",    "syscon-poweroff",
+    "syscon-reboot", "riscv-virtio", "hartlab,virt",
+    "hartlab,mcu",   NULL,
+};
+
+static bool is_structural(const char *c)
+{
+    for (unsigned k = 0; structural[k]; k++)
+        if (strcmp(structural[k], c) == 0)
+            return true;
+    return false;
+}
+
+static const struct device_desc *find_desc(const void *fdt, int node)
+{
+    int len;
+    const char *list = fdt_getprop(fdt, node, "compatible", &len);
+    if (!list || len <= 0)
+        return NULL;
+    for (const char *c = list; c < list + len; c += strlen(c) + 1)
+        for (const struct device_desc *d = device_table; d->compatible; d++)
+            if (strcmp(d->compatible, c) == 0)
+                return d;
+    return NULL;
+}
+
+static bool node_enabled(const void *fdt, int node)
+{
+    const char *status = fdt_getprop(fdt, node, "status", NULL);
+    return !status || strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0;
+}
+
+static bool create_pass(struct machine *m, const void *fdt, bool controllers, char *err,
+                        size_t errlen)
+{
+    int node;
+    for (node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
+        bool ctrl = fdt_getprop(fdt, node, "interrupt-controller", NULL) != NULL;
+        if (ctrl != controllers || !node_enabled(fdt, node))
+            continue;
+        const struct device_desc *d = find_desc(fdt, node);
+        if (!d)
+            continue;
+        uint64_t base, size;
+        const char *name = fdt_get_name(fdt, node, NULL);
+        if (!node_reg(fdt, node, &base, &size)) {
+            snprintf(err, errlen, "board: node %s has no usable reg property", name);
+            return false;
+        }
+        char why[256] = "";
+        if (!d->create(m, fdt, node, base, size, why, sizeof why)) {
+            snprintf(err, errlen, "board: cannot create %s (%s) at 0x%" PRIx64 ": %s", name,
+                     d->compatible, base, why[0] ? why : "failed");
+            return false;
+        }
+        log_info("device %s (%s) at 0x%" PRIx64, name, d->compatible, base);
+    }
+    return true;
+}
+
+bool board_build_devices(struct machine *m, const void *fdt, char *err, size_t errlen)
+{
+    /* Interrupt controllers first, so that devices can connect their lines. */
+    if (!create_pass(m, fdt, true, err, errlen) || !create_pass(m, fdt, false, err, errlen))
+        return false;
+    char unknown[512] = "";
+    int node;
+    for (node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
+        int len;
+        const char *c = fdt_getprop(fdt, node, "compatible", &len);
+        if (!c || len <= 0 || !node_enabled(fdt, node) || find_desc(fdt, node) || is_structural(c))
+            continue;
+        if (unknown[0])
+            strncat(unknown, ", ", sizeof unknown - strlen(unknown) - 1);
+        strncat(unknown, fdt_get_name(fdt, node, NULL), sizeof unknown - strlen(unknown) - 1);
+        strncat(unknown, " (", sizeof unknown - strlen(unknown) - 1);
+        strncat(unknown, c, sizeof unknown - strlen(unknown) - 1);
+        strncat(unknown, ")", sizeof unknown - strlen(unknown) - 1);
+    }
+    if (unknown[0])
+        snprintf(m->board_warning, sizeof m->board_warning,
+                 "warning: the board names devices hartlab does not model: %s", unknown);
+    return true;
+}
+
+/* The ISA string of the harts, as the riscv,isa binding spells it. */
+static void isa_string(const struct machine *m, char *out, size_t outlen)
+{
+    static const char order[] = "imafdc";
+    size_t n = (size_t)snprintf(out, outlen, "rv%u", m->opts.xlen);
+    for (const char *p = order; *p && n + 1 < outlen; p++)
+        if (m->opts.ext & ISA_EXT(*p - 'a' + 'A'))
+            out[n++] = *p;
+    out[n] = 0;
+    strncat(out, "_zicsr_zifencei", outlen - strlen(out) - 1);
+}
+
+bool board_place(struct machine *m, const char *bootargs, char *err, size_t errlen)
+{
+    const void *src = m->opts.fdt;
+    if (!src)
+        return true;
+    int room = (int)fdt_totalsize(src) + 4096 + (bootargs ? (int)strlen(bootargs) : 0);
+    void *fdt = malloc((size_t)room);
+    if (!fdt || fdt_open_into(src, fdt, room) != 0) {
+        free(fdt);
+        snprintf(err, errlen, "board: cannot edit the device tree");
+        return false;
+    }
+    int r = 0;
+    int mem = memory_node(fdt);
+    if (mem >= 0) {
+        int parent_ac = fdt_address_cells(fdt, 0), parent_sc = fdt_size_cells(fdt, 0);
+        fdt32_t cells[4];
+        int n = 0;
+        if (parent_ac == 2)
+            cells[n++] = cpu_to_fdt32((uint32_t)(m->opts.ram_base >> 32));
+        cells[n++] = cpu_to_fdt32((uint32_t)m->opts.ram_base);
+        if (parent_sc == 2)
+            cells[n++] = cpu_to_fdt32((uint32_t)(m->opts.ram_size >> 32));
+        cells[n++] = cpu_to_fdt32((uint32_t)m->opts.ram_size);
+        r |= fdt_setprop(fdt, mem, "reg", cells, n * 4);
+    }
+    int cpu = first_cpu(fdt);
+    if (cpu >= 0) {
+        char isa[64];
+        isa_string(m, isa, sizeof isa);
+        r |= fdt_setprop_string(fdt, cpu, "riscv,isa", isa);
+    }
+    int chosen = fdt_path_offset(fdt, "/chosen");
+    if (chosen < 0)
+        chosen = fdt_add_subnode(fdt, 0, "chosen");
+    if (chosen >= 0 && bootargs)
+        r |= fdt_setprop_string(fdt, chosen, "bootargs", bootargs);
+    r |= fdt_pack(fdt);
+    if (r != 0) {
+        free(fdt);
+        snprintf(err, errlen, "board: cannot fill in the device tree");
+        return false;
+    }
+    /* At the top of RAM, page aligned, where firmware linked at the bottom does not reach. */
+    uint64_t size = fdt_totalsize(fdt);
+    uint64_t addr = (m->opts.ram_base + m->opts.ram_size - size) & ~0xfffull;
+    bool ok = size < m->opts.ram_size / 2 && machine_write_mem(m, addr, fdt, size);
+    free(fdt);
+    if (!ok) {
+        snprintf(err, errlen, "board: the device tree (%" PRIu64 " bytes) does not fit in RAM",
+                 size);
+        return false;
+    }
+    m->fdt_addr = addr;
+    for (unsigned k = 0; k < m->nharts; k++) {
+        m->harts[k]->x[10] = k;
+        m->harts[k]->x[11] = addr;
+    }
+    log_info("device tree at 0x%" PRIx64 " (%" PRIu64 " bytes), a1 = its address", addr, size);
+    return true;
+}

@@ -1,0 +1,50 @@
+/* Boards as device trees (DESIGN.md decision 7).
+ *
+ * A board is a flattened device tree: built-in ones are compiled from devices/boards/ (one .dts per board)
+ * at build time; users can give their own .dts (compiled with dtc at run time) or .dtb.
+ * The tree decides the machine: RAM from /memory, XLEN, timebase and misaligned policy from
+ * /cpus, and one device per node whose `compatible` names a row of device_table. The same
+ * tree, with /memory, /cpus and /chosen filled in from the options, is copied into RAM and
+ * its address handed to the firmware in a1 (hart id in a0), as OpenSBI, U-Boot and Linux
+ * expect.
+ *
+ * Usage:
+ *     void *fdt = board_open("virt", &size, err, sizeof err);
+ *     board_apply_options(fdt, &opts, err, sizeof err);   // before machine_new
+ *     ... machine_new(&opts) calls board_build_devices() ...
+ *     board_place(m, cmdline, err, sizeof err);            // after the firmware is loaded
+ */
+#ifndef HARTLAB_DEVICES_BOARD_H
+#define HARTLAB_DEVICES_BOARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct machine;
+struct machine_options;
+struct elf_info;
+
+struct board_blob {
+    const char *name;
+    const unsigned char *data;
+    size_t size;
+};
+/* The built-in boards, ending with a zeroed entry. */
+extern const struct board_blob board_builtins[];
+
+/* Resolve --board SPEC: a built-in name, FILE.dts or FILE.dtb. Returns a malloc'd blob. */
+void *board_open(const char *spec, size_t *size, char *err, size_t errlen);
+/* The built-in board that suits an ELF: mcu when it starts in the mcu's flash, else virt. */
+const char *board_default_for(const struct elf_info *info);
+/* Fill the options the user left unset (RAM, XLEN, timebase, misaligned policy) from the
+ * tree, and check the ones they set agree with it. */
+bool board_apply_options(const void *fdt, struct machine_options *o, char *err, size_t errlen);
+/* Create every device the tree names (called by machine_new). Unknown `compatible` strings
+ * are listed in one warning. */
+bool board_build_devices(struct machine *m, const void *fdt, char *err, size_t errlen);
+/* Fill /memory, /cpus and /chosen from the options, copy the tree to the top of RAM, and set
+ * a0 = hart id, a1 = its address in every hart. */
+bool board_place(struct machine *m, const char *bootargs, char *err, size_t errlen);
+
+#endif
