@@ -282,6 +282,17 @@ bool machine_load_elf(struct machine *m, const char *path, struct elf_info *info
     return true;
 }
 
+bool machine_load_elf_segments(struct machine *m, const char *path, char *err, size_t errlen)
+{
+    struct load_target t;
+    load_target(m, &t);
+    struct elf_info info;
+    if (!elf_load(path, &t, &info, err, errlen))
+        return false;
+    symtab_free(info.symbols);
+    return true;
+}
+
 bool machine_load_raw(struct machine *m, const char *path, uint64_t addr, char *err, size_t errlen)
 {
     struct load_target t;

@@ -112,6 +112,9 @@ bool machine_load_elf(struct machine *m, const char *path, struct elf_info *info
                       size_t errlen);
 bool machine_load_raw(struct machine *m, const char *path, uint64_t addr, char *err,
                       size_t errlen);
+/* Load an ELF's segments only (a next stage such as --kernel): entry point, symbols and
+ * HTIF stay those of the main firmware. */
+bool machine_load_elf_segments(struct machine *m, const char *path, char *err, size_t errlen);
 
 /* Run until the firmware exits, a limit is reached or the harts hang. Returns the exit
  * status hartlab should return. */

@@ -8,7 +8,7 @@ HARTLAB_PACKAGES=(
   gcc meson ninja-build pkg-config python3
   libelf-dev libfdt-dev libcmocka-dev device-tree-compiler
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
-  qemu-system-misc
+  qemu-system-misc u-boot-qemu opensbi gdb-multiarch
 )
 
 hartlab_install_packages() {

@@ -44,6 +44,10 @@ static void print_help(void)
          "  -m, --memory SIZE     RAM size, e.g. 64M, 1G (default: the board's, 128M on virt)\n"
          "  --load FILE@ADDR      load a raw binary at ADDR (repeatable); without an ELF the\n"
          "                        first one's address is the entry point\n"
+         "  --bios FILE           firmware (ELF or raw image) at the start of RAM, entry\n"
+         "                        there, as QEMU's -bios (e.g. OpenSBI, M-mode U-Boot)\n"
+         "  --kernel FILE         next stage (ELF or raw) for --bios firmware; a raw image\n"
+         "                        goes 2 MiB (RV32: 4 MiB) into RAM, as QEMU's -kernel\n"
          "  --misaligned=POLICY   misaligned loads/stores: 'emulate' (as QEMU; virt's default)\n"
          "                        or 'trap' (address-misaligned exception, mtval = address;\n"
          "                        mcu's default)\n"
@@ -54,6 +58,8 @@ static void print_help(void)
          "  --signature FILE      at exit, write memory from begin_signature to end_signature\n"
          "                        as 32-bit words, one per line in hex (compliance tests)\n"
          "  --semihost-root DIR   allow semihosting file access below DIR (default: refused)\n"
+         "  --serial SPEC         the UART's host side: stdio (default; on a terminal Ctrl-A x\n"
+         "                        quits), null, file:PATH, tcp:PORT (127.0.0.1), pty\n"
          "  -v, --verbose         report what the machine does (devices, exit, counts)\n"
          "  -h, --help            this text\n"
          "  --version             print the version\n"
@@ -153,8 +159,21 @@ static bool parse_isa(const char *s, unsigned *xlen, uint32_t *ext, char *why, s
 
 struct raw_image {
     const char *path;
-    uint64_t addr;
+    uint64_t addr; /* absolute, or an offset into RAM when `in_ram` */
+    bool in_ram;   /* --bios/--kernel images: placed relative to the board's RAM */
 };
+
+/* True if the file starts with the ELF magic. */
+static bool is_elf_file(const char *path)
+{
+    unsigned char magic[4] = { 0 };
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    size_t n = fread(magic, 1, 4, f);
+    fclose(f);
+    return n == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+}
 
 /* Write the signature region as the compliance frameworks expect it. */
 static bool write_signature(struct machine *m, const char *path)
@@ -197,6 +216,9 @@ enum {
     OPT_TRACE,
     OPT_SIGNATURE,
     OPT_SEMIHOST_ROOT,
+    OPT_SERIAL,
+    OPT_BIOS,
+    OPT_KERNEL,
     OPT_VERSION,
 };
 
@@ -213,6 +235,9 @@ int main(int argc, char **argv)
         { "trace", optional_argument, NULL, OPT_TRACE },
         { "signature", required_argument, NULL, OPT_SIGNATURE },
         { "semihost-root", required_argument, NULL, OPT_SEMIHOST_ROOT },
+        { "serial", required_argument, NULL, OPT_SERIAL },
+        { "bios", required_argument, NULL, OPT_BIOS },
+        { "kernel", required_argument, NULL, OPT_KERNEL },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -221,6 +246,7 @@ int main(int argc, char **argv)
     struct machine_options o;
     machine_options_default(&o);
     const char *isa = NULL, *trace_path = NULL, *signature = NULL, *board = NULL;
+    const char *bios = NULL, *kernel = NULL;
     bool ram_set = false;
     bool trace = false;
     struct raw_image raws[16];
@@ -260,6 +286,7 @@ int main(int argc, char **argv)
             char *path = strndup(optarg, (size_t)(at - optarg));
             if (!path || !parse_u64(at + 1, false, &raws[nraws].addr))
                 usage_error("--load: '%s' is not FILE@ADDR (ADDR like 0x80000000)", optarg);
+            raws[nraws].in_ram = false;
             raws[nraws++].path = path;
             break;
         }
@@ -286,6 +313,9 @@ int main(int argc, char **argv)
             break;
         case OPT_SIGNATURE: signature = optarg; break;
         case OPT_SEMIHOST_ROOT: o.semihost_root = optarg; break;
+        case OPT_SERIAL: o.serial = optarg; break;
+        case OPT_BIOS: bios = optarg; break;
+        case OPT_KERNEL: kernel = optarg; break;
         case 'v': log_verbose = true; break;
         case 'h': print_help(); return 0;
         case OPT_VERSION: printf("hartlab %s\n", HARTLAB_VERSION); return 0;
@@ -299,12 +329,38 @@ int main(int argc, char **argv)
         }
     }
 
-    const char *elf = NULL;
+    const char *elf = NULL, *kernel_elf = NULL;
     if (optind < argc)
         elf = argv[optind++];
     if (optind < argc)
         usage_error("unexpected argument '%s' (arguments for the guest go after '--')",
                     argv[optind]);
+    /* --bios is the firmware that starts (an ELF, or a raw image at the start of RAM);
+     * --kernel is the next stage it jumps to. */
+    if (bios && elf)
+        usage_error("both --bios and '%s' given: name the firmware once", elf);
+    unsigned first_raw = 0;
+    if (bios) {
+        if (is_elf_file(bios)) {
+            elf = bios;
+        } else {
+            if (nraws == 16)
+                usage_error("too many images (%s)", bios);
+            memmove(&raws[1], &raws[0], nraws * sizeof raws[0]);
+            raws[0] = (struct raw_image){ .path = bios, .addr = 0, .in_ram = true };
+            nraws++;
+        }
+    }
+    if (kernel) {
+        if (!bios)
+            usage_error("--kernel %s needs --bios (the firmware that starts it)", kernel);
+        if (is_elf_file(kernel)) {
+            kernel_elf = kernel;
+        } else if (nraws < 16) {
+            raws[nraws++] = (struct raw_image){ .path = kernel, .addr = 0, .in_ram = true };
+            first_raw = 0;
+        }
+    }
     if (!elf && nraws == 0)
         usage_error("%s", "no firmware given");
 
@@ -376,15 +432,24 @@ int main(int argc, char **argv)
     m = machine_new(&o, err, sizeof err);
     if (!m)
         goto fail;
-    for (unsigned k = 0; k < nraws; k++)
+    for (unsigned k = 0; k < nraws; k++) {
+        if (raws[k].in_ram) {
+            /* The kernel goes where QEMU's riscv_load_kernel puts it after fw_jump. */
+            bool is_kernel = kernel && raws[k].path == kernel;
+            uint64_t offset = is_kernel ? (o.xlen == 32 ? 0x400000 : 0x200000) : 0;
+            raws[k].addr = o.ram_base + offset;
+        }
         if (!machine_load_raw(m, raws[k].path, raws[k].addr, err, sizeof err))
             goto fail;
+    }
+    if (kernel_elf && !machine_load_elf_segments(m, kernel_elf, err, sizeof err))
+        goto fail;
     if (elf) {
         if (!machine_load_elf(m, elf, &info, err, sizeof err))
             goto fail;
     } else {
         /* Raw images only: start at the first one, as QEMU's -bios does. */
-        m->entry = raws[0].addr;
+        m->entry = raws[first_raw].addr;
         for (unsigned k = 0; k < m->nharts; k++) {
             hart_reset(m->harts[k], m->entry);
             m->harts[k]->x[10] = k;
@@ -412,7 +477,8 @@ out:
         fclose(o.trace);
     machine_free(m);
     for (unsigned k = 0; k < nraws; k++)
-        free((char *)raws[k].path);
+        if (!raws[k].in_ram)
+            free((char *)raws[k].path);
     free(cmdline);
     free(fdt);
     return status;

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Command-line behaviour of hartlab: options, exit statuses, messages, trace, signature.
 
-Usage: cli_test.py HARTLAB XLEN SPIN.elf HANG.elf HTIF_EXIT.elf SIGNATURE.elf SIGNATURE.expected
+Usage: cli_test.py HARTLAB XLEN SPIN.elf HANG.elf HTIF_EXIT.elf SIGNATURE.elf UART_HELLO.elf
+                   SIGNATURE.expected
 Each check prints one line; the last line is 'N passed, N failed'.
 """
 import os
@@ -9,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 
-hartlab, xlen, spin, hang, htif_exit, sig_elf, sig_expected = sys.argv[1:8]
+hartlab, xlen, spin, hang, htif_exit, sig_elf, uart_hello, sig_expected = sys.argv[1:9]
 results = []
 
 
@@ -96,6 +97,30 @@ with tempfile.TemporaryDirectory() as d:
     r = run("--max-insns", "10", "--signature", sig, spin)
     check("--signature without the symbols is an error", "begin_signature" in r.stderr,
           r.stderr)
+
+# The UART's host side (--serial)
+r = run(uart_hello)
+check("UART output on stdout by default", r.returncode == 0 and r.stdout == "Hello, UART\n",
+      f"{r.returncode} {r.stdout!r}")
+r = run("--serial", "null", uart_hello)
+check("--serial null drops the output", r.returncode == 0 and r.stdout == "", r.stdout)
+with tempfile.TemporaryDirectory() as d:
+    path = os.path.join(d, "uart.txt")
+    r = run("--serial", f"file:{path}", uart_hello)
+    got = open(path).read() if os.path.exists(path) else ""
+    check("--serial file:PATH writes the file", r.returncode == 0 and got == "Hello, UART\n",
+          got)
+import socket
+with socket.socket() as s:
+    s.bind(("127.0.0.1", 0))
+    s.listen()
+    port = s.getsockname()[1]
+    r = run("--serial", f"tcp:{port}", uart_hello)
+    check("--serial tcp:PORT with the port in use: 2 and one line naming it",
+          r.returncode == 2 and str(port) in r.stderr and len(r.stderr.splitlines()) == 1,
+          r.stderr)
+r = run("--serial", "bogus", uart_hello)
+check("--serial with a bad spec: 2", r.returncode == 2 and "bogus" in r.stderr, r.stderr)
 
 passed = sum(results)
 failed = len(results) - passed
