@@ -7,6 +7,7 @@
 #include "devices/plic.h"
 #include "devices/machine.h"
 #include "devices/ns16550.h"
+#include "devices/sifive_gpio.h"
 
 /* Read-only memory (boot flash): loadable by the loader, stores fault. */
 static bool rom_create(struct machine *m, const void *fdt, int node, uint64_t base, uint64_t size,
@@ -28,5 +29,6 @@ const struct device_desc device_table[] = {
     { "riscv,plic0", plic_create },
     { "ns16550a", ns16550_create },
     { "ns16550", ns16550_create },
+    { "sifive,gpio0", sifive_gpio_create },
     { NULL, NULL },
 };

@@ -51,6 +51,7 @@ struct htif;
 struct finisher;
 struct semihost;
 struct machine;
+struct sifive_gpio;
 
 /* A device type the machine can build from a device-tree node (DESIGN.md decision 6: a new
  * device is its own file, its board entry, and one row in devices/devtable.c). `create`
@@ -84,6 +85,9 @@ struct machine {
     void (*irq_input)(void *opaque, unsigned source, bool level);
     void *irq_input_opaque;
     unsigned irq_sources;
+    /* GPIO banks in creation order (devices/sifive_gpio.h), for the CLI, panel and traces. */
+    struct sifive_gpio *gpio[4];
+    unsigned ngpio;
     struct {
         void (*fn)(void *opaque);
         void *opaque;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "devices/board.h"
+#include "devices/gpio_script.h"
 #include "devices/log.h"
 #include "devices/machine.h"
 #include "loader/loader.h"
@@ -58,6 +59,8 @@ static void print_help(void)
          "  --signature FILE      at exit, write memory from begin_signature to end_signature\n"
          "                        as 32-bit words, one per line in hex (compliance tests)\n"
          "  --semihost-root DIR   allow semihosting file access below DIR (default: refused)\n"
+         "  --gpio-script FILE    drive GPIO bank 0's inputs at given cycles: lines\n"
+         "                        'CYCLE pin N high|low|release' (# comments)\n"
          "  --serial SPEC         the UART's host side: stdio (default; on a terminal Ctrl-A x\n"
          "                        quits), null, file:PATH, tcp:PORT (127.0.0.1), pty\n"
          "  -v, --verbose         report what the machine does (devices, exit, counts)\n"
@@ -218,6 +221,7 @@ enum {
     OPT_SEMIHOST_ROOT,
     OPT_SERIAL,
     OPT_BIOS,
+    OPT_GPIO_SCRIPT,
     OPT_KERNEL,
     OPT_VERSION,
 };
@@ -237,6 +241,7 @@ int main(int argc, char **argv)
         { "semihost-root", required_argument, NULL, OPT_SEMIHOST_ROOT },
         { "serial", required_argument, NULL, OPT_SERIAL },
         { "bios", required_argument, NULL, OPT_BIOS },
+        { "gpio-script", required_argument, NULL, OPT_GPIO_SCRIPT },
         { "kernel", required_argument, NULL, OPT_KERNEL },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -246,7 +251,7 @@ int main(int argc, char **argv)
     struct machine_options o;
     machine_options_default(&o);
     const char *isa = NULL, *trace_path = NULL, *signature = NULL, *board = NULL;
-    const char *bios = NULL, *kernel = NULL;
+    const char *bios = NULL, *kernel = NULL, *gpio_script = NULL;
     bool ram_set = false;
     bool trace = false;
     struct raw_image raws[16];
@@ -315,6 +320,7 @@ int main(int argc, char **argv)
         case OPT_SEMIHOST_ROOT: o.semihost_root = optarg; break;
         case OPT_SERIAL: o.serial = optarg; break;
         case OPT_BIOS: bios = optarg; break;
+        case OPT_GPIO_SCRIPT: gpio_script = optarg; break;
         case OPT_KERNEL: kernel = optarg; break;
         case 'v': log_verbose = true; break;
         case 'h': print_help(); return 0;
@@ -456,6 +462,8 @@ int main(int argc, char **argv)
         }
     }
     if (!board_place(m, cmdline, err, sizeof err))
+        goto fail;
+    if (gpio_script && !gpio_script_load(m, gpio_script, err, sizeof err))
         goto fail;
     if (m->board_warning[0])
         fprintf(stderr, "hartlab: %s\n", m->board_warning);

@@ -122,6 +122,19 @@ with socket.socket() as s:
 r = run("--serial", "bogus", uart_hello)
 check("--serial with a bad spec: 2", r.returncode == 2 and "bogus" in r.stderr, r.stderr)
 
+# --gpio-script: a bad line is named with its file and line number
+with tempfile.TemporaryDirectory() as d:
+    script = os.path.join(d, "press.txt")
+    with open(script, "w") as f:
+        f.write("# presses\n100 pin 4 low\n50 pin 4 high\n")
+    r = run("--gpio-script", script, uart_hello)
+    check("--gpio-script with decreasing cycles: 2, names file:line", r.returncode == 2
+          and "press.txt:3" in r.stderr and len(r.stderr.splitlines()) == 1, r.stderr)
+    with open(script, "w") as f:
+        f.write("100 pin 4 low\n200 pin 4 release\n")
+    r = run("--gpio-script", script, uart_hello)
+    check("--gpio-script with a good script runs", r.returncode == 0, r.stderr)
+
 passed = sum(results)
 failed = len(results) - passed
 print(f"{passed} passed, {failed} failed")
