@@ -2,7 +2,7 @@
 """Command-line behaviour of hartlab: options, exit statuses, messages, trace, signature.
 
 Usage: cli_test.py HARTLAB XLEN SPIN.elf HANG.elf HTIF_EXIT.elf SIGNATURE.elf UART_HELLO.elf
-                   SIGNATURE.expected
+                   DEVICE_GARBAGE.elf SIGNATURE.expected
 Each check prints one line; the last line is 'N passed, N failed'.
 """
 import os
@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 
-hartlab, xlen, spin, hang, htif_exit, sig_elf, uart_hello, sig_expected = sys.argv[1:9]
+hartlab, xlen, spin, hang, htif_exit, sig_elf, uart_hello, garbage, sig_expected = sys.argv[1:10]
 results = []
 
 
@@ -134,6 +134,14 @@ with tempfile.TemporaryDirectory() as d:
         f.write("100 pin 4 low\n200 pin 4 release\n")
     r = run("--gpio-script", script, uart_hello)
     check("--gpio-script with a good script runs", r.returncode == 0, r.stderr)
+
+# Garbage written to every device register: logged, rate-limited, and the run goes on
+r = run("--serial", "null", "--max-insns", "5000000", garbage)
+errors = [l for l in r.stderr.splitlines() if "guest error" in l]
+check("device garbage: the run goes on to its normal exit", r.returncode == 0,
+      f"status {r.returncode}: {r.stderr[-500:]}")
+check("device garbage: wrong accesses are logged", len(errors) > 0, r.stderr[-300:])
+check("device garbage: the log is rate-limited", len(errors) < 100, f"{len(errors)} lines")
 
 passed = sum(results)
 failed = len(results) - passed
