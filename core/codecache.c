@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/hart_internal.h"
 
@@ -29,8 +30,12 @@ struct code_cache *code_cache_new(void)
     cc->nbuckets = CC_BUCKETS;
     cc->buckets = calloc(cc->nbuckets, sizeof *cc->buckets);
     cc->arena_size = CC_ARENA_SIZE;
-    /* calloc: the kernel hands out zero pages lazily, so an unused arena costs nothing. */
-    cc->arena = calloc(1, cc->arena_size);
+    /* Anonymous pages: the kernel hands them out as they are touched, so an unused arena
+     * costs nothing (and malloc debugging cannot pre-fill 32 MiB at every start). */
+    cc->arena = mmap(NULL, cc->arena_size, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (cc->arena == MAP_FAILED)
+        cc->arena = NULL;
     cc->npages_cap = 1024;
     cc->pages = calloc(cc->npages_cap, sizeof *cc->pages);
     if (!cc->buckets || !cc->arena || !cc->pages) {
@@ -45,7 +50,8 @@ void code_cache_free(struct code_cache *cc)
     if (!cc)
         return;
     free(cc->buckets);
-    free(cc->arena);
+    if (cc->arena)
+        munmap(cc->arena, cc->arena_size);
     free(cc->pages);
     free(cc);
 }
@@ -60,6 +66,16 @@ struct block *code_cache_lookup(struct code_cache *cc, uint64_t pc)
 {
     for (struct block *b = cc->buckets[bucket_of(cc, pc)]; b; b = b->hash_next)
         if (b->pc == pc)
+            return b;
+    return NULL;
+}
+
+struct block *code_cache_lookup_at(struct code_cache *cc, uint64_t ppc, uint64_t vpc)
+{
+    /* Under paging one physical block may be reached at several virtual addresses; its
+     * instructions carry the virtual pc they were decoded at (auipc, jal, traps use it). */
+    for (struct block *b = cc->buckets[bucket_of(cc, ppc)]; b; b = b->hash_next)
+        if (b->pc == ppc && b->insns[0].pc == vpc)
             return b;
     return NULL;
 }

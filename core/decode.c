@@ -52,11 +52,45 @@ uint32_t insn_ext_misa_bit(enum insn_ext ext)
     return 0;
 }
 
+bool insn_fmt_fp_rd(enum insn_fmt fmt)
+{
+    switch (fmt) {
+    case FMT_FLOAD:
+    case FMT_R4:
+    case FMT_F_RRR_RM:
+    case FMT_F_RRR:
+    case FMT_F_RR_RM:
+    case FMT_F_FX_RM:
+    case FMT_F_FX:
+    case FMT_CL_FW:
+    case FMT_CL_FD:
+    case FMT_CI_FLWSP:
+    case FMT_CI_FLDSP: return true;
+    default: return false;
+    }
+}
+
+/* The extension a compressed FP load/store needs besides C. */
+static uint32_t cfp_misa_bit(enum insn_fmt fmt)
+{
+    switch (fmt) {
+    case FMT_CL_FW:
+    case FMT_CS_FW:
+    case FMT_CI_FLWSP:
+    case FMT_CSS_FSWSP: return ISA_EXT('F');
+    case FMT_CL_FD:
+    case FMT_CS_FD:
+    case FMT_CI_FLDSP:
+    case FMT_CSS_FSDSP: return ISA_EXT('D');
+    default: return 0;
+    }
+}
+
 static bool row_enabled(const struct insn_desc *d, unsigned xlen, uint32_t misa_ext)
 {
     if (d->xlen && d->xlen != xlen)
         return false;
-    uint32_t need = insn_ext_misa_bit(d->ext);
+    uint32_t need = insn_ext_misa_bit(d->ext) | cfp_misa_bit(d->fmt);
     return (misa_ext & need) == need;
 }
 
@@ -94,6 +128,10 @@ static bool extract(struct insn *o, uint32_t raw, enum insn_fmt fmt, unsigned xl
 
     switch (fmt) {
     case FMT_NONE: break;
+    case FMT_F_RRR:
+    case FMT_F_XFF:
+    case FMT_F_XF:
+    case FMT_F_FX:
     case FMT_R:
     case FMT_AMO:
         o->rd = rd, o->rs1 = rs1, o->rs2 = rs2;
@@ -103,8 +141,20 @@ static bool extract(struct insn *o, uint32_t raw, enum insn_fmt fmt, unsigned xl
         o->rd = rd, o->rs1 = rs1;
         o->imm = bits(raw, 26, 25);
         break;
+    case FMT_F_RRR_RM:
+    case FMT_F_RR_RM:
+    case FMT_F_XF_RM:
+    case FMT_F_FX_RM:
+        o->rd = rd, o->rs1 = rs1, o->rs2 = rs2;
+        o->imm = bits(raw, 14, 12);
+        break;
+    case FMT_R4:
+        o->rd = rd, o->rs1 = rs1, o->rs2 = rs2;
+        o->imm = bits(raw, 14, 12) | (bits(raw, 31, 27) << 3);
+        break;
     case FMT_I:
     case FMT_LOAD:
+    case FMT_FLOAD:
         o->rd = rd, o->rs1 = rs1;
         o->imm = sext(raw >> 20, 12);
         break;
@@ -113,6 +163,7 @@ static bool extract(struct insn *o, uint32_t raw, enum insn_fmt fmt, unsigned xl
         o->imm = bits(raw, 25, 20);
         break;
     case FMT_STORE:
+    case FMT_FSTORE:
         o->rs1 = rs1, o->rs2 = rs2;
         o->imm = sext((bits(raw, 31, 25) << 5) | bits(raw, 11, 7), 12);
         break;
@@ -146,8 +197,10 @@ static bool extract(struct insn *o, uint32_t raw, enum insn_fmt fmt, unsigned xl
         return o->imm != 0;
     case FMT_CL_W:
     case FMT_CS_W:
+    case FMT_CL_FW:
+    case FMT_CS_FW:
         o->rs1 = creg(raw, 7);
-        if (fmt == FMT_CL_W)
+        if (fmt == FMT_CL_W || fmt == FMT_CL_FW)
             o->rd = creg(raw, 2);
         else
             o->rs2 = creg(raw, 2);
@@ -155,8 +208,10 @@ static bool extract(struct insn *o, uint32_t raw, enum insn_fmt fmt, unsigned xl
         break;
     case FMT_CL_D:
     case FMT_CS_D:
+    case FMT_CL_FD:
+    case FMT_CS_FD:
         o->rs1 = creg(raw, 7);
-        if (fmt == FMT_CL_D)
+        if (fmt == FMT_CL_D || fmt == FMT_CL_FD)
             o->rd = creg(raw, 2);
         else
             o->rs2 = creg(raw, 2);
@@ -212,22 +267,26 @@ static bool extract(struct insn *o, uint32_t raw, enum insn_fmt fmt, unsigned xl
         o->imm = bit_to(raw, 12, 5) | bits(raw, 6, 2);
         return xlen == 64 || !(raw & (1u << 12));
     case FMT_CI_LWSP:
+    case FMT_CI_FLWSP:
         o->rd = rd, o->rs1 = 2;
         o->imm = bit_to(raw, 12, 5) | (bits(raw, 6, 4) << 2) | (bits(raw, 3, 2) << 6);
-        return rd != 0;
+        return rd != 0 || fmt == FMT_CI_FLWSP;
     case FMT_CI_LDSP:
+    case FMT_CI_FLDSP:
         o->rd = rd, o->rs1 = 2;
         o->imm = bit_to(raw, 12, 5) | (bits(raw, 6, 5) << 3) | (bits(raw, 4, 2) << 6);
-        return rd != 0;
+        return rd != 0 || fmt == FMT_CI_FLDSP;
     case FMT_CR_JR: o->rd = 0, o->rs1 = rd, o->imm = 0; return rd != 0;
     case FMT_CR_JALR: o->rd = 1, o->rs1 = rd, o->imm = 0; return rd != 0;
     case FMT_CR_MV: o->rd = rd, o->rs1 = 0, o->rs2 = bits(raw, 6, 2); break;
     case FMT_CR_ADD: o->rd = rd, o->rs1 = rd, o->rs2 = bits(raw, 6, 2); break;
     case FMT_CSS_SWSP:
+    case FMT_CSS_FSWSP:
         o->rs1 = 2, o->rs2 = bits(raw, 6, 2);
         o->imm = (bits(raw, 12, 9) << 2) | (bits(raw, 8, 7) << 6);
         break;
     case FMT_CSS_SDSP:
+    case FMT_CSS_FSDSP:
         o->rs1 = 2, o->rs2 = bits(raw, 6, 2);
         o->imm = (bits(raw, 12, 10) << 3) | (bits(raw, 9, 7) << 6);
         break;
@@ -257,7 +316,7 @@ bool insn_decode(uint32_t raw, unsigned xlen, uint32_t misa_ext, struct insn *ou
         return false;
     }
     /* Bodies write rd unconditionally; writes to x0 go to the sink. */
-    if (out->rd == 0)
+    if (out->rd == 0 && !insn_fmt_fp_rd(d->fmt))
         out->rd = REG_SINK;
     return true;
 }

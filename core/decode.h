@@ -62,7 +62,32 @@ enum insn_fmt {
     FMT_CR_ADD,
     FMT_CSS_SWSP,
     FMT_CSS_SDSP,
+    /* F and D. Register files per operand: F = f register, X = x register. Formats ending
+     * in _RM hold the rounding mode (bits 14:12) in imm; R4 holds rm | rs3 << 3. */
+    FMT_FLOAD,    /* f rd, imm(x rs1) */
+    FMT_FSTORE,   /* f rs2, imm(x rs1) */
+    FMT_R4,       /* f rd, f rs1, f rs2, f rs3, rm */
+    FMT_F_RRR_RM, /* f rd, f rs1, f rs2, rm */
+    FMT_F_RRR,    /* f rd, f rs1, f rs2 */
+    FMT_F_RR_RM,  /* f rd, f rs1, rm */
+    FMT_F_XF_RM,  /* x rd, f rs1, rm */
+    FMT_F_FX_RM,  /* f rd, x rs1, rm */
+    FMT_F_XFF,    /* x rd, f rs1, f rs2 */
+    FMT_F_XF,     /* x rd, f rs1 */
+    FMT_F_FX,     /* f rd, x rs1 */
+    /* compressed FP loads and stores: same layouts as their integer twins, f data register */
+    FMT_CL_FW,
+    FMT_CL_FD,
+    FMT_CS_FW,
+    FMT_CS_FD,
+    FMT_CI_FLWSP,
+    FMT_CI_FLDSP,
+    FMT_CSS_FSWSP,
+    FMT_CSS_FSDSP,
 };
+
+/* True when the format's rd names an f register (so f0 is a real destination). */
+bool insn_fmt_fp_rd(enum insn_fmt fmt);
 
 enum insn_ext { EXT_I, EXT_M, EXT_A, EXT_C, EXT_F, EXT_D, EXT_ZICSR, EXT_ZIFENCEI };
 
@@ -93,8 +118,9 @@ extern const struct insn_desc insn_table[INSN_COUNT];
 typedef int (*insn_fn)(struct hart *h, const struct insn *ins);
 
 /* A decoded instruction. Register numbers are architectural, except that a destination
- * of x0 is replaced by 32 (the hart's write sink). For CSR formats, `imm` holds the CSR
- * number and rs1 the register or 5-bit immediate. For AMOs, `imm` holds aq/rl. */
+ * of x0 is replaced by 32 (the hart's write sink; f-register destinations keep 0). For CSR formats,
+ * `imm` holds the CSR number and rs1 the register or 5-bit immediate. For AMOs, `imm` holds aq/rl.
+ */
 struct insn {
     insn_fn fn;
     uint64_t pc;

@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/csr.h"
 #include "core/hart.h"
@@ -34,6 +35,28 @@ static const char *const abi_names[32] = {
 const char *disasm_reg_name(unsigned reg)
 {
     return reg < 32 ? abi_names[reg] : "zero";
+}
+
+/* f registers by their psABI names. */
+static const char *const fabi_names[32] = {
+    "ft0", "ft1", "ft2", "ft3", "ft4",  "ft5",  "ft6", "ft7", "fs0",  "fs1",  "fa0",
+    "fa1", "fa2", "fa3", "fa4", "fa5",  "fa6",  "fa7", "fs2", "fs3",  "fs4",  "fs5",
+    "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
+};
+
+static const char *freg(unsigned r)
+{
+    return fabi_names[r & 31];
+}
+
+/* The rounding-mode operand as objdump prints it: nothing for DYN, "unknown" for the
+ * reserved 5 and 6. */
+static const char *rm_suffix(int64_t rm)
+{
+    static const char *const s[8] = {
+        ",rne", ",rtz", ",rdn", ",rup", ",rmm", ",unknown", ",unknown", "",
+    };
+    return s[rm & 7];
 }
 
 /* CSR names as objdump prints them (binutils 2.40, Privileged Architecture 1.12 names):
@@ -564,6 +587,23 @@ static const char *mnemonic(const struct insn *ins)
     return base_desc(ins)->name;
 }
 
+/* The name part of the F CSR pseudo-instructions (frflags, fsrm, fscsr, ...), or NULL. */
+static const char *fp_csr_alias(unsigned csr)
+{
+    switch (csr) {
+    case CSR_FFLAGS: return "flags";
+    case CSR_FRM: return "rm";
+    case CSR_FCSR: return "csr";
+    default: return NULL;
+    }
+}
+
+/* Conversions to double that are always exact (their rm field is not printed). */
+static bool fp_exact_cvt(unsigned sem)
+{
+    return sem == INSN_fcvt_d_s || sem == INSN_fcvt_d_w || sem == INSN_fcvt_d_wu;
+}
+
 /* What the alias step decided. */
 enum alias {
     ALIAS_NONE,    /* no alias: try the next step */
@@ -749,16 +789,47 @@ static enum alias put_pseudo(struct out *o, const struct insn *ins, unsigned xle
         else
             return ALIAS_NONE;
         return ALIAS_PRINTED;
+    case INSN_fsgnj_s:
+    case INSN_fsgnj_d:
+    case INSN_fsgnjn_s:
+    case INSN_fsgnjn_d:
+    case INSN_fsgnjx_s:
+    case INSN_fsgnjx_d: {
+        /* fmv/fneg/fabs: sign injection from the operand itself (chapter 25). */
+        if (ins->rs1 != ins->rs2)
+            return ALIAS_NONE;
+        const char *mn = base_desc(ins)->name; /* "fsgnj.s", "fsgnjn.d", ... */
+        const char *alias = mn[5] == '.' ? "fmv" : mn[5] == 'n' ? "fneg" : "fabs";
+        put(o, "%s%s %s,%s", alias, strchr(mn, '.'), freg(rd), freg(rs1));
+        return ALIAS_PRINTED;
+    }
     case INSN_csrrw:
         /* The canonical 32-bit "unimp": a write of zero to the read-only `cycle`. */
         if (ins->raw == 0xc0001073u) {
             put(o, "unimp");
             return ALIAS_PRINTED;
         }
+        if (fp_csr_alias(csr)) { /* fsflags/fsrm/fscsr [rd,]rs */
+            if (is_zero(rd))
+                put(o, "fs%s %s", fp_csr_alias(csr), reg(rs1));
+            else
+                put(o, "fs%s %s,%s", fp_csr_alias(csr), reg(rd), reg(rs1));
+            return ALIAS_PRINTED;
+        }
+        break;
+    case INSN_csrrwi:
+        if (csr == CSR_FFLAGS || csr == CSR_FRM) { /* fsflagsi/fsrmi rd,imm */
+            put(o, "fs%si %s,%u", fp_csr_alias(csr), reg(rd), rs1);
+            return ALIAS_PRINTED;
+        }
         break;
     case INSN_csrrs:
         if (!is_zero(rs1))
             break;
+        if (fp_csr_alias(csr)) { /* frflags/frrm/frcsr rd */
+            put(o, "fr%s %s", fp_csr_alias(csr), reg(rd));
+            return ALIAS_PRINTED;
+        }
         if (has_rd_alias(csr, xlen))
             put(o, "rd%s %s", disasm_csr_name(csr), reg(rd));
         else {
@@ -767,7 +838,6 @@ static enum alias put_pseudo(struct out *o, const struct insn *ins, unsigned xle
         }
         return ALIAS_PRINTED;
     case INSN_csrrc:
-    case INSN_csrrwi:
     case INSN_csrrsi:
     case INSN_csrrci: break;
     default: return ALIAS_NONE;
@@ -794,7 +864,18 @@ static void put_base(struct out *o, const struct insn *ins, unsigned xlen)
     enum insn_fmt fmt = base_desc(ins)->fmt;
 
     switch (fmt) {
-    case FMT_R: put(o, "%s %s,%s,%s", mn, rd, rs1, rs2); break;
+    case FMT_R:
+        if (ins->sem == INSN_sfence_vma) { /* rd is zero; objdump omits zero operands */
+            if (ins->rs2)
+                put(o, "%s %s,%s", mn, rs1, rs2);
+            else if (ins->rs1)
+                put(o, "%s %s", mn, rs1);
+            else
+                put(o, "%s", mn);
+        } else {
+            put(o, "%s %s,%s,%s", mn, rd, rs1, rs2);
+        }
+        break;
     case FMT_I:
         if (ins->sem == INSN_jalr)
             put(o, "%s %s,%lld(%s)", mn, rd, imm, rs1);
@@ -824,6 +905,28 @@ static void put_base(struct out *o, const struct insn *ins, unsigned xlen)
         break;
     case FMT_AMO: put(o, "%s%s %s,%s,(%s)", mn, aqrl_suffix(imm), rd, rs2, rs1); break;
     case FMT_LR: put(o, "%s%s %s,(%s)", mn, aqrl_suffix(imm), rd, rs1); break;
+    case FMT_FLOAD: put(o, "%s %s,%lld(%s)", mn, freg(ins->rd), imm, rs1); break;
+    case FMT_FSTORE: put(o, "%s %s,%lld(%s)", mn, freg(ins->rs2), imm, rs1); break;
+    case FMT_R4:
+        put(o, "%s %s,%s,%s,%s%s", mn, freg(ins->rd), freg(ins->rs1), freg(ins->rs2),
+            freg((unsigned)imm >> 3), rm_suffix(imm));
+        break;
+    case FMT_F_RRR_RM:
+        put(o, "%s %s,%s,%s%s", mn, freg(ins->rd), freg(ins->rs1), freg(ins->rs2), rm_suffix(imm));
+        break;
+    case FMT_F_RRR: put(o, "%s %s,%s,%s", mn, freg(ins->rd), freg(ins->rs1), freg(ins->rs2)); break;
+    case FMT_F_RR_RM:
+        /* fcvt.d.s is exact: objdump knows it only with rm = 0 and prints no mode. */
+        put(o, "%s %s,%s%s", mn, freg(ins->rd), freg(ins->rs1),
+            ins->sem == INSN_fcvt_d_s ? "" : rm_suffix(imm));
+        break;
+    case FMT_F_XF_RM: put(o, "%s %s,%s%s", mn, rd, freg(ins->rs1), rm_suffix(imm)); break;
+    case FMT_F_FX_RM:
+        put(o, "%s %s,%s%s", mn, freg(ins->rd), rs1, fp_exact_cvt(ins->sem) ? "" : rm_suffix(imm));
+        break;
+    case FMT_F_XFF: put(o, "%s %s,%s,%s", mn, rd, freg(ins->rs1), freg(ins->rs2)); break;
+    case FMT_F_XF: put(o, "%s %s,%s", mn, rd, freg(ins->rs1)); break;
+    case FMT_F_FX: put(o, "%s %s,%s", mn, freg(ins->rd), rs1); break;
     default: put(o, "%s", mn); break;
     }
 }
@@ -835,6 +938,10 @@ static bool objdump_knows(const struct insn *ins)
     const struct insn_desc *row = &insn_table[ins->id];
     switch (row->fmt) {
     case FMT_NONE: return ins->raw == row->match;
+    case FMT_F_RR_RM:
+    case FMT_F_FX_RM:
+        /* binutils lists the exact conversions to double with rm = 0 only. */
+        return !fp_exact_cvt(ins->sem) || (ins->imm & 7) == 0;
     case FMT_FENCE:
         return ins->raw == FENCE_TSO ||
                ((ins->raw >> FENCE_FM_SHIFT) == 0 && (ins->raw & FENCE_RS1_RD) == 0);
@@ -898,7 +1005,10 @@ bool disasm_writes_rd(const struct insn *ins)
     case FMT_CSR:
     case FMT_CSRI:
     case FMT_AMO:
-    case FMT_LR: return true;
+    case FMT_LR:
+    case FMT_F_XF_RM:
+    case FMT_F_XFF:
+    case FMT_F_XF: return true;
     default: return false;
     }
 }

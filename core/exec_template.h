@@ -11,6 +11,7 @@
 #error "define XLEN (32 or 64) before including exec_template.h"
 #endif
 
+#include "core/fpu.h"
 #include "core/hart_internal.h"
 
 #if XLEN == 32
@@ -309,6 +310,14 @@ BODY(wfi)
 {
     return hart_exec_wfi(h, i);
 }
+BODY(sret)
+{
+    return hart_exec_sret(h, i);
+}
+BODY(sfence_vma)
+{
+    return hart_exec_sfence_vma(h, i);
+}
 
 BODY(csrrw)
 {
@@ -478,6 +487,218 @@ AMO_BODY(amomin_d, 8)
 AMO_BODY(amomax_d, 8)
 AMO_BODY(amominu_d, 8)
 AMO_BODY(amomaxu_d, 8)
+
+/* F and D (chapters 11 and 12): operand plumbing here, arithmetic in fpu.c. Every FP
+ * instruction is illegal while mstatus.FS is Off; one that writes FP state (an f register
+ * or fflags) makes FS Dirty. A DYN rounding mode takes frm, and frm values 5..7 make the
+ * instruction illegal (11.2). Singles are read through the NaN-box check, except by the
+ * transfers (flw, fsw, fmv), which move bits unmodified (12.2). */
+#define FP_ENABLED()                                                                               \
+    if (unlikely(!(h->mstatus & MSTATUS_FS)))                                                      \
+    return exec_trap(h, i, EXC_ILLEGAL_INSN, i->raw)
+#define FP_RM(rm)                                                                                  \
+    FP_ENABLED();                                                                                  \
+    unsigned rm = (unsigned)i->imm & 7;                                                            \
+    if (rm == FPU_DYN)                                                                             \
+        rm = h->frm;                                                                               \
+    if (unlikely(rm > FPU_RMM))                                                                    \
+    return exec_trap(h, i, EXC_ILLEGAL_INSN, i->raw)
+#define FS1    fpu_unbox_s(h->f[i->rs1])
+#define FS2    fpu_unbox_s(h->f[i->rs2])
+#define FS3    fpu_unbox_s(h->f[(unsigned)i->imm >> 3])
+#define FD1    (h->f[i->rs1])
+#define FD2    (h->f[i->rs2])
+#define FD3    (h->f[(unsigned)i->imm >> 3])
+#define WFS(v) (h->f[i->rd] = fpu_box_s(v), h->mstatus |= MSTATUS_FS)
+#define WFD(v) (h->f[i->rd] = (v), h->mstatus |= MSTATUS_FS)
+
+static inline void PFX(fp_flags)(struct hart *h, unsigned fl)
+{
+    if (fl) {
+        h->fflags |= fl;
+        h->mstatus |= MSTATUS_FS;
+    }
+}
+
+BODY(flw)
+{
+    FP_ENABLED();
+    uint64_t v;
+    if (mem_load(h, i, (uxlen)(RS1 + IMM), 4, &v))
+        return 1;
+    WFS((uint32_t)v);
+    return 0;
+}
+BODY(fld)
+{
+    FP_ENABLED();
+    uint64_t v;
+    if (mem_load(h, i, (uxlen)(RS1 + IMM), 8, &v))
+        return 1;
+    WFD(v);
+    return 0;
+}
+BODY(fsw)
+{
+    FP_ENABLED();
+    return mem_store(h, i, (uxlen)(RS1 + IMM), 4, (uint32_t)h->f[i->rs2]);
+}
+BODY(fsd)
+{
+    FP_ENABLED();
+    return mem_store(h, i, (uxlen)(RS1 + IMM), 8, h->f[i->rs2]);
+}
+
+/* Two-operand arithmetic with a rounding mode: fadd.s ... fdiv.d. */
+#define FP_OP2(name, W, A, B, fn)                                                                  \
+    BODY(name)                                                                                     \
+    {                                                                                              \
+        FP_RM(rm);                                                                                 \
+        unsigned fl = 0;                                                                           \
+        W(fn(A, B, rm, &fl));                                                                      \
+        PFX(fp_flags)(h, fl);                                                                      \
+        return 0;                                                                                  \
+    }
+FP_OP2(fadd_s, WFS, FS1, FS2, f32_add)
+FP_OP2(fsub_s, WFS, FS1, FS2, f32_sub)
+FP_OP2(fmul_s, WFS, FS1, FS2, f32_mul)
+FP_OP2(fdiv_s, WFS, FS1, FS2, f32_div)
+FP_OP2(fadd_d, WFD, FD1, FD2, f64_add)
+FP_OP2(fsub_d, WFD, FD1, FD2, f64_sub)
+FP_OP2(fmul_d, WFD, FD1, FD2, f64_mul)
+FP_OP2(fdiv_d, WFD, FD1, FD2, f64_div)
+
+/* One operand with a rounding mode: sqrt, the conversions. */
+#define FP_OP1(name, W, A, fn)                                                                     \
+    BODY(name)                                                                                     \
+    {                                                                                              \
+        FP_RM(rm);                                                                                 \
+        unsigned fl = 0;                                                                           \
+        W(fn(A, rm, &fl));                                                                         \
+        PFX(fp_flags)(h, fl);                                                                      \
+        return 0;                                                                                  \
+    }
+FP_OP1(fsqrt_s, WFS, FS1, f32_sqrt)
+FP_OP1(fsqrt_d, WFD, FD1, f64_sqrt)
+FP_OP1(fcvt_s_d, WFS, FD1, f64_to_f32)
+FP_OP1(fcvt_w_s, WRD, FS1, f32_to_i32)
+FP_OP1(fcvt_wu_s, WRD, FS1, f32_to_u32)
+FP_OP1(fcvt_l_s, WRD, FS1, f32_to_i64)
+FP_OP1(fcvt_lu_s, WRD, FS1, f32_to_u64)
+FP_OP1(fcvt_w_d, WRD, FD1, f64_to_i32)
+FP_OP1(fcvt_wu_d, WRD, FD1, f64_to_u32)
+FP_OP1(fcvt_l_d, WRD, FD1, f64_to_i64)
+FP_OP1(fcvt_lu_d, WRD, FD1, f64_to_u64)
+FP_OP1(fcvt_s_w, WFS, (int32_t)RS1, i64_to_f32)
+FP_OP1(fcvt_s_wu, WFS, (uint32_t)RS1, u64_to_f32)
+FP_OP1(fcvt_s_l, WFS, (int64_t)RS1, i64_to_f32)
+FP_OP1(fcvt_s_lu, WFS, (uint64_t)RS1, u64_to_f32)
+FP_OP1(fcvt_d_w, WFD, (int32_t)RS1, i64_to_f64)
+FP_OP1(fcvt_d_wu, WFD, (uint32_t)RS1, u64_to_f64)
+FP_OP1(fcvt_d_l, WFD, (int64_t)RS1, i64_to_f64)
+FP_OP1(fcvt_d_lu, WFD, (uint64_t)RS1, u64_to_f64)
+BODY(fcvt_d_s)
+{
+    FP_RM(rm);
+    (void)rm; /* exact: the rounding mode is only checked */
+    unsigned fl = 0;
+    WFD(f32_to_f64(FS1, &fl));
+    PFX(fp_flags)(h, fl);
+    return 0;
+}
+
+/* Fused multiply-add: one rounding of +-(rs1 x rs2) +- rs3. */
+#define FP_FMA(name, W, A, B, C, fn, neg)                                                          \
+    BODY(name)                                                                                     \
+    {                                                                                              \
+        FP_RM(rm);                                                                                 \
+        unsigned fl = 0;                                                                           \
+        W(fn(A, B, C, neg, rm, &fl));                                                              \
+        PFX(fp_flags)(h, fl);                                                                      \
+        return 0;                                                                                  \
+    }
+FP_FMA(fmadd_s, WFS, FS1, FS2, FS3, f32_fma, 0)
+FP_FMA(fmsub_s, WFS, FS1, FS2, FS3, f32_fma, FPU_NEG_C)
+FP_FMA(fnmsub_s, WFS, FS1, FS2, FS3, f32_fma, FPU_NEG_PROD)
+FP_FMA(fnmadd_s, WFS, FS1, FS2, FS3, f32_fma, FPU_NEG_PROD | FPU_NEG_C)
+FP_FMA(fmadd_d, WFD, FD1, FD2, FD3, f64_fma, 0)
+FP_FMA(fmsub_d, WFD, FD1, FD2, FD3, f64_fma, FPU_NEG_C)
+FP_FMA(fnmsub_d, WFD, FD1, FD2, FD3, f64_fma, FPU_NEG_PROD)
+FP_FMA(fnmadd_d, WFD, FD1, FD2, FD3, f64_fma, FPU_NEG_PROD | FPU_NEG_C)
+
+/* Sign injection: bit operations, no flags, no rounding. */
+#define FP_SGNJ(name, W, A, B, T, signbit, expr)                                                   \
+    BODY(name)                                                                                     \
+    {                                                                                              \
+        FP_ENABLED();                                                                              \
+        T a = A, b = B, sb = signbit;                                                              \
+        W((a & ~sb) | ((expr)&sb));                                                                \
+        return 0;                                                                                  \
+    }
+FP_SGNJ(fsgnj_s, WFS, FS1, FS2, uint32_t, 0x80000000u, b)
+FP_SGNJ(fsgnjn_s, WFS, FS1, FS2, uint32_t, 0x80000000u, ~b)
+FP_SGNJ(fsgnjx_s, WFS, FS1, FS2, uint32_t, 0x80000000u, a ^ b)
+FP_SGNJ(fsgnj_d, WFD, FD1, FD2, uint64_t, 1ull << 63, b)
+FP_SGNJ(fsgnjn_d, WFD, FD1, FD2, uint64_t, 1ull << 63, ~b)
+FP_SGNJ(fsgnjx_d, WFD, FD1, FD2, uint64_t, 1ull << 63, a ^ b)
+
+/* Two operands, no rounding mode: min/max into f, compares into x. */
+#define FP_NORM2(name, W, A, B, fn)                                                                \
+    BODY(name)                                                                                     \
+    {                                                                                              \
+        FP_ENABLED();                                                                              \
+        unsigned fl = 0;                                                                           \
+        W(fn(A, B, &fl));                                                                          \
+        PFX(fp_flags)(h, fl);                                                                      \
+        return 0;                                                                                  \
+    }
+FP_NORM2(fmin_s, WFS, FS1, FS2, f32_min)
+FP_NORM2(fmax_s, WFS, FS1, FS2, f32_max)
+FP_NORM2(fmin_d, WFD, FD1, FD2, f64_min)
+FP_NORM2(fmax_d, WFD, FD1, FD2, f64_max)
+FP_NORM2(feq_s, WRD, FS1, FS2, f32_eq)
+FP_NORM2(flt_s, WRD, FS1, FS2, f32_lt)
+FP_NORM2(fle_s, WRD, FS1, FS2, f32_le)
+FP_NORM2(feq_d, WRD, FD1, FD2, f64_eq)
+FP_NORM2(flt_d, WRD, FD1, FD2, f64_lt)
+FP_NORM2(fle_d, WRD, FD1, FD2, f64_le)
+
+BODY(fclass_s)
+{
+    FP_ENABLED();
+    WRD(f32_classify(FS1));
+    return 0;
+}
+BODY(fclass_d)
+{
+    FP_ENABLED();
+    WRD(f64_classify(FD1));
+    return 0;
+}
+BODY(fmv_x_w)
+{
+    FP_ENABLED();
+    WRD((sxlen)(int32_t)(uint32_t)h->f[i->rs1]);
+    return 0;
+}
+BODY(fmv_w_x)
+{
+    FP_ENABLED();
+    WFS((uint32_t)RS1);
+    return 0;
+}
+BODY(fmv_x_d)
+{
+    FP_ENABLED();
+    WRD(h->f[i->rs1]);
+    return 0;
+}
+BODY(fmv_d_x)
+{
+    FP_ENABLED();
+    WFD((uint64_t)RS1);
+    return 0;
+}
 
 int PFX(exec_illegal)(struct hart *h, const struct insn *i)
 {

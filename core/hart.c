@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/debug.h"
 #include "core/disasm.h"
 #include "core/hart_internal.h"
 
@@ -30,7 +31,9 @@ struct hart *hart_new(const struct hart_config *cfg, const struct hart_bus *bus,
     if (!h)
         return NULL;
     h->xlen = cfg->xlen;
-    h->ext = cfg->ext | ISA_EXT('I') | ISA_EXT('U');
+    /* S and U are always implemented, as on QEMU's virt: OpenSBI delegates only to harts
+     * whose misa has S. */
+    h->ext = cfg->ext | ISA_EXT('I') | ISA_EXT('S') | ISA_EXT('U');
     h->ialign_mask = (h->ext & ISA_EXT('C')) ? 1 : 3;
     h->mhartid = cfg->hartid;
     h->misaligned = cfg->misaligned;
@@ -63,6 +66,11 @@ void hart_reset(struct hart *h, uint64_t pc)
     /* mip's external, timer and software bits are wires from the devices: a reset of the
      * hart does not change what the devices drive. */
     h->mip &= MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SEIP;
+    h->seip_sw = false;
+    if (!h->seip_hw)
+        h->mip &= ~MIP_SEIP;
+    h->stvec = h->sscratch = h->sepc = h->scause = h->stval = h->satp = 0;
+    h->scounteren = h->senvcfg = 0;
     h->mie = h->medeleg = h->mideleg = h->mcounteren = h->mcountinhibit = 0;
     h->menvcfg = 0;
     h->cycle_base = h->cycles;
@@ -71,24 +79,26 @@ void hart_reset(struct hart *h, uint64_t pc)
     memset(h->pmpaddr, 0, sizeof h->pmpaddr);
     h->tselect = h->tdata1 = h->tdata2 = h->tdata3 = 0;
     h->reservation = RESERVATION_NONE;
+    /* mstatus.FS resets to Off (above): firmware enables the FPU before using it. */
+    memset(h->f, 0, sizeof h->f);
+    h->fflags = h->frm = 0;
     h->retire_limit = UINT64_MAX;
     hart_tlb_flush(h);
 }
 
 void hart_tlb_flush(struct hart *h)
 {
-    for (unsigned i = 0; i < TLB_SIZE; i++) {
-        h->tlb_read[i].vpage = TLB_INVALID;
-        h->tlb_write[i].vpage = TLB_INVALID;
-    }
+    mmu_flush(h);
 }
 
 void hart_tlb_flush_write_page(struct hart *h, uint64_t ppage)
 {
-    /* Without address translation a virtual page is its physical page. */
-    struct tlb_entry *e = &h->tlb_write[ppage & (TLB_SIZE - 1)];
-    if (e->vpage == ppage)
-        e->vpage = TLB_INVALID;
+    /* Under paging any virtual page may map to `ppage`: compare the physical pages. */
+    for (unsigned k = 0; k < TLB_SIZE; k++) {
+        struct tlb_entry *e = &h->tlb_write[k];
+        if (e->vpage != TLB_INVALID && e->ppage == ppage)
+            e->vpage = TLB_INVALID;
+    }
 }
 
 uint64_t hart_mcycle(const struct hart *h)
@@ -108,6 +118,11 @@ uint64_t hart_mtime(const struct hart *h)
 
 void hart_set_mip(struct hart *h, enum irq_num irq, bool level)
 {
+    if (irq == IRQ_S_EXT) {
+        /* The PLIC's line; the bit software writes is kept apart (csr.c). */
+        h->seip_hw = level;
+        level = level || h->seip_sw;
+    }
     if (level)
         h->mip |= 1ull << irq;
     else
@@ -119,10 +134,38 @@ bool hart_irq_wakeup(const struct hart *h)
     return (h->mip & h->mie) != 0;
 }
 
-/* Common trap entry (Privileged 3.1.6.1, 3.1.7): all traps go to M-mode here, since this
- * hart implements no S-mode to delegate to. */
+/* Trap entry into S-mode, for a trap medeleg/mideleg delegates (Privileged 3.1.8, 4.1.1). */
+static void trap_enter_s(struct hart *h, uint64_t cause, uint64_t tval, uint64_t epc, bool irq)
+{
+    uint64_t s = h->mstatus & ~(MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SIE);
+    if (h->mstatus & MSTATUS_SIE)
+        s |= MSTATUS_SPIE;
+    if (h->priv == PRIV_S)
+        s |= MSTATUS_SPP;
+    h->mstatus = s;
+    h->priv = PRIV_S;
+    h->sepc = epc & xlen_mask(h);
+    h->stval = tval & xlen_mask(h);
+    uint64_t intbit = h->xlen == 32 ? MCAUSE32_INTERRUPT : MCAUSE64_INTERRUPT;
+    h->scause = irq ? (intbit | cause) : cause;
+    uint64_t base = h->stvec & ~3ull;
+    h->pc = (irq && (h->stvec & 3) == MTVEC_MODE_VECTORED) ? base + 4 * cause : base;
+    h->pc &= xlen_mask(h);
+    h->wfi = false;
+    h->traps++;
+    mmu_context_check(h);
+    if (h->hooks.on_trap)
+        h->hooks.on_trap(h->hooks.ctx, h, h->scause, epc, tval);
+}
+
+/* Common trap entry (Privileged 3.1.6.1, 3.1.7): to M-mode unless the trap is delegated
+ * and happens below M. */
 static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval, uint64_t epc, bool irq)
 {
+    if (h->priv <= PRIV_S && (((irq ? h->mideleg : h->medeleg) >> cause) & 1)) {
+        trap_enter_s(h, cause, tval, epc, irq);
+        return;
+    }
     uint64_t mstatus = h->mstatus;
     mstatus &= ~(MSTATUS_MPIE | MSTATUS_MPP);
     if (mstatus & MSTATUS_MIE)
@@ -143,6 +186,7 @@ static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval, uint64_t e
     h->pc &= xlen_mask(h);
     h->wfi = false;
     h->traps++;
+    mmu_context_check(h);
     if (h->hooks.on_trap)
         h->hooks.on_trap(h->hooks.ctx, h, h->mcause, epc, tval);
 }
@@ -157,15 +201,26 @@ int hart_raise(struct hart *h, uint64_t cause, uint64_t tval, uint64_t epc)
 static const uint8_t irq_priority[] = { IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER,
                                         IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER };
 
-/* Take the highest-priority pending and enabled interrupt, if interrupts are enabled for
- * M-mode: always below M, and in M when mstatus.MIE is set. */
+/* Take the highest-priority pending and enabled interrupt (Privileged 3.1.9): one for M
+ * (not delegated) is enabled below M always and in M with mstatus.MIE; one delegated to S
+ * is enabled in U always and in S with mstatus.SIE, never in M. Interrupts for M come
+ * before those for S; within each, the fixed order of irq_priority. */
 static bool take_interrupt(struct hart *h)
 {
     uint64_t pending = h->mip & h->mie;
     if (!pending)
         return false;
+    uint64_t m_pending = pending & ~h->mideleg;
+    uint64_t s_pending = pending & h->mideleg;
     if (h->priv == PRIV_M && !(h->mstatus & MSTATUS_MIE))
+        m_pending = 0;
+    if (h->priv == PRIV_M || (h->priv == PRIV_S && !(h->mstatus & MSTATUS_SIE)))
+        s_pending = 0;
+    pending = m_pending ? m_pending : s_pending;
+    if (!pending)
         return false;
+    if (unlikely(h->debug != NULL) && h->debug->mask_irq)
+        return false; /* the debugger steps with interrupts held off */
     for (unsigned k = 0; k < sizeof irq_priority; k++) {
         if (pending & (1ull << irq_priority[k])) {
             trap_enter(h, irq_priority[k], 0, h->pc, true);
@@ -175,14 +230,42 @@ static bool take_interrupt(struct hart *h)
     return false;
 }
 
-/* Instruction fetch: one 16-bit parcel, from RAM/ROM only. */
-static bool fetch16(struct hart *h, uint64_t pc, uint16_t *out)
+/* The page a block is fetched from: its translation, when the instruction TLB (or a walk
+ * that may fill it) vouches for the whole page. */
+struct fetch_page {
+    uint64_t vpage, ppage;
+    bool whole;
+};
+
+/* Instruction fetch: one 16-bit parcel at virtual `va`, from RAM/ROM only. Returns 0 or the
+ * exception cause; `*pa` is where the parcel was found. */
+static unsigned fetch16(struct hart *h, const struct fetch_page *fp, uint64_t va, uint16_t *out,
+                        uint64_t *pa)
 {
-    uint8_t *page = h->bus->page_ptr(h->bus->ctx, pc & ~(PAGE_SIZE - 1), false);
+    if (fp && fp->whole && va >> PAGE_SHIFT == fp->vpage) {
+        *pa = (fp->ppage << PAGE_SHIFT) | (va & (PAGE_SIZE - 1));
+    } else {
+        unsigned cause = mmu_translate(h, va, 2, MMU_EXEC, pa, NULL);
+        if (cause)
+            return cause;
+    }
+    uint8_t *page = h->bus->page_ptr(h->bus->ctx, *pa & ~(PAGE_SIZE - 1), false);
     if (!page)
-        return false;
-    memcpy(out, page + (pc & (PAGE_SIZE - 1)), 2);
-    return true;
+        return EXC_INSN_ACCESS;
+    memcpy(out, page + (*pa & (PAGE_SIZE - 1)), 2);
+    return 0;
+}
+
+/* Translate the fetch address of a block through the instruction TLB. False with the trap
+ * taken if the fetch faults. */
+static inline bool fetch_translate(struct hart *h, uint64_t pc, uint64_t *ppc)
+{
+    const struct itlb_entry *e = &h->mmu.itlb[(pc >> PAGE_SHIFT) & (ITLB_SIZE - 1)];
+    if (likely(e->vpage == pc >> PAGE_SHIFT)) {
+        *ppc = (e->ppage << PAGE_SHIFT) | (pc & (PAGE_SIZE - 1));
+        return true;
+    }
+    return mmu_fetch_slow(h, pc, ppc);
 }
 
 static void fill_insn(struct hart *h, struct insn *ins, uint32_t raw, uint64_t pc)
@@ -199,28 +282,48 @@ static void fill_insn(struct hart *h, struct insn *ins, uint32_t raw, uint64_t p
     ins->pc = pc;
 }
 
-/* Fetch and decode up to `max` instructions at `pc` into `b`. Returns false (with the trap
- * taken) if not even the first instruction can be fetched. */
-static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned max)
+/* Fetch and decode up to `max` instructions at virtual `pc` into `b`, which is keyed by the
+ * physical address. Returns false (with the trap taken) if not even the first instruction
+ * can be fetched. `*cacheable` is cleared for a block whose bytes are not physically
+ * contiguous (an instruction across two pages that paging maps apart). */
+static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned max,
+                        bool *cacheable)
 {
     uint64_t page = pc >> PAGE_SHIFT;
     uint64_t at = pc;
     unsigned n = 0;
+    uint64_t ppc;
+    if (!fetch_translate(h, pc, &ppc))
+        return false;
+    const struct itlb_entry *te = &h->mmu.itlb[page & (ITLB_SIZE - 1)];
+    struct fetch_page fp = { page, ppc >> PAGE_SHIFT, te->vpage == page };
+    *cacheable = true;
     while (n < max) {
         if (n > 0 && (at >> PAGE_SHIFT) != page)
             break;
+        if (n > 0 && unlikely(h->debug != NULL) && debug_break_at(h->debug, at))
+            break; /* end before a breakpoint so that hart_run can stop there */
         uint16_t lo, hi = 0;
-        if (!fetch16(h, at, &lo)) {
+        uint64_t pa;
+        unsigned cause = fetch16(h, &fp, at, &lo, &pa);
+        if (cause) {
             if (n == 0)
-                return hart_raise(h, EXC_INSN_ACCESS, at, pc), false;
+                return hart_raise(h, cause, at, pc), false;
             break;
         }
         uint32_t raw = lo;
         if (insn_length(lo) == 4) {
-            if (!fetch16(h, at + 2, &hi)) {
+            uint64_t va2 = (at + 2) & xlen_mask(h);
+            cause = fetch16(h, &fp, va2, &hi, &pa);
+            if (cause) {
                 if (n == 0)
-                    return hart_raise(h, EXC_INSN_ACCESS, at + 2, pc), false;
+                    return hart_raise(h, cause, va2, pc), false;
                 break;
+            }
+            if (pa != ppc + (va2 - pc)) {
+                if (n > 0)
+                    break; /* that instruction starts a block of its own */
+                *cacheable = false;
             }
             raw |= (uint32_t)hi << 16;
         }
@@ -234,8 +337,8 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
         if (ins->flags & END)
             break;
     }
-    b->pc = pc;
-    b->end = at;
+    b->pc = ppc;
+    b->end = ppc + (at - pc);
     b->n = n;
     b->valid = true;
     uint32_t cost = 0;
@@ -260,14 +363,19 @@ int exec_fallthrough(struct hart *h, const struct insn *i)
 
 static struct block *get_block(struct hart *h)
 {
-    uint64_t pc = h->pc;
-    struct block *b = code_cache_lookup(h->cc, pc);
+    uint64_t pc = h->pc, ppc;
+    if (!fetch_translate(h, pc, &ppc))
+        return NULL;
+    struct block *b = code_cache_lookup_at(h->cc, ppc, pc);
     if (likely(b != NULL))
         return b;
     b = code_cache_alloc(h->cc, BLOCK_MAX_INSNS + 1);
-    if (!build_block(h, pc, b, BLOCK_MAX_INSNS))
+    bool cacheable;
+    if (!build_block(h, pc, b, BLOCK_MAX_INSNS, &cacheable))
         return NULL;
-    code_cache_insert(h->cc, b);
+    /* An uncacheable block runs once from the arena; the next flush reclaims it. */
+    if (cacheable)
+        code_cache_insert(h->cc, b);
     return b;
 }
 
@@ -300,7 +408,8 @@ static void trace_step(struct hart *h, const struct insn *ins, uint64_t traps_be
 
 bool hart_decode_one(struct hart *h, uint64_t pc, struct block *b)
 {
-    return build_block(h, pc, b, 1);
+    bool cacheable;
+    return build_block(h, pc, b, 1, &cacheable);
 }
 
 enum hart_stop hart_step(struct hart *h)
@@ -317,11 +426,16 @@ enum hart_stop hart_step(struct hart *h)
         uint8_t space[sizeof(struct block) + 2 * sizeof(struct insn)];
     } one;
     uint64_t traps = h->traps;
-    if (!build_block(h, h->pc, &one.b, 1))
+    bool cacheable;
+    if (!build_block(h, h->pc, &one.b, 1, &cacheable)) {
+        h->cycles += COST_SYSTEM; /* the fetch fault's trap, as in hart_run */
         return h->stop = HART_STOP_STEP;
+    }
     run_block(h, &one.b);
     if (h->trace && h->trace_file)
         trace_step(h, &one.b.insns[0], traps);
+    if (h->hooks.on_step)
+        h->hooks.on_step(h->hooks.ctx, h, &one.b.insns[0]);
     if (h->stop == HART_RUNNING)
         h->stop = HART_STOP_STEP;
     return h->stop;
@@ -333,8 +447,10 @@ enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)
     while (h->stop == HART_RUNNING) {
         if (h->cycles >= until_cycles)
             return h->stop = HART_STOP_BUDGET;
-        if (h->retired >= h->retire_limit)
+        if (h->retired + h->traps >= h->retire_limit)
             return h->stop = HART_STOP_BUDGET;
+        if (unlikely(h->debug != NULL) && debug_stop_before(h))
+            break;
         if (unlikely(h->single_step || h->trace)) {
             if (hart_step(h) == HART_STOP_STEP)
                 h->stop = HART_RUNNING;
@@ -348,8 +464,12 @@ enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)
         if (unlikely(h->mip & h->mie) && take_interrupt(h))
             continue;
         struct block *b = get_block(h);
-        if (unlikely(!b))
+        if (unlikely(!b)) {
+            /* A fetch fault took a trap: it costs time like any trap, so that a firmware
+             * whose trap vector cannot be fetched still reaches --max-cycles. */
+            h->cycles += COST_SYSTEM;
             continue;
+        }
         /* Keep --max-insns exact: finish the last few instructions one at a time. */
         if (unlikely(h->retired + b->n > h->retire_limit)) {
             hart_step(h);
@@ -387,56 +507,82 @@ void hart_notice_store(struct hart *h, uint64_t paddr, uint64_t len)
     code_cache_invalidate(cc, paddr, len);
 }
 
-/* One aligned access through the bus, filling the translation cache when the page is
- * plain memory. Returns a bus status. */
-static enum bus_status load_aligned(struct hart *h, uint64_t addr, unsigned size, uint64_t *val)
+/* One aligned access through the bus at virtual `addr`, physical `pa` (mmu_translate),
+ * filling the translation cache when the page is plain memory and `whole` says the whole
+ * page may be cached. Returns a bus status. */
+static enum bus_status load_aligned(struct hart *h, uint64_t addr, uint64_t pa, bool whole,
+                                    unsigned size, uint64_t *val)
 {
-    uint64_t vpage = addr >> PAGE_SHIFT;
-    uint8_t *page = h->bus->page_ptr(h->bus->ctx, vpage << PAGE_SHIFT, false);
+    uint64_t vpage = addr >> PAGE_SHIFT, ppage = pa >> PAGE_SHIFT;
+    uint8_t *page = h->bus->page_ptr(h->bus->ctx, ppage << PAGE_SHIFT, false);
+    if (unlikely(h->debug != NULL) && h->debug->nwatches) {
+        /* Watched pages stay out of the translation cache: every access comes here. */
+        enum bus_status st = BUS_OK;
+        if (!page)
+            st = h->bus->load(h->bus->ctx, h, pa, size, val);
+        else
+            *val = host_read(page + (pa & (PAGE_SIZE - 1)), size);
+        if (page && whole && !debug_watch_page(h->debug, vpage, false))
+            h->tlb_read[vpage & (TLB_SIZE - 1)] = (struct tlb_entry){ vpage, page, ppage };
+        if (st != BUS_FAULT)
+            debug_check_access(h, addr, size, false);
+        return st;
+    }
     if (page) {
-        struct tlb_entry *e = &h->tlb_read[vpage & (TLB_SIZE - 1)];
-        e->vpage = vpage;
-        e->host = page;
-        *val = host_read(page + (addr & (PAGE_SIZE - 1)), size);
+        if (whole) {
+            struct tlb_entry *e = &h->tlb_read[vpage & (TLB_SIZE - 1)];
+            e->vpage = vpage;
+            e->host = page;
+            e->ppage = ppage;
+        }
+        *val = host_read(page + (pa & (PAGE_SIZE - 1)), size);
         return BUS_OK;
     }
-    return h->bus->load(h->bus->ctx, h, addr, size, val);
+    return h->bus->load(h->bus->ctx, h, pa, size, val);
 }
 
 /* A store the fast path could not do. Besides the access itself it keeps reservations and
  * cached code coherent; `*code_hit` tells whether cached code was dropped. */
-static enum bus_status store_aligned(struct hart *h, uint64_t addr, unsigned size, uint64_t val,
-                                     bool *code_hit)
+static enum bus_status store_aligned(struct hart *h, uint64_t addr, uint64_t pa, bool whole,
+                                     unsigned size, uint64_t val, bool *code_hit)
 {
-    uint64_t ppage = addr >> PAGE_SHIFT;
+    uint64_t ppage = pa >> PAGE_SHIFT, vpage = addr >> PAGE_SHIFT;
     bool code = code_cache_is_code_page(h->cc, ppage);
     uint8_t *page = h->bus->page_ptr(h->bus->ctx, ppage << PAGE_SHIFT, true);
     enum bus_status st;
     if (page && !code) {
-        host_write(page + (addr & (PAGE_SIZE - 1)), size, val);
+        host_write(page + (pa & (PAGE_SIZE - 1)), size, val);
         st = BUS_OK;
     } else {
-        st = h->bus->store(h->bus->ctx, h, addr, size, val);
+        st = h->bus->store(h->bus->ctx, h, pa, size, val);
     }
     if (st == BUS_FAULT)
         return st;
     if (code) {
-        *code_hit |= code_cache_invalidate(h->cc, addr, size);
+        *code_hit |= code_cache_invalidate(h->cc, pa, size);
         code = code_cache_is_code_page(h->cc, ppage);
     }
     bool reserved = page_has_reservation(h, ppage);
     if (reserved) {
-        uint64_t granule = addr >> RESERVATION_SHIFT;
+        uint64_t granule = pa >> RESERVATION_SHIFT;
         struct code_cache *cc = h->cc;
         for (unsigned k = 0; k < cc->nharts; k++)
             if (cc->harts[k]->reservation == granule)
                 cc->harts[k]->reservation = RESERVATION_NONE;
         reserved = page_has_reservation(h, ppage);
     }
-    if (page && !code && !reserved) {
-        struct tlb_entry *e = &h->tlb_write[ppage & (TLB_SIZE - 1)];
-        e->vpage = ppage;
+    if (unlikely(h->debug != NULL) && h->debug->nwatches) {
+        /* A write watchpoint: end the block after this instruction, as for a store into
+         * cached code, and keep the page out of the translation cache. */
+        *code_hit |= debug_check_access(h, addr, size, true);
+        if (debug_watch_page(h->debug, vpage, true))
+            return st;
+    }
+    if (page && whole && !code && !reserved) {
+        struct tlb_entry *e = &h->tlb_write[vpage & (TLB_SIZE - 1)];
+        e->vpage = vpage;
         e->host = page;
+        e->ppage = ppage;
     }
     return st;
 }
@@ -450,15 +596,24 @@ int hart_load_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigned
         /* Emulated: byte by byte, so a page or device boundary in the middle works. */
         uint64_t v = 0;
         for (unsigned k = 0; k < size; k++) {
-            uint64_t a = (addr + k) & xlen_mask(h), b;
-            if (load_aligned(h, a, 1, &b) == BUS_FAULT)
+            uint64_t a = (addr + k) & xlen_mask(h), b, pa;
+            bool whole;
+            unsigned cause = mmu_translate(h, a, 1, MMU_READ, &pa, &whole);
+            if (cause)
+                return exec_trap(h, i, cause, a);
+            if (load_aligned(h, a, pa, whole, 1, &b) == BUS_FAULT)
                 return exec_trap(h, i, EXC_LOAD_ACCESS, a);
             v |= b << (8 * k);
         }
         *val = v;
         return 0;
     }
-    if (load_aligned(h, addr, size, val) == BUS_FAULT)
+    uint64_t pa;
+    bool whole;
+    unsigned cause = mmu_translate(h, addr, size, MMU_READ, &pa, &whole);
+    if (cause)
+        return exec_trap(h, i, cause, addr);
+    if (load_aligned(h, addr, pa, whole, size, val) == BUS_FAULT)
         return exec_trap(h, i, EXC_LOAD_ACCESS, addr);
     return 0;
 }
@@ -471,23 +626,35 @@ int hart_store_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigne
     if (addr & (size - 1)) {
         if (h->misaligned == MISALIGNED_TRAP)
             return exec_trap(h, i, EXC_STORE_MISALIGNED, addr);
-        /* Emulated only within memory: check every byte first, so that a fault leaves
-         * nothing half written. A misaligned device access is an access fault. */
+        /* Emulated only within memory: translate and check every byte first, so that a
+         * fault leaves nothing half written. A misaligned device access is an access
+         * fault. */
+        uint64_t pas[8];
+        bool wholes[8];
         for (unsigned k = 0; k < size; k++) {
             uint64_t a = (addr + k) & xlen_mask(h);
-            if (!h->bus->page_ptr(h->bus->ctx, a & ~(PAGE_SIZE - 1), false))
+            unsigned cause = mmu_translate(h, a, 1, MMU_WRITE, &pas[k], &wholes[k]);
+            if (cause)
+                return exec_trap(h, i, cause, a);
+            if (!h->bus->page_ptr(h->bus->ctx, pas[k] & ~(PAGE_SIZE - 1), false))
                 return exec_trap(h, i, EXC_STORE_ACCESS, a);
         }
         for (unsigned k = 0; k < size && st != BUS_FAULT; k++) {
             uint64_t a = (addr + k) & xlen_mask(h);
-            enum bus_status s1 = store_aligned(h, a, 1, (val >> (8 * k)) & 0xff, &code_hit);
+            enum bus_status s1 =
+                store_aligned(h, a, pas[k], wholes[k], 1, (val >> (8 * k)) & 0xff, &code_hit);
             if (s1 == BUS_FAULT)
                 return exec_trap(h, i, EXC_STORE_ACCESS, a);
             if (s1 == BUS_STOP)
                 st = BUS_STOP;
         }
     } else {
-        st = store_aligned(h, addr, size, val, &code_hit);
+        uint64_t pa;
+        bool whole;
+        unsigned cause = mmu_translate(h, addr, size, MMU_WRITE, &pa, &whole);
+        if (cause)
+            return exec_trap(h, i, cause, addr);
+        st = store_aligned(h, addr, pa, whole, size, val, &code_hit);
         if (st == BUS_FAULT)
             return exec_trap(h, i, EXC_STORE_ACCESS, addr);
     }
@@ -512,13 +679,17 @@ int hart_lr(struct hart *h, const struct insn *i, uint64_t addr, unsigned size)
 {
     if (addr & (size - 1))
         return exec_trap(h, i, EXC_LOAD_MISALIGNED, addr);
-    uint64_t v;
-    if (load_aligned(h, addr, size, &v) == BUS_FAULT)
+    uint64_t v, pa;
+    bool whole;
+    unsigned cause = mmu_translate(h, addr, size, MMU_READ, &pa, &whole);
+    if (cause)
+        return exec_trap(h, i, cause, addr);
+    if (load_aligned(h, addr, pa, whole, size, &v) == BUS_FAULT)
         return exec_trap(h, i, EXC_LOAD_ACCESS, addr);
-    h->reservation = addr >> RESERVATION_SHIFT;
+    h->reservation = pa >> RESERVATION_SHIFT;
     /* Stores to the reserved page must take the slow path from now on, in every hart. */
     for (unsigned k = 0; k < h->cc->nharts; k++)
-        hart_tlb_flush_write_page(h->cc->harts[k], addr >> PAGE_SHIFT);
+        hart_tlb_flush_write_page(h->cc->harts[k], pa >> PAGE_SHIFT);
     return write_rd(h, i, size == 4 ? (uint64_t)(int64_t)(int32_t)v : v);
 }
 
@@ -526,14 +697,19 @@ int hart_sc(struct hart *h, const struct insn *i, uint64_t addr, unsigned size)
 {
     if (addr & (size - 1))
         return exec_trap(h, i, EXC_STORE_MISALIGNED, addr);
-    bool ok = h->reservation == addr >> RESERVATION_SHIFT;
+    uint64_t pa;
+    bool whole;
+    unsigned cause = mmu_translate(h, addr, size, MMU_WRITE, &pa, &whole);
+    if (cause)
+        return exec_trap(h, i, cause, addr);
+    bool ok = h->reservation == pa >> RESERVATION_SHIFT;
     /* Every SC clears the reservation, successful or not (Unprivileged 8.2). */
     h->reservation = RESERVATION_NONE;
     if (!ok)
         return write_rd(h, i, 1);
     uint64_t value = h->x[i->rs2];
     bool code_hit = false;
-    enum bus_status st = store_aligned(h, addr, size, value, &code_hit);
+    enum bus_status st = store_aligned(h, addr, pa, whole, size, value, &code_hit);
     if (st == BUS_FAULT)
         return exec_trap(h, i, EXC_STORE_ACCESS, addr);
     write_rd(h, i, 0);
@@ -550,8 +726,12 @@ int hart_amo(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
     /* AMOs report store/AMO exceptions for both halves of the access. */
     if (addr & (size - 1))
         return exec_trap(h, i, EXC_STORE_MISALIGNED, addr);
-    uint64_t old;
-    if (load_aligned(h, addr, size, &old) == BUS_FAULT)
+    uint64_t old, pa;
+    bool whole;
+    unsigned cause = mmu_translate(h, addr, size, MMU_WRITE, &pa, &whole);
+    if (cause)
+        return exec_trap(h, i, cause, addr);
+    if (load_aligned(h, addr, pa, false, size, &old) == BUS_FAULT)
         return exec_trap(h, i, EXC_STORE_ACCESS, addr);
     uint64_t src = h->x[i->rs2];
     int64_t a, b;
@@ -584,7 +764,7 @@ int hart_amo(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
     default: r = ua > ub ? ua : ub; break;
     }
     bool code_hit = false;
-    enum bus_status st = store_aligned(h, addr, size, r, &code_hit);
+    enum bus_status st = store_aligned(h, addr, pa, whole, size, r, &code_hit);
     if (st == BUS_FAULT)
         return exec_trap(h, i, EXC_STORE_ACCESS, addr);
     write_rd(h, i, (uint64_t)a);
@@ -614,6 +794,7 @@ int hart_exec_mret(struct hart *h, const struct insn *i)
         s &= ~MSTATUS_MPRV;
     h->mstatus = s;
     h->priv = mpp;
+    mmu_context_check(h);
     uint64_t from = i->pc;
     h->pc = h->mepc & ~(uint64_t)(h->ialign_mask == 1 ? 1 : 3);
     if (h->hooks.on_trap_return)
@@ -621,10 +802,34 @@ int hart_exec_mret(struct hart *h, const struct insn *i)
     return 1;
 }
 
+int hart_exec_sret(struct hart *h, const struct insn *i)
+{
+    /* Illegal in U-mode, and in S-mode while mstatus.TSR traps it to M (3.1.6.5). */
+    if (h->priv == PRIV_U || (h->priv == PRIV_S && (h->mstatus & MSTATUS_TSR)))
+        return exec_trap(h, i, EXC_ILLEGAL_INSN, i->raw);
+    uint64_t s = h->mstatus;
+    enum priv spp = (s & MSTATUS_SPP) ? PRIV_S : PRIV_U;
+    s &= ~(MSTATUS_SIE | MSTATUS_SPP);
+    if (s & MSTATUS_SPIE)
+        s |= MSTATUS_SIE;
+    s |= MSTATUS_SPIE;
+    /* Returning below M clears MPRV (Privileged 3.1.6.1, 1.12). */
+    s &= ~MSTATUS_MPRV;
+    h->mstatus = s;
+    h->priv = spp;
+    mmu_context_check(h);
+    uint64_t from = i->pc;
+    h->pc = h->sepc & ~(uint64_t)(h->ialign_mask == 1 ? 1 : 3) & xlen_mask(h);
+    if (h->hooks.on_trap_return)
+        h->hooks.on_trap_return(h->hooks.ctx, h, from);
+    return 1;
+}
+
 int hart_exec_wfi(struct hart *h, const struct insn *i)
 {
-    /* Without S-mode, U-mode wfi is illegal when mstatus.TW is set (Privileged 3.1.6.5). */
-    if (h->priv < PRIV_M && (h->mstatus & MSTATUS_TW))
+    /* With S-mode implemented, wfi is illegal in U-mode, and in S-mode when mstatus.TW is
+     * set (Privileged 3.1.6.5; the "bounded time limit" is zero here, as in QEMU). */
+    if (h->priv == PRIV_U || (h->priv == PRIV_S && (h->mstatus & MSTATUS_TW)))
         return exec_trap(h, i, EXC_ILLEGAL_INSN, i->raw);
     h->pc = i->pc + i->len;
     if (!hart_irq_wakeup(h))
@@ -635,7 +840,8 @@ int hart_exec_wfi(struct hart *h, const struct insn *i)
 static bool read_insn32(struct hart *h, uint64_t addr, uint32_t *out)
 {
     uint16_t lo, hi;
-    if (!fetch16(h, addr, &lo) || !fetch16(h, addr + 2, &hi))
+    uint64_t pa;
+    if (fetch16(h, NULL, addr, &lo, &pa) || fetch16(h, NULL, addr + 2, &hi, &pa))
         return false;
     *out = lo | (uint32_t)hi << 16;
     return true;

@@ -1,10 +1,10 @@
 /* The hart: architectural state of one RISC-V hardware thread and the calls that run it.
  *
- * Implements the RISC-V Unprivileged ISA (RV32I/RV64I, M, A, C, Zicsr, Zifencei) and the
- * machine/user parts of the Privileged Architecture (version 1.12). The core knows nothing
- * about devices: it reaches memory only through `struct hart_bus` (a host-pointer query for
- * RAM pages and load/store callbacks for everything else) and learns about interrupts only
- * through `hart_set_mip()`.
+ * Implements the RISC-V Unprivileged ISA (RV32I/RV64I, M, A, F, D, C, Zicsr, Zifencei) and the
+ * machine, supervisor and user parts of the Privileged Architecture (version 1.12). The
+ * core knows nothing about devices: it reaches memory only through `struct hart_bus` (a
+ * host-pointer query for RAM pages and load/store callbacks for everything else) and learns
+ * about interrupts only through `hart_set_mip()`.
  *
  * Usage:
  *     struct code_cache *cc = code_cache_new();
@@ -14,7 +14,8 @@
  *
  * Trap contract: every synchronous exception is raised by `hart_raise()` with the cause and
  * tval the Privileged Architecture names; it writes mepc/mcause/mtval/mstatus, switches to
- * M-mode and sets pc to mtvec. Nothing else writes those registers on a trap.
+ * M-mode and sets pc to mtvec (or, for a trap medeleg/mideleg delegates from S or U, the
+ * sepc/scause/stval/sstatus set and stvec). Nothing else writes those registers on a trap.
  */
 #ifndef HARTLAB_CORE_HART_H
 #define HARTLAB_CORE_HART_H
@@ -24,6 +25,7 @@
 #include <stdint.h>
 
 #include "core/csr.h"
+#include "core/mmu.h"
 
 struct hart;
 struct insn;
@@ -66,6 +68,9 @@ struct hart_hooks {
     void (*on_trap)(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval);
     /* Called on mret/sret, for traces. */
     void (*on_trap_return)(void *ctx, struct hart *h, uint64_t from_pc);
+    /* Called after each instruction hart_step executes (so, with `single_step` set, after
+     * every instruction): call/return tracking for the frames trace and the panel. */
+    void (*on_step)(void *ctx, struct hart *h, const struct insn *ins);
 };
 
 struct hart_config {
@@ -80,6 +85,7 @@ struct hart_config {
 struct tlb_entry {
     uint64_t vpage; /* virtual page number, or TLB_INVALID */
     uint8_t *host;  /* host address of the page start */
+    uint64_t ppage; /* physical page number it translates to (core/mmu.h) */
 };
 #define TLB_BITS    8
 #define TLB_SIZE    (1u << TLB_BITS)
@@ -126,11 +132,22 @@ struct hart {
     uint8_t pmpcfg[64];
     uint64_t pmpaddr[64];
     uint64_t tselect, tdata1, tdata2, tdata3;
+
+    /* Supervisor CSRs (Privileged 4.1); sstatus, sie and sip are views of the M ones. */
+    uint64_t stvec, sscratch, sepc, scause, stval, satp, scounteren, senvcfg;
+    /* mip.SEIP is the OR of the bit software writes and the PLIC's S-context line (3.1.9). */
+    bool seip_sw, seip_hw;
+    struct mmu_state mmu; /* translation context, instruction TLB (core/mmu.h) */
     uint32_t time_divider;
     uint64_t time_offset; /* mtime = cycles / time_divider + time_offset */
 
     /* LR/SC reservation: physical address of the reserved granule, or RESERVATION_NONE. */
     uint64_t reservation;
+
+    /* F/D state (Unprivileged ISA 11.1-11.2): f[] holds 64-bit values, singles NaN-boxed;
+     * fflags and frm are the two fields of fcsr. Meaningful only with misa F or D. */
+    uint64_t f[32];
+    uint32_t fflags, frm;
 
     enum misaligned_policy misaligned;
     uint32_t ext;        /* misa extension bits */
@@ -140,6 +157,7 @@ struct hart {
     void *trace_file;    /* FILE * for the instruction trace */
 
     struct hart_hooks hooks;
+    struct hart_debug *debug; /* breakpoints/watchpoints (core/debug.h); NULL: no debugger */
     const void *symbols; /* opaque symbol table for traces (struct symtab *) */
 };
 

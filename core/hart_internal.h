@@ -23,7 +23,7 @@
 #define BLOCK_MAX_INSNS 64
 
 struct block {
-    uint64_t pc;  /* physical address of the first instruction */
+    uint64_t pc;  /* physical address of the first instruction (insns[0].pc is virtual) */
     uint64_t end; /* physical address after the last byte */
     struct block *hash_next;
     uint32_t n;    /* instructions, without the closing fall-through entry */
@@ -55,6 +55,8 @@ struct code_cache *code_cache_new(void);
 void code_cache_free(struct code_cache *cc);
 void code_cache_add_hart(struct code_cache *cc, struct hart *h);
 struct block *code_cache_lookup(struct code_cache *cc, uint64_t pc);
+/* The block at physical `ppc` decoded for virtual address `vpc`. */
+struct block *code_cache_lookup_at(struct code_cache *cc, uint64_t ppc, uint64_t vpc);
 /* Room for a block of `n` entries; flushes the whole cache when the arena is full (only
  * ever called between blocks). */
 struct block *code_cache_alloc(struct code_cache *cc, unsigned n);
@@ -110,6 +112,7 @@ bool csr_write(struct hart *h, unsigned csr, uint64_t val);
 
 /* System instructions (hart.c). */
 int hart_exec_mret(struct hart *h, const struct insn *i);
+int hart_exec_sret(struct hart *h, const struct insn *i);
 int hart_exec_wfi(struct hart *h, const struct insn *i);
 int hart_exec_ebreak(struct hart *h, const struct insn *i);
 int hart_exec_fence_i(struct hart *h, const struct insn *i);

@@ -231,6 +231,18 @@ bool board_apply_options(const void *fdt, struct machine_options *o, char *err, 
         return false;
     }
     o->xlen = xlen;
+    /* The extensions the board's harts have, unless --isa said otherwise. */
+    if (!o->ext_set && isa) {
+        uint32_t ext = 0;
+        for (const char *p = isa + 4; *p && *p != '_'; p++) {
+            if (*p == 'g')
+                ext |= ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('F') | ISA_EXT('D');
+            else if (*p >= 'a' && *p <= 'z')
+                ext |= ISA_EXT(*p - 'a' + 'A');
+        }
+        o->ext = ext & (ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('F') |
+                        ISA_EXT('D') | ISA_EXT('C'));
+    }
 
     uint64_t timebase = 0, hz = 0;
     prop_cells(fdt, fdt_path_offset(fdt, "/cpus"), "timebase-frequency", &timebase);
@@ -384,6 +396,10 @@ bool board_place(struct machine *m, const char *bootargs, char *err, size_t errl
         char isa[64];
         isa_string(m, isa, sizeof isa);
         r |= fdt_setprop_string(fdt, cpu, "riscv,isa", isa);
+        /* The harts translate with Sv32 or Sv39/Sv48 (core/mmu.c). OpenSBI disables cpu
+         * nodes that have no mmu-type before it hands the tree to S-mode. */
+        r |= fdt_setprop_string(fdt, cpu, "mmu-type",
+                                m->opts.xlen == 32 ? "riscv,sv32" : "riscv,sv48");
     }
     int chosen = fdt_path_offset(fdt, "/chosen");
     if (chosen < 0)

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/hart_internal.h"
 #include "devices/log.h"
@@ -17,7 +18,8 @@ void bus_init(struct bus *bus)
 void bus_destroy(struct bus *bus)
 {
     for (unsigned k = 0; k < bus->nregions; k++)
-        free(bus->regions[k].mem);
+        if (bus->regions[k].mem)
+            munmap(bus->regions[k].mem, bus->regions[k].size);
     bus->nregions = 0;
 }
 
@@ -50,12 +52,15 @@ uint8_t *bus_add_ram(struct bus *bus, const char *name, uint64_t base, uint64_t 
     /* Whole pages only: host pointers are handed out page by page. */
     if ((base | size) & (PAGE_SIZE - 1))
         return NULL;
-    uint8_t *mem = calloc(1, size);
-    if (!mem)
+    /* Anonymous pages: zero-filled by the kernel as they are first touched, so a large
+     * RAM costs nothing until used (and malloc debugging cannot pre-fill it). */
+    uint8_t *mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (mem == MAP_FAILED)
         return NULL;
     struct bus_region *r = add_region(bus, name, base, size);
     if (!r) {
-        free(mem);
+        munmap(mem, size);
         return NULL;
     }
     r->mem = mem;
@@ -182,6 +187,9 @@ enum bus_status bus_load(struct bus *bus, uint64_t addr, unsigned size, uint64_t
 
 enum bus_status bus_store(struct bus *bus, uint64_t addr, unsigned size, uint64_t val)
 {
+    /* An sb/sh/sw stores only its low bytes: devices and watches see just those. */
+    if (size < 8)
+        val &= (1ull << (8 * size)) - 1;
     const struct bus_region *r = bus_find(bus, addr);
     if (!r)
         return BUS_FAULT;

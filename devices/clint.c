@@ -236,6 +236,7 @@ struct clint *clint_new(struct machine *m, uint64_t base, unsigned nharts,
         return NULL;
     }
     machine_on_free(m, clint_free, c);
+    m->clint = m->clint ? m->clint : c; /* the first one, for the debugger's `monitor irq` */
     set_mtime(c, 0);
     return c;
 }
@@ -318,4 +319,11 @@ uint64_t clint_deadline(const struct clint *c, unsigned slot)
     if (slot >= c->nslots || !c->slots[slot].timer.armed || c->slots[slot].mtip_line.level)
         return UINT64_MAX;
     return c->slots[slot].timer.when;
+}
+
+struct irq_line *clint_line(struct clint *c, unsigned slot, bool timer)
+{
+    if (slot >= c->nslots)
+        return NULL;
+    return timer ? &c->slots[slot].mtip_line : &c->slots[slot].msip_line;
 }

@@ -51,5 +51,7 @@ bool clint_msip(const struct clint *c, unsigned slot);
 bool clint_mtip(const struct clint *c, unsigned slot);
 /* Cycle at which slot's MTIP will rise, or UINT64_MAX if no deadline is scheduled. */
 uint64_t clint_deadline(const struct clint *c, unsigned slot);
+/* Slot's MTIP (timer) or MSIP output line, for probes (traces, VCD); NULL if no slot. */
+struct irq_line *clint_line(struct clint *c, unsigned slot, bool timer);
 
 #endif

@@ -342,7 +342,7 @@ int machine_run(struct machine *m)
     bool all_waited = false;
     for (;;) {
         bool all_waiting = true, limit = false;
-        for (unsigned k = 0; k < m->nharts && !m->exited; k++) {
+        for (unsigned k = 0; k < m->nharts && !m->exited && !m->break_hart; k++) {
             struct hart *h = m->harts[k];
             m->clock.now = &h->cycles;
             clock_run_due(&m->clock, h->cycles);
@@ -357,6 +357,8 @@ int machine_run(struct machine *m)
             if (until <= h->cycles)
                 until = h->cycles + 1;
             enum hart_stop st = hart_run(h, until);
+            if (st == HART_STOP_BREAK)
+                m->break_hart = h;
             if (st == HART_STOP_WFI) {
                 /* A waiting hart idles through the time the others run (or to the event
                  * that will wake it). */
@@ -367,7 +369,7 @@ int machine_run(struct machine *m)
             }
             clock_run_due(&m->clock, h->cycles);
             if ((o->max_cycles && h->cycles >= o->max_cycles) ||
-                (o->max_insns && h->retired >= o->max_insns))
+                (o->max_insns && h->retired + h->traps >= o->max_insns))
                 limit = true;
             if (m->reset_requested) {
                 m->reset_requested = false;
@@ -382,15 +384,19 @@ int machine_run(struct machine *m)
         for (unsigned k = 0; k < m->nharts; k++)
             if (hart_irq_wakeup(m->harts[k]))
                 all_waiting = false;
+        if (m->on_quantum)
+            m->on_quantum(m->quantum_ctx);
         if (m->exited) {
             log_info("%s: exit code %d after %" PRIu64 " instructions, %" PRIu64 " cycles",
                      m->exit_reason ? m->exit_reason : "exit", m->exit_code, m->harts[0]->retired,
                      m->harts[0]->cycles);
             return exit_status(m->exit_code);
         }
+        if (m->break_hart || (m->poll_stop && m->poll_stop(m->poll_ctx)))
+            return MACHINE_RUN_STOPPED;
         if (limit) {
             report_stop(m, m->harts[0],
-                        o->max_insns && m->harts[0]->retired >= o->max_insns
+                        o->max_insns && m->harts[0]->retired + m->harts[0]->traps >= o->max_insns
                             ? "instruction limit reached (--max-insns)"
                             : "cycle limit reached (--max-cycles)");
             return MACHINE_EXIT_LIMIT;
@@ -402,4 +408,28 @@ int machine_run(struct machine *m)
         }
         all_waited = all_waiting;
     }
+}
+
+enum hart_stop machine_step_hart(struct machine *m, unsigned k)
+{
+    struct hart *h = m->harts[k];
+    m->clock.now = &h->cycles;
+    clock_run_due(&m->clock, h->cycles);
+    h->stop = HART_RUNNING;
+    enum hart_stop st = hart_step(h);
+    clock_run_due(&m->clock, h->cycles);
+    if (m->reset_requested) {
+        m->reset_requested = false;
+        m->bus.stop_requested = m->exited;
+        log_info("reset requested by the guest");
+        set_entry(m, m->entry);
+    }
+    m->clock.idle_now = m->harts[0]->cycles;
+    m->clock.now = NULL;
+    return st;
+}
+
+void machine_reset_harts(struct machine *m)
+{
+    set_entry(m, m->entry);
 }

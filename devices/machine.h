@@ -29,6 +29,7 @@
 #define MACHINE_EXIT_USAGE   2   /* bad option, bad input file */
 #define MACHINE_EXIT_LIMIT   124 /* --max-insns / --max-cycles reached (as timeout(1)) */
 #define MACHINE_EXIT_HANG    125 /* every hart waits for an interrupt that cannot come */
+#define MACHINE_RUN_STOPPED  (-1) /* machine_run: the debugger stopped the run (resumable) */
 
 struct machine_options {
     unsigned xlen;          /* 32 or 64 */
@@ -37,6 +38,7 @@ struct machine_options {
     uint64_t ram_base, ram_size;
     enum misaligned_policy misaligned;
     bool misaligned_set;       /* given by the user: the board's policy does not apply */
+    bool ext_set;              /* --isa given: the board's riscv,isa extensions do not apply */
     const void *fdt;           /* the board's device tree (devices/board.h), or NULL for a
                                   bare machine: RAM and the test finisher only */
     uint64_t max_insns, max_cycles; /* 0 = no limit */
@@ -48,10 +50,12 @@ struct machine_options {
 };
 
 struct htif;
+struct clint;
+struct plic;
 struct finisher;
 struct semihost;
-struct machine;
 struct sifive_gpio;
+struct machine;
 
 /* A device type the machine can build from a device-tree node (DESIGN.md decision 6: a new
  * device is its own file, its board entry, and one row in devices/devtable.c). `create`
@@ -78,6 +82,11 @@ struct machine {
     struct htif *htif;
     struct finisher *finisher;
     struct semihost *semihost;
+    struct clint *clint; /* the first CLINT and PLIC, for the debugger (NULL if none) */
+    struct plic *plic;
+    /* GPIO banks in creation order (devices/sifive_gpio.h), for the CLI, panel and traces. */
+    struct sifive_gpio *gpio[4];
+    unsigned ngpio;
 
     /* Virtual time and the events devices schedule on it. */
     struct vclock clock;
@@ -85,9 +94,6 @@ struct machine {
     void (*irq_input)(void *opaque, unsigned source, bool level);
     void *irq_input_opaque;
     unsigned irq_sources;
-    /* GPIO banks in creation order (devices/sifive_gpio.h), for the CLI, panel and traces. */
-    struct sifive_gpio *gpio[4];
-    unsigned ngpio;
     struct {
         void (*fn)(void *opaque);
         void *opaque;
@@ -105,6 +111,16 @@ struct machine {
     char board_warning[512];
     /* Why the run ended, for the one-line report ("firmware exit", "limit", ...). */
     const char *exit_reason;
+    /* Debugger (gdbstub/): polled after each round of quanta; true makes machine_run return
+     * MACHINE_RUN_STOPPED. A hart that stops with HART_STOP_BREAK (breakpoint, watchpoint)
+     * does the same and is left in `break_hart`. */
+    bool (*poll_stop)(void *ctx);
+    void *poll_ctx;
+    struct hart *break_hart;
+    /* Views (ui/: panel, VCD, --realtime): called after each round of quanta, before the
+     * exit check; may pause (by not returning), step or end the run. */
+    void (*on_quantum)(void *ctx);
+    void *quantum_ctx;
 };
 
 void machine_options_default(struct machine_options *o);
@@ -123,6 +139,12 @@ bool machine_load_elf_segments(struct machine *m, const char *path, char *err, s
 /* Run until the firmware exits, a limit is reached or the harts hang. Returns the exit
  * status hartlab should return. */
 int machine_run(struct machine *m);
+
+/* Debugger: execute one instruction on hart k (or take one pending interrupt), with the
+ * devices and the virtual clock advancing exactly as in machine_run. */
+enum hart_stop machine_step_hart(struct machine *m, unsigned k);
+/* Restart every hart at the entry point (as a guest-requested reset). */
+void machine_reset_harts(struct machine *m);
 
 /* A device (or semihosting) ends the run with `code`. */
 void machine_exit(struct machine *m, int code, const char *reason);

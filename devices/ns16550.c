@@ -61,6 +61,8 @@ struct ns16550 {
     struct clock_event rx_timeout; /* character timeout */
     struct irq_line irq;
     char name[32];
+    ns16550_byte_fn obs_tx, obs_rx; /* ns16550_observe */
+    void *obs_opaque;
 };
 
 static uint64_t now_of(const struct ns16550 *u)
@@ -183,6 +185,8 @@ static void rx_put(struct ns16550 *u, uint8_t b, uint64_t when)
         u->rx[(u->rx_head + u->rx_count) % UART_FIFO_SIZE] = b;
         u->rx_count++;
     }
+    if (u->obs_rx && !(u->mcr & UART_MCR_LOOP))
+        u->obs_rx(u->obs_opaque, b, when);
     u->rx_activity = when;
     timeout_update(u);
     ns16550_update_irq(u);
@@ -350,6 +354,8 @@ static void write_thr(struct ns16550 *u, uint8_t b)
         rx_put(u, b, now_of(u));
     else if (u->chr)
         chardev_write(u->chr, &b, 1);
+    if (u->obs_tx && !loopback(u))
+        u->obs_tx(u->obs_opaque, b, now_of(u));
     u->thr_pending = true; /* THR is empty again */
     ns16550_update_irq(u);
 }
@@ -627,4 +633,24 @@ unsigned ns16550_rx_count(const struct ns16550 *u)
 struct chardev *ns16550_chardev(struct ns16550 *u)
 {
     return u->chr;
+}
+
+struct ns16550 *ns16550_find(struct machine *m, unsigned k)
+{
+    for (unsigned r = 0; r < m->bus.nregions; r++)
+        if (m->bus.regions[r].ops == &ns16550_ops && k-- == 0)
+            return m->bus.regions[r].opaque;
+    return NULL;
+}
+
+void ns16550_observe(struct ns16550 *u, ns16550_byte_fn tx, ns16550_byte_fn rx, void *opaque)
+{
+    u->obs_tx = tx;
+    u->obs_rx = rx;
+    u->obs_opaque = opaque;
+}
+
+uint8_t ns16550_lcr(const struct ns16550 *u)
+{
+    return u->lcr;
 }

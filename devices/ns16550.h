@@ -147,5 +147,14 @@ struct irq_line *ns16550_irq(struct ns16550 *u);
 /* Bytes waiting in the receive FIFO (or RBR). */
 unsigned ns16550_rx_count(const struct ns16550 *u);
 struct chardev *ns16550_chardev(struct ns16550 *u);
+/* The k-th UART on the machine's bus (bus order), or NULL. */
+struct ns16550 *ns16550_find(struct machine *m, unsigned k);
+/* One observer of the serial line (the panel's console, the VCD writer): `tx` is told of
+ * every byte transmitted on the line, `rx` of every byte that arrives from it (not
+ * loopback), with the virtual-clock cycle. Either may be NULL; a new call replaces both. */
+typedef void (*ns16550_byte_fn)(void *opaque, uint8_t byte, uint64_t cycle);
+void ns16550_observe(struct ns16550 *u, ns16550_byte_fn tx, ns16550_byte_fn rx, void *opaque);
+/* The line control register (frame format), without side effects. */
+uint8_t ns16550_lcr(const struct ns16550 *u);
 
 #endif

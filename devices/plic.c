@@ -55,6 +55,8 @@ struct plic {
     int16_t claimed_by[PLIC_MAX_SOURCES + 1];
     unsigned ncontexts;
     struct plic_context *ctx;
+    plic_handshake_fn observer; /* plic_observe */
+    void *observer_opaque;
 };
 
 static bool bit(const uint32_t *words, unsigned id)
@@ -120,6 +122,8 @@ static uint32_t plic_claim(struct plic *p, unsigned k)
         set_bit(p->pending, id, false);
         set_bit(p->claimed, id, true);
         p->claimed_by[id] = (int16_t)k;
+        if (p->observer) /* before the update, so a trace shows the claim, then its effect */
+            p->observer(p->observer_opaque, k, id, false);
         plic_update(p);
     }
     return id;
@@ -137,6 +141,8 @@ static void plic_complete(struct plic *p, unsigned k, uint32_t id)
     }
     set_bit(p->claimed, id, false);
     p->claimed_by[id] = -1;
+    if (p->observer)
+        p->observer(p->observer_opaque, k, id, true);
     plic_update(p);
 }
 
@@ -269,6 +275,7 @@ struct plic *plic_new_contexts(struct machine *m, uint64_t base, uint64_t size, 
     }
     machine_on_free(m, plic_free, p);
     machine_set_irq_controller(m, plic_set_source_level, p, ndev);
+    m->plic = m->plic ? m->plic : p; /* the first one, for the debugger's `monitor irq` */
     return p;
 }
 
@@ -395,4 +402,15 @@ bool plic_context_state(const struct plic *p, unsigned ctx, struct plic_context_
     out->eip = c->eip.level;
     out->next_claim = plic_best(p, c);
     return true;
+}
+
+struct irq_line *plic_context_line(struct plic *p, unsigned ctx)
+{
+    return ctx < p->ncontexts ? &p->ctx[ctx].eip : NULL;
+}
+
+void plic_observe(struct plic *p, plic_handshake_fn fn, void *opaque)
+{
+    p->observer = fn;
+    p->observer_opaque = opaque;
 }

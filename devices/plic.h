@@ -90,5 +90,11 @@ unsigned plic_ncontexts(const struct plic *p);
 /* False if `source` is not 1..ndev (or `ctx` not a context). */
 bool plic_source_state(const struct plic *p, unsigned source, struct plic_source_info *out);
 bool plic_context_state(const struct plic *p, unsigned ctx, struct plic_context_info *out);
+/* Context's output line (its EIP), for probes; NULL if no such context. */
+struct irq_line *plic_context_line(struct plic *p, unsigned ctx);
+/* One observer of the claim/complete handshake (the interrupt trace): told of each claim
+ * that returned a source and each completion that was accepted, with the context. */
+typedef void (*plic_handshake_fn)(void *opaque, unsigned ctx, unsigned source, bool complete);
+void plic_observe(struct plic *p, plic_handshake_fn fn, void *opaque);
 
 #endif

@@ -8,7 +8,8 @@ HARTLAB_PACKAGES=(
   gcc meson ninja-build pkg-config python3
   libelf-dev libfdt-dev libcmocka-dev device-tree-compiler
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
-  qemu-system-misc u-boot-qemu opensbi gdb-multiarch
+  qemu-system-misc gdb-multiarch u-boot-qemu opensbi
+  libsdl2-dev libsdl2-ttf-dev zlib1g-dev fonts-dejavu-core xvfb xauth
 )
 
 hartlab_install_packages() {

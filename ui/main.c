@@ -13,7 +13,10 @@
 #include "devices/gpio_script.h"
 #include "devices/log.h"
 #include "devices/machine.h"
+#include "gdbstub/gdbstub.h"
+#include "gdbstub/target_machine.h"
 #include "loader/loader.h"
+#include "ui/views.h"
 
 #define HARTLAB_VERSION "0.1.0"
 
@@ -40,8 +43,9 @@ static void print_help(void)
          "                        microcontroller), or a FILE.dts / FILE.dtb of your own\n"
          "                        (default: mcu for firmware that starts in its flash at\n"
          "                        0x20000000, else virt)\n"
-         "  --isa ISA             rv32imac, rv64imac, rv32i, rv64ima, ... (default: from the\n"
-         "                        ELF: rv32imac for ELF32, rv64imac for ELF64)\n"
+         "  --isa ISA             rv64gc, rv32imac, rv32i, rv64imafdc, ... (default: the\n"
+         "                        board's harts at the ELF's XLEN: rv32gc/rv64gc on virt,\n"
+         "                        rv32imac on mcu)\n"
          "  -m, --memory SIZE     RAM size, e.g. 64M, 1G (default: the board's, 128M on virt)\n"
          "  --load FILE@ADDR      load a raw binary at ADDR (repeatable); without an ELF the\n"
          "                        first one's address is the entry point\n"
@@ -56,6 +60,19 @@ static void print_help(void)
          "  --max-cycles N        stop after N cycles (exit status 124)\n"
          "  --trace[=FILE]        instruction trace (pc, bits, disassembly, result) to FILE\n"
          "                        or standard error\n"
+         "  --trace=irq[:FILE]    interrupts: lines raised/lowered, PLIC claim/complete, trap\n"
+         "                        entry and return, with cycle stamps (repeatable with\n"
+         "                        --trace=frames; 'irq' and 'frames' are keywords: write\n"
+         "                        ./irq for a file of that name)\n"
+         "  --trace=frames[:FILE] calls and returns with frame sizes, indented by depth\n"
+         "  --vcd FILE            GPIO pins, UART TX/RX and interrupt lines as a VCD file\n"
+         "  --ui                  the SDL panel: LEDs, buttons, UART console, registers,\n"
+         "                        interrupts, call stack, traps (keys: see docs/labs/)\n"
+         "  --ui-screenshot FILE@CYCLES  write the panel as PNG when the virtual clock\n"
+         "                        reaches CYCLES (repeatable; implies --ui); the run ends\n"
+         "                        after the last one (exit status 0)\n"
+         "  --ui-script FILE      inject SDL input events at given cycles (tests, demos)\n"
+         "  --realtime            pace virtual time to the host clock (same results)\n"
          "  --signature FILE      at exit, write memory from begin_signature to end_signature\n"
          "                        as 32-bit words, one per line in hex (compliance tests)\n"
          "  --semihost-root DIR   allow semihosting file access below DIR (default: refused)\n"
@@ -63,6 +80,11 @@ static void print_help(void)
          "                        'CYCLE pin N high|low|release' (# comments)\n"
          "  --serial SPEC         the UART's host side: stdio (default; on a terminal Ctrl-A x\n"
          "                        quits), null, file:PATH, tcp:PORT (127.0.0.1), pty\n"
+         "  --gdb [HOST:]PORT     serve the GDB remote protocol on PORT (127.0.0.1 unless HOST\n"
+         "                        is given; see docs/gdb.md); the machine starts running\n"
+         "  -s                    shorthand for --gdb 1234 (as QEMU)\n"
+         "  -S                    with --gdb/-s: wait for the debugger before the first\n"
+         "                        instruction (as QEMU)\n"
          "  -v, --verbose         report what the machine does (devices, exit, counts)\n"
          "  -h, --help            this text\n"
          "  --version             print the version\n"
@@ -135,15 +157,20 @@ static bool parse_isa(const char *s, unsigned *xlen, uint32_t *ext, char *why, s
         case 'm': e |= ISA_EXT('M'); break;
         case 'a': e |= ISA_EXT('A'); break;
         case 'c': e |= ISA_EXT('C'); break;
+        case 'f': e |= ISA_EXT('F'); break;
+        case 'd': e |= ISA_EXT('D'); break;
+        /* G is IMAFD plus Zicsr and Zifencei (always present here). */
         case 'g':
-        case 'f':
-        case 'd':
-            snprintf(why, whylen, "extension '%c' (floating point) is not supported yet", *p);
-            return false;
+            e |= ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('F') | ISA_EXT('D');
+            break;
         default:
-            snprintf(why, whylen, "unknown extension '%c' (supported: i, m, a, c)", *p);
+            snprintf(why, whylen, "unknown extension '%c' (supported: i, m, a, f, d, c, g)", *p);
             return false;
         }
+    }
+    if ((e & ISA_EXT('D')) && !(e & ISA_EXT('F'))) {
+        snprintf(why, whylen, "'d' needs 'f' (the D extension extends F)");
+        return false;
     }
     /* Zicsr and Zifencei are always present; accept them spelled out. */
     while (*p == '_') {
@@ -223,7 +250,13 @@ enum {
     OPT_BIOS,
     OPT_GPIO_SCRIPT,
     OPT_KERNEL,
+    OPT_GDB,
     OPT_VERSION,
+    OPT_UI,
+    OPT_UI_SCREENSHOT,
+    OPT_UI_SCRIPT,
+    OPT_REALTIME,
+    OPT_VCD,
 };
 
 int main(int argc, char **argv)
@@ -243,6 +276,12 @@ int main(int argc, char **argv)
         { "bios", required_argument, NULL, OPT_BIOS },
         { "gpio-script", required_argument, NULL, OPT_GPIO_SCRIPT },
         { "kernel", required_argument, NULL, OPT_KERNEL },
+        { "gdb", required_argument, NULL, OPT_GDB },
+        { "ui", no_argument, NULL, OPT_UI },
+        { "ui-screenshot", required_argument, NULL, OPT_UI_SCREENSHOT },
+        { "ui-script", required_argument, NULL, OPT_UI_SCRIPT },
+        { "realtime", no_argument, NULL, OPT_REALTIME },
+        { "vcd", required_argument, NULL, OPT_VCD },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -252,8 +291,11 @@ int main(int argc, char **argv)
     machine_options_default(&o);
     const char *isa = NULL, *trace_path = NULL, *signature = NULL, *board = NULL;
     const char *bios = NULL, *kernel = NULL, *gpio_script = NULL;
+    const char *gdb_spec = NULL; /* --gdb / -s */
+    bool gdb_wait = false;       /* -S */
     bool ram_set = false;
     bool trace = false;
+    struct views_options vo = { 0 };
     struct raw_image raws[16];
     unsigned nraws = 0;
     char why[384];
@@ -273,7 +315,7 @@ int main(int argc, char **argv)
 
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "m:vh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:vhsS", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_ISA: isa = optarg; break;
         case OPT_BOARD: board = optarg; break;
@@ -313,15 +355,31 @@ int main(int argc, char **argv)
                 usage_error("--max-cycles: '%s' is not a positive number", optarg);
             break;
         case OPT_TRACE:
+            if (views_parse_trace(&vo, optarg))
+                break;
             trace = true;
             trace_path = optarg;
             break;
+        case OPT_UI: vo.ui = true; break;
+        case OPT_UI_SCREENSHOT:
+            if (!views_parse_screenshot(&vo, optarg))
+                usage_error("--ui-screenshot: '%s' is not FILE@CYCLES (at most 32)", optarg);
+            break;
+        case OPT_UI_SCRIPT:
+            vo.ui = true;
+            vo.panel.script = optarg;
+            break;
+        case OPT_REALTIME: vo.realtime = true; break;
+        case OPT_VCD: vo.vcd_path = optarg; break;
         case OPT_SIGNATURE: signature = optarg; break;
         case OPT_SEMIHOST_ROOT: o.semihost_root = optarg; break;
         case OPT_SERIAL: o.serial = optarg; break;
         case OPT_BIOS: bios = optarg; break;
         case OPT_GPIO_SCRIPT: gpio_script = optarg; break;
         case OPT_KERNEL: kernel = optarg; break;
+        case OPT_GDB: gdb_spec = optarg; break;
+        case 's': gdb_spec = "1234"; break;
+        case 'S': gdb_wait = true; break;
         case 'v': log_verbose = true; break;
         case 'h': print_help(); return 0;
         case OPT_VERSION: printf("hartlab %s\n", HARTLAB_VERSION); return 0;
@@ -394,6 +452,7 @@ int main(int argc, char **argv)
         goto fail;
     if (isa) {
         unsigned xlen;
+        o.ext_set = true;
         if (!parse_isa(isa, &xlen, &o.ext, why, sizeof why)) {
             snprintf(err, sizeof err, "--isa %s: %s", isa, why);
             goto fail;
@@ -422,8 +481,6 @@ int main(int argc, char **argv)
         snprintf(err, sizeof err, "--board %s: %s", board_spec, why);
         goto fail;
     }
-    if (!isa && o.xlen == 32 && !elf)
-        o.ext = ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('C');
     o.fdt = fdt;
     log_info("board %s%s", board_spec, board ? "" : " (default for this firmware)");
 
@@ -471,7 +528,28 @@ int main(int argc, char **argv)
              o.ram_size >> 10, o.ram_base, m->entry);
 
     fflush(stdout);
-    status = machine_run(m);
+    if (gdb_wait && !gdb_spec)
+        usage_error("%s", "-S waits for a debugger: give --gdb [HOST:]PORT or -s too");
+    if (gdb_spec) {
+        struct machine_target *mt = machine_target_new(m);
+        struct gdbstub *stub = mt ? gdbstub_new(gdb_spec, &machine_target_ops, mt, err, sizeof err)
+                                  : NULL;
+        if (!stub) {
+            if (!mt)
+                snprintf(err, sizeof err, "out of memory for the debugger");
+            machine_target_free(mt);
+            goto fail;
+        }
+        status = gdbstub_serve(stub, gdb_wait);
+        gdbstub_free(stub);
+        machine_target_free(mt);
+    } else {
+        struct views *views = NULL;
+        if (views_wanted(&vo) && !(views = views_start(m, &vo, err, sizeof err)))
+            goto fail;
+        status = machine_run(m);
+        status = views_finish(views, status);
+    }
     fflush(stdout);
     if (signature && !write_signature(m, signature) && status == 0)
         status = MACHINE_EXIT_USAGE;

@@ -2,7 +2,7 @@
 """Command-line behaviour of hartlab: options, exit statuses, messages, trace, signature.
 
 Usage: cli_test.py HARTLAB XLEN SPIN.elf HANG.elf HTIF_EXIT.elf SIGNATURE.elf UART_HELLO.elf
-                   DEVICE_GARBAGE.elf SIGNATURE.expected
+                   DEVICE_GARBAGE.elf HALT_LOW_WORD.elf SIGNATURE.expected
 Each check prints one line; the last line is 'N passed, N failed'.
 """
 import os
@@ -10,7 +10,8 @@ import subprocess
 import sys
 import tempfile
 
-hartlab, xlen, spin, hang, htif_exit, sig_elf, uart_hello, garbage, sig_expected = sys.argv[1:10]
+(hartlab, xlen, spin, hang, htif_exit, sig_elf, uart_hello, garbage, halt_low,
+ sig_expected) = sys.argv[1:11]
 results = []
 
 
@@ -67,6 +68,9 @@ check("wfi with nothing to wake it: 125", r.returncode == 125 and "wfi" in r.std
 # Exit codes
 r = run(htif_exit)
 check("HTIF exit code 300 is reported as 255", r.returncode == 255, r.returncode)
+r = run("--max-insns", "100000", halt_low)
+check("HTIF: the compliance halt (sw 1 to tohost's low word) exits 0", r.returncode == 0,
+      f"{r.returncode} {r.stderr}")
 
 # Trace: deterministic, one line per instruction with pc, bits, text and result
 t1 = run("--trace", "--max-insns", "6", spin)

@@ -232,6 +232,115 @@ fwd:
     amomaxu.d.aq a0, a1, (a2)
 #endif
 
+/* F and D: every row, each rounding mode (DYN prints none, the reserved 5 and 6 print
+ * "unknown"), every f register name, the fmv/fneg/fabs aliases and the fflags/frm/fcsr
+ * pseudo-instructions */
+    flw         ft0, 0(a0)
+    flw         fs11, -2048(sp)
+    fsw         ft11, 2047(a1)
+    fld         fa0, 8(t0)
+    fsd         fs1, -8(s0)
+    fadd.s      fa3, fa0, fa1
+    fadd.s      fa3, fa0, fa1, rne
+    fadd.s      fa3, fa0, fa1, rtz
+    fadd.s      fa3, fa0, fa1, rdn
+    fadd.s      fa3, fa0, fa1, rup
+    fadd.s      fa3, fa0, fa1, rmm
+    .insn       0x00b556d3      /* fadd.s rm=5: reserved */
+    .insn       0x00b566d3      /* fadd.s rm=6: reserved */
+    fsub.s      ft1, ft2, ft3
+    fmul.s      ft4, ft5, ft6, rtz
+    fdiv.s      ft7, fs0, fs1
+    fsqrt.s     fa0, fa1
+    fsqrt.s     fa0, fa1, rmm
+    fmadd.s     fa2, fa3, fa4, fa5
+    fmsub.s     fa6, fa7, fs2, fs3, rdn
+    fnmsub.s    fs4, fs5, fs6, fs7
+    fnmadd.s    fs8, fs9, fs10, fs11, rup
+    fsgnj.s     ft8, ft9, ft10
+    fsgnjn.s    ft11, ft0, ft1
+    fsgnjx.s    ft2, ft3, ft4
+    fmv.s       fa0, fa1
+    fneg.s      fa0, fa1
+    fabs.s      fa0, fa1
+    fmin.s      fa0, fa1, fa2
+    fmax.s      fa0, fa1, fa2
+    feq.s       a0, fa1, fa2
+    flt.s       zero, fa1, fa2
+    fle.s       t6, ft11, ft0
+    fclass.s    a0, fa0
+    fcvt.w.s    a0, fa0
+    fcvt.w.s    a0, fa0, rtz
+    fcvt.wu.s   a1, ft0, rne
+    fcvt.s.w    fa0, a0
+    fcvt.s.w    fa0, a0, rmm
+    fcvt.s.wu   fa0, zero, rdn
+    fmv.x.w     a0, ft11
+    fmv.w.x     fs11, a0
+    fmv.w.x     ft0, zero
+    fadd.d      fa3, fa0, fa1
+    fadd.d      fa3, fa0, fa1, rtz
+    fsub.d      ft1, ft2, ft3, rmm
+    fmul.d      ft4, ft5, ft6
+    fdiv.d      ft7, fs0, fs1, rdn
+    fsqrt.d     fa0, fa1, rup
+    fmadd.d     fa2, fa3, fa4, fa5, rne
+    fmsub.d     fa6, fa7, fs2, fs3
+    fnmsub.d    fs4, fs5, fs6, fs7, rtz
+    fnmadd.d    fs8, fs9, fs10, fs11
+    fsgnj.d     ft8, ft9, ft10
+    fsgnjn.d    ft11, ft0, ft1
+    fsgnjx.d    ft2, ft3, ft4
+    fmv.d       fa0, fa1
+    fneg.d      fa0, fa1
+    fabs.d      fa0, fa1
+    fmin.d      fa0, fa1, fa2
+    fmax.d      fa0, fa1, fa2
+    fcvt.s.d    fa0, fa1
+    fcvt.s.d    fa0, fa1, rtz
+    fcvt.d.s    fa0, fa1
+    .insn       0x42058553      /* fcvt.d.s rm=0 */
+    .insn       0x4205f553      /* fcvt.d.s rm=DYN: objdump only knows rm=0 */
+    feq.d       a0, fa1, fa2
+    flt.d       a0, fa1, fa2
+    fle.d       a0, fa1, fa2
+    fclass.d    a0, fa0
+    fcvt.w.d    a0, fa0
+    fcvt.w.d    a0, fa0, rup
+    fcvt.wu.d   a0, fa0, rtz
+    fcvt.d.w    fa0, a0
+    fcvt.d.wu   fa0, a0
+    .insn       0xd2057553      /* fcvt.d.w rm=DYN: objdump only knows rm=0 */
+    frflags     a0
+    frflags     zero
+    fsflags     a0
+    fsflags     a1, a0
+    frrm        a0
+    fsrm        a0
+    fsrm        a1, a0
+    frcsr       a0
+    fscsr       a0
+    fscsr       a1, a0
+    fsflagsi    3
+    fsflagsi    a0, 31
+    fsrmi       2
+    fsrmi       a0, 4
+    csrs        fflags, a0
+    csrwi       fcsr, 1
+    csrrsi      a0, frm, 1
+#if __riscv_xlen == 64
+    fcvt.l.s    a0, fa0
+    fcvt.lu.s   a0, fa0, rtz
+    fcvt.s.l    fa0, a0, rne
+    fcvt.s.lu   fa0, a0
+    fcvt.l.d    a0, fa0, rmm
+    fcvt.lu.d   a0, fa0
+    fcvt.d.l    fa0, a0
+    fcvt.d.lu   fa0, a0, rdn
+    fmv.x.d     a0, fa0
+    fmv.d.x     fa0, a0
+#endif
+
 /* illegal encodings */
     .insn   0x12345677      /* an unknown major opcode */
 
@@ -299,6 +408,21 @@ fwd:
     .insn   0x0000          /* c.unimp */
     .insn   0x8002          /* c.jr zero: reserved */
     .insn   0x4002          /* c.lwsp zero: reserved */
+    /* C: floating-point loads and stores */
+    c.fld       fs0, 0(a0)
+    c.fld       fa5, 248(s1)
+    c.fsd       fa0, 8(a1)
+    c.fldsp     ft0, 0(sp)
+    c.fldsp     fs11, 504(sp)
+    c.fsdsp     fa0, 8(sp)
+#if __riscv_xlen == 32
+    c.flw       fs0, 0(a0)
+    c.flw       fa5, 124(s1)
+    c.fsw       fa0, 4(a1)
+    c.flwsp     ft0, 0(sp)
+    c.flwsp     fs11, 252(sp)
+    c.fswsp     fa0, 4(sp)
+#endif
 #if __riscv_xlen == 64
     c.ld        a0, 0(a1)
     c.ld        s1, 248(a5)

@@ -5,9 +5,11 @@ Tier 4 of DESIGN.md's tests. Three commands, each one meson test:
 
   expect   run an ELF on hartlab; stdout must equal EXPECTED.out and the exit status the
            number in EXPECTED.status (--update rewrites both from the run).
+  repeat   as expect, run --runs times: every run's stdout and exit status must be
+           byte-identical (DESIGN.md decision 4: virtual time, cycle stamps included).
   qemu     run an ELF on hartlab and on qemu-system-riscvNN (virt with semihosting, or
-           spike for HTIF); stdout and exit status must be identical. Exits 77 (meson:
-           skipped) without QEMU.
+           with --uart its NS16550A on stdio; or spike for HTIF); stdout and exit status
+           must be identical. Exits 77 (meson: skipped) without QEMU.
   semihost prepare a --semihost-root directory, run tests/firmware/semihost_files.c with
            and without the root, and check its report, its exit status, the files it wrote
            and that nothing was created outside the root.
@@ -15,6 +17,11 @@ Tier 4 of DESIGN.md's tests. Three commands, each one meson test:
 The ELF runs with its directory as working directory and is named by its basename, so the
 program name the firmware sees through SYS_GET_CMDLINE is the same on every machine (and on
 both simulators: QEMU passes the -kernel path followed by -append).
+
+--stdin TEXT feeds TEXT (with Python escapes such as \\n decoded) to the simulator's
+standard input, which is the UART's host side; otherwise stdin is /dev/null.
+--no-guest-errors fails a run whose stderr reports a guest error: the samples are correct
+firmware, so a guest error there is a simulator bug.
 """
 import argparse
 import difflib
@@ -28,10 +35,14 @@ TIMEOUT = 60  # seconds; the samples need well under one
 MAX_INSNS = "50000000"
 
 
-def run(cmd, cwd):
+def run(cmd, cwd, stdin=None):
     try:
-        p = subprocess.run(cmd, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
-                           timeout=TIMEOUT)
+        if stdin is None:
+            p = subprocess.run(cmd, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
+                               timeout=TIMEOUT)
+        else:
+            p = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True,
+                               timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         sys.exit(f"FAIL: timed out after {TIMEOUT} s: {' '.join(cmd)}")
     return p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"), p.returncode
@@ -55,11 +66,28 @@ def report_run(label, cmd, out, err, status):
           f"--- stderr:\n{err}")
 
 
+def stdin_bytes(args):
+    if args.stdin is None:
+        return None
+    return args.stdin.encode().decode("unicode_escape").encode("latin-1")
+
+
+def guest_errors_ok(args, err):
+    if args.no_guest_errors and "guest error" in err:
+        print("FAIL: hartlab reported a guest error for correct firmware (see stderr above)")
+        return False
+    return True
+
+
 def cmd_expect(args):
     elf = os.path.abspath(args.elf)
-    cmd = hartlab_cmd(args, elf)
-    out, err, status = run(cmd, os.path.dirname(elf))
+    cmd = hartlab_cmd(args, elf, args.hartlab_arg or ())
+    out, err, status = run(cmd, os.path.dirname(elf), stdin_bytes(args))
     report_run("hartlab", cmd, out, err, status)
+    return check_expected(args, out, err, status)
+
+
+def check_expected(args, out, err, status):
     if args.update:
         with open(args.expected + ".out", "w") as f:
             f.write(out)
@@ -79,6 +107,31 @@ def cmd_expect(args):
     if status != want_status:
         print(f"FAIL: exit status {status}, expected {want_status}")
         ok = False
+    ok &= guest_errors_ok(args, err)
+    return 0 if ok else 1
+
+
+def cmd_repeat(args):
+    elf = os.path.abspath(args.elf)
+    cmd = hartlab_cmd(args, elf, args.hartlab_arg or ())
+    runs = []
+    for k in range(args.runs):
+        runs.append(run(cmd, os.path.dirname(elf), stdin_bytes(args)))
+    out, err, status = runs[0]
+    report_run(f"hartlab, run 1 of {args.runs}", cmd, out, err, status)
+    ok = True
+    for k, (o, e, st) in enumerate(runs[1:], 2):
+        if o != out:
+            print(f"FAIL: run {k} printed something else than run 1:\n"
+                  + diff("run 1", out, f"run {k}", o))
+            ok = False
+        if st != status:
+            print(f"FAIL: run {k} exited with {st}, run 1 with {status}")
+            ok = False
+    if ok:
+        print(f"all {args.runs} runs printed the same {len(out)} bytes and exited {status}")
+    if args.expected and check_expected(args, out, err, status) != 0:
+        ok = False
     return 0 if ok else 1
 
 
@@ -91,7 +144,10 @@ def cmd_qemu(args):
     hcmd = hartlab_cmd(args, elf, args.hartlab_arg or ())
     qcmd = [args.qemu, "-machine", args.machine, "-bios", "none", "-display", "none",
             "-monitor", "none"]
-    if args.machine == "spike":
+    if args.uart:
+        # The firmware prints through virt's NS16550A: the first serial port.
+        qcmd += ["-serial", "stdio"]
+    elif args.machine == "spike":
         # HTIF's console is the first serial port there.
         qcmd += ["-serial", "stdio"]
     else:
@@ -104,8 +160,8 @@ def cmd_qemu(args):
         qcmd += ["-cpu", args.cpu]
     if args.guest_args:
         qcmd += ["-append", " ".join(args.guest_args)]
-    hout, herr, hstatus = run(hcmd, cwd)
-    qout, qerr, qstatus = run(qcmd, cwd)
+    hout, herr, hstatus = run(hcmd, cwd, stdin_bytes(args))
+    qout, qerr, qstatus = run(qcmd, cwd, stdin_bytes(args))
     report_run("hartlab", hcmd, hout, herr, hstatus)
     report_run("qemu", qcmd, qout, qerr, qstatus)
     ok = True
@@ -119,6 +175,7 @@ def cmd_qemu(args):
     if not hout and not args.allow_empty:
         print("FAIL: the firmware printed nothing")
         ok = False
+    ok &= guest_errors_ok(args, herr)
     return 0 if ok else 1
 
 
@@ -186,7 +243,7 @@ def main():
     ap = argparse.ArgumentParser(usage="%(prog)s COMMAND OPTIONS [-- GUEST ARGS]",
                                  description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["expect", "qemu", "semihost"])
+    ap.add_argument("command", choices=["expect", "repeat", "qemu", "semihost"])
     ap.add_argument("--hartlab", required=True)
     ap.add_argument("--elf", required=True)
     ap.add_argument("--expected", help="expect: path without .out/.status; semihost: dir")
@@ -196,15 +253,22 @@ def main():
     ap.add_argument("--allow-empty", action="store_true",
                     help="qemu: the firmware reports through its exit status only")
     ap.add_argument("--cpu", help="QEMU -cpu, to give it the ISA hartlab has")
-    ap.add_argument("--hartlab-arg", action="append", help="extra hartlab option (qemu)")
+    ap.add_argument("--hartlab-arg", action="append", help="extra hartlab option")
+    ap.add_argument("--uart", action="store_true",
+                    help="qemu: the firmware uses virt's UART, not semihosting")
+    ap.add_argument("--stdin", help="text for the simulator's stdin (escapes decoded)")
+    ap.add_argument("--runs", type=int, default=10, help="repeat: how many runs")
+    ap.add_argument("--no-guest-errors", action="store_true",
+                    help="fail if hartlab logs a guest error")
     ap.add_argument("--update", action="store_true", help="rewrite the expected files")
     # Everything after the first "--" is the firmware's own argv.
     argv = sys.argv[1:]
     split = argv.index("--") if "--" in argv else len(argv)
     args = ap.parse_args(argv[:split])
     args.guest_args = argv[split + 1:]
-    return {"expect": cmd_expect, "qemu": cmd_qemu, "semihost": cmd_semihost}[args.command](
-        args)
+    commands = {"expect": cmd_expect, "repeat": cmd_repeat, "qemu": cmd_qemu,
+                "semihost": cmd_semihost}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -63,8 +63,8 @@ static void test_unknown_csr_is_illegal(void **state)
     struct hart *h = t->h;
     h->x[A0] = 0x1234;
     expect_illegal(t, CSRRS(A0, 0x7c0, X0));    /* custom M-mode read/write number */
-    expect_illegal(t, CSRRW(A0, CSR_SATP, X0)); /* no S-mode: supervisor CSRs absent */
-    expect_illegal(t, CSRRS(A0, CSR_SSTATUS, X0));
+    expect_illegal(t, CSRRW(A0, 0x600, X0)); /* no H extension: hstatus absent */
+    expect_illegal(t, CSRRS(A0, 0x5a8, X0)); /* no H extension: hgatp absent */
     expect_illegal(t, CSRRS(A0, CSR_MCYCLEH, X0)); /* RV32 only */
     expect_illegal(t, CSRRS(A0, CSR_CYCLEH, X0));
     expect_illegal(t, CSRRS(A0, CSR_MSTATUSH, X0));
@@ -144,7 +144,8 @@ static void test_user_mode_access(void **state)
     th_free(t);
 }
 
-/* U-mode counter reads are gated by mcounteren (Privileged 3.1.11); M-mode never is. */
+/* U-mode counter reads are gated by mcounteren (Privileged 3.1.11) and, with S-mode present,
+ * scounteren too (4.1.3); M-mode never is. */
 static void test_user_counters_gated(void **state)
 {
     (void)state;
@@ -158,6 +159,7 @@ static void test_user_counters_gated(void **state)
     };
     struct testhart *t = t64();
     struct hart *h = t->h;
+    h->scounteren = 0xffffffffu;
     for (size_t k = 0; k < sizeof ctr / sizeof ctr[0]; k++) {
         h->mcounteren = 0;
         h->priv = PRIV_U;
@@ -191,7 +193,8 @@ static void test_misa(void **state)
     expect_ok(t, CSRRS(A0, CSR_MISA, X0));
     uint64_t misa = t->h->x[A0];
     assert_int_equal(misa >> 30, MISA_MXL_32);
-    uint32_t want = ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('C') | ISA_EXT('U');
+    uint32_t want = ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('C') | ISA_EXT('S') |
+                    ISA_EXT('U');
     assert_int_equal(misa & 0x03ffffff, want);
     /* WARL: a write is legal and leaves the (fixed) value. */
     t->h->x[A1] = 0;
@@ -204,7 +207,8 @@ static void test_misa(void **state)
     expect_ok(t, CSRRS(A0, CSR_MISA, X0));
     misa = t->h->x[A0];
     assert_int_equal(misa >> 62, MISA_MXL_64);
-    assert_int_equal(misa & 0x03ffffff, ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('U'));
+    assert_int_equal(misa & 0x03ffffff,
+                     ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('S') | ISA_EXT('U'));
     assert_int_equal((misa >> 26) & 0xfffffffffull, 0); /* between MXL and the letters */
     th_free(t);
 }
@@ -214,24 +218,25 @@ static void test_mstatus_warl(void **state)
     (void)state;
     struct testhart *t = t64();
     struct hart *h = t->h;
-    /* MPP holds only implemented modes: M (3) and U (0). */
+    /* MPP holds only implemented modes: M (3), S (1) and U (0). */
     h->x[A1] = 0;
     expect_ok(t, CSRRW(X0, CSR_MSTATUS, A1));
     assert_int_equal(th_csr(t, CSR_MSTATUS) & MSTATUS_MPP, 0);
     h->x[A1] = 3ull << MSTATUS_MPP_SHIFT;
     expect_ok(t, CSRRW(X0, CSR_MSTATUS, A1));
     assert_int_equal(th_csr(t, CSR_MSTATUS) & MSTATUS_MPP, MSTATUS_MPP);
-    for (uint64_t bad = 1; bad <= 2; bad++) {
-        h->x[A1] = bad << MSTATUS_MPP_SHIFT;
-        expect_ok(t, CSRRW(X0, CSR_MSTATUS, A1));
-        uint64_t mpp = (th_csr(t, CSR_MSTATUS) & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
-        assert_true(mpp == PRIV_M || mpp == PRIV_U);
-    }
-    /* Without S-mode SIE, SPIE and SPP are read-only zero (3.1.6.1); MIE/MPIE are writable. */
+    h->x[A1] = 1ull << MSTATUS_MPP_SHIFT;
+    expect_ok(t, CSRRW(X0, CSR_MSTATUS, A1));
+    assert_int_equal((th_csr(t, CSR_MSTATUS) & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT, PRIV_S);
+    h->x[A1] = 2ull << MSTATUS_MPP_SHIFT; /* reserved: MPP keeps its value */
+    expect_ok(t, CSRRW(X0, CSR_MSTATUS, A1));
+    assert_int_equal((th_csr(t, CSR_MSTATUS) & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT, PRIV_S);
+    /* SIE, SPIE, SPP, MIE and MPIE are writable (3.1.6.1). */
     h->x[A1] = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_MPIE | MSTATUS_MIE;
     expect_ok(t, CSRRS(X0, CSR_MSTATUS, A1));
     uint64_t s = th_csr(t, CSR_MSTATUS);
-    assert_int_equal(s & (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP), 0);
+    assert_int_equal(s & (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP),
+                     MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP);
     assert_int_equal(s & (MSTATUS_MIE | MSTATUS_MPIE), MSTATUS_MIE | MSTATUS_MPIE);
     /* RV64: UXL reads 2 (U-mode is 64-bit) and is not writable. */
     assert_int_equal((s & MSTATUS_UXL) >> 32, MISA_MXL_64);
@@ -287,10 +292,11 @@ static void test_mie_writable_bits(void **state)
     t->h->x[A1] = ~0ull;
     expect_ok(t, CSRRW(X0, CSR_MIE, A1));
     expect_ok(t, CSRRS(A0, CSR_MIE, X0));
-    assert_int_equal(t->h->x[A0], MIP_MSIP | MIP_MTIP | MIP_MEIP);
+    uint64_t all = MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SSIP | MIP_STIP | MIP_SEIP;
+    assert_int_equal(t->h->x[A0], all);
     t->h->x[A1] = MIP_MTIP;
     expect_ok(t, CSRRC(X0, CSR_MIE, A1));
-    assert_int_equal(th_csr(t, CSR_MIE), MIP_MSIP | MIP_MEIP);
+    assert_int_equal(th_csr(t, CSR_MIE), all & ~MIP_MTIP);
     th_free(t);
 }
 
@@ -410,6 +416,7 @@ static void test_rv32_high_halves(void **state)
     assert_int_equal(h->x[A3] >> 32, 0);
 
     /* U-mode cycleh is gated by the same mcounteren bit as cycle. */
+    h->scounteren = COUNTER_CY;
     h->priv = PRIV_U;
     expect_illegal(t, CSRRS(A0, CSR_CYCLEH, X0));
     h->mcounteren = COUNTER_CY;

@@ -96,6 +96,10 @@ static inline struct hart *th_add_hart(struct testhart *t, unsigned xlen, uint32
     struct hart *h = hart_new(&cfg, &t->bus, t->cc);
     hart_reset(h, TH_RAM_BASE);
     h->mtvec = TH_TRAP_VEC;
+    /* Grant S and U all memory through the last PMP entry, as firmware does before it
+     * leaves M: with PMP entries implemented, an S/U access no entry matches fails. */
+    h->pmpaddr[15] = xlen == 32 ? 0xffffffffull : 0x003fffffffffffffull;
+    h->pmpcfg[15] = PMP_A | PMP_R | PMP_W | PMP_X;
     return h;
 }
 

@@ -1,0 +1,831 @@
+/* The GDB stub's target over a `struct machine` (see target_machine.h).
+ *
+ * Registers use GDB's RISC-V numbering (gdb/riscv-tdep.h, which QEMU also follows): x0-x31
+ * = 0-31, pc = 32, f0-f31 = 33-64, CSR n = 65 + n (so fflags/frm/fcsr are 66/67/68) and the
+ * virtual `priv` register = 65 + 4096. The target description (GDB manual G.5 "Standard
+ * Target Features", RISC-V Features) lists org.gnu.gdb.riscv.cpu, .fpu when the hart has F
+ * or D, .csr with every CSR hart_csr_peek can read, and .virtual (priv).
+ *
+ * Memory goes through the bus the harts use: RAM directly (writes keep cached code and
+ * reservations coherent), devices through bus_load/bus_store — so reading a device
+ * register from the debugger has the same side effects as a guest load (a UART receive
+ * buffer read consumes a byte, a PLIC claim read claims).
+ */
+#include "gdbstub/target_machine.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/debug.h"
+#include "core/disasm.h"
+#include "core/hart.h"
+#include "devices/clint.h"
+#include "devices/machine.h"
+#include "devices/plic.h"
+
+#define REG_PC   32
+#define REG_F0   33
+#define REG_CSR0 65
+#define REG_PRIV (REG_CSR0 + 4096)
+#define NUM_CSRS 4096
+
+struct machine_target {
+    struct machine *m;
+    char *xml;
+    /* Whether a single step may enter a pending interrupt's handler. Off by default, as
+     * QEMU does: with a timer firing every few thousand cycles, `stepi`/`next` would
+     * otherwise keep landing in the handler instead of on the next line. */
+    bool step_irq;
+    /* Breakpoints inserted since the last resume: GDB single-steps RISC-V in software (a
+     * temporary breakpoint on the next instruction, then continue), so a continue with a
+     * fresh breakpoint at pc + length is a step and gets step-irq's treatment. */
+    uint64_t fresh[8];
+    unsigned nfresh;
+};
+
+/* ---- a growing string ---- */
+
+struct sbuf {
+    char *p;
+    size_t len, cap;
+};
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0)
+            return;
+        if (b->p && b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t cap = (b->cap ? b->cap * 2 : 4096) + (size_t)n;
+        char *p = realloc(b->p, cap);
+        if (!p)
+            return;
+        b->p = p;
+        b->cap = cap;
+    }
+}
+
+/* Append to a fixed buffer (monitor output), truncating. */
+static void out_printf(char *out, size_t outlen, const char *fmt, ...)
+{
+    size_t len = strlen(out);
+    if (len + 1 >= outlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out + len, outlen - len, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- target description ---- */
+
+static const char *const gpr_names[32] = {
+    "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "fp", "s1", "a0",
+    "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
+    "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+static const char *const fpr_names[32] = {
+    "ft0", "ft1", "ft2", "ft3", "ft4",  "ft5",  "ft6", "ft7", "fs0",  "fs1",  "fa0",
+    "fa1", "fa2", "fa3", "fa4", "fa5",  "fa6",  "fa7", "fs2", "fs3",  "fs4",  "fs5",
+    "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
+};
+
+static bool is_fp_csr(unsigned csr)
+{
+    return csr == CSR_FFLAGS || csr == CSR_FRM || csr == CSR_FCSR;
+}
+
+static char *build_xml(struct machine *m)
+{
+    struct hart *h = m->harts[0];
+    unsigned x = h->xlen;
+    struct sbuf b = { 0 };
+    sb_printf(&b,
+              "<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
+              "<target version=\"1.0\">\n<architecture>riscv:rv%u</architecture>\n"
+              "<feature name=\"org.gnu.gdb.riscv.cpu\">\n",
+              x);
+    for (unsigned r = 0; r < 32; r++)
+        sb_printf(&b, "  <reg name=\"%s\" bitsize=\"%u\" type=\"%s\" regnum=\"%u\"/>\n",
+                  gpr_names[r], x, r == 2 || r == 8 ? "data_ptr" : "int", r);
+    sb_printf(&b,
+              "  <reg name=\"pc\" bitsize=\"%u\" type=\"code_ptr\" regnum=\"%u\"/>\n"
+              "</feature>\n",
+              x, REG_PC);
+    if (h->ext & (ISA_EXT('F') | ISA_EXT('D'))) {
+        bool d = h->ext & ISA_EXT('D');
+        sb_printf(&b, "<feature name=\"org.gnu.gdb.riscv.fpu\">\n");
+        for (unsigned r = 0; r < 32; r++)
+            sb_printf(&b, "  <reg name=\"%s\" bitsize=\"%u\" type=\"%s\" regnum=\"%u\"/>\n",
+                      fpr_names[r], d ? 64 : 32, d ? "ieee_double" : "ieee_single", REG_F0 + r);
+        sb_printf(&b,
+                  "  <reg name=\"fflags\" bitsize=\"32\" type=\"int\" regnum=\"%u\"/>\n"
+                  "  <reg name=\"frm\" bitsize=\"32\" type=\"int\" regnum=\"%u\"/>\n"
+                  "  <reg name=\"fcsr\" bitsize=\"32\" type=\"int\" regnum=\"%u\"/>\n"
+                  "</feature>\n",
+                  REG_CSR0 + CSR_FFLAGS, REG_CSR0 + CSR_FRM, REG_CSR0 + CSR_FCSR);
+    }
+    sb_printf(&b, "<feature name=\"org.gnu.gdb.riscv.csr\">\n");
+    for (unsigned c = 0; c < NUM_CSRS; c++) {
+        uint64_t v;
+        if (is_fp_csr(c) || !hart_csr_peek(h, c, &v))
+            continue;
+        const char *name = disasm_csr_name(c);
+        char fallback[16];
+        if (!name) {
+            snprintf(fallback, sizeof fallback, "csr%u", c);
+            name = fallback;
+        }
+        sb_printf(&b, "  <reg name=\"%s\" bitsize=\"%u\" type=\"int\" regnum=\"%u\"/>\n", name, x,
+                  REG_CSR0 + c);
+    }
+    sb_printf(&b,
+              "</feature>\n<feature name=\"org.gnu.gdb.riscv.virtual\">\n"
+              "  <reg name=\"priv\" bitsize=\"%u\" type=\"int\" regnum=\"%u\"/>\n"
+              "</feature>\n</target>\n",
+              x, REG_PRIV);
+    return b.p;
+}
+
+struct machine_target *machine_target_new(struct machine *m)
+{
+    struct machine_target *mt = calloc(1, sizeof *mt);
+    if (!mt)
+        return NULL;
+    mt->m = m;
+    mt->xml = build_xml(m);
+    if (!mt->xml) {
+        free(mt);
+        return NULL;
+    }
+    return mt;
+}
+
+void machine_target_free(struct machine_target *mt)
+{
+    if (!mt)
+        return;
+    for (unsigned k = 0; k < mt->m->nharts; k++)
+        debug_detach(mt->m->harts[k]);
+    free(mt->xml);
+    free(mt);
+}
+
+/* ---- ops ---- */
+
+static unsigned mt_nthreads(void *t)
+{
+    return ((struct machine_target *)t)->m->nharts;
+}
+
+static const char *mt_target_xml(void *t)
+{
+    return ((struct machine_target *)t)->xml;
+}
+
+static unsigned mt_g_count(void *t)
+{
+    (void)t;
+    return 33; /* x0-x31 and pc; GDB fetches the rest with `p` */
+}
+
+static struct hart *hart_of(struct machine_target *mt, unsigned thread)
+{
+    return thread >= 1 && thread <= mt->m->nharts ? mt->m->harts[thread - 1] : mt->m->harts[0];
+}
+
+static uint64_t xmask(const struct hart *h)
+{
+    return h->xlen == 32 ? 0xffffffffull : ~0ull;
+}
+
+static unsigned mt_read_reg(void *t, unsigned thread, unsigned regno, uint64_t *val,
+                            bool *available)
+{
+    struct machine_target *mt = t;
+    struct hart *h = hart_of(mt, thread);
+    unsigned bytes = h->xlen / 8;
+    *available = true;
+    if (regno < 32) {
+        *val = regno ? h->x[regno] & xmask(h) : 0;
+        return bytes;
+    }
+    if (regno == REG_PC) {
+        *val = h->pc & xmask(h);
+        return bytes;
+    }
+    bool has_f = h->ext & (ISA_EXT('F') | ISA_EXT('D'));
+    if (regno >= REG_F0 && regno < REG_F0 + 32) {
+        if (!has_f)
+            return 0;
+        bool d = h->ext & ISA_EXT('D');
+        *val = d ? h->f[regno - REG_F0] : h->f[regno - REG_F0] & 0xffffffffull;
+        return d ? 8 : 4;
+    }
+    if (regno == REG_PRIV) {
+        *val = h->priv;
+        return bytes;
+    }
+    if (regno >= REG_CSR0 && regno < REG_CSR0 + NUM_CSRS) {
+        unsigned csr = regno - REG_CSR0;
+        if (!hart_csr_peek(h, csr, val))
+            return 0;
+        *val &= xmask(h);
+        return is_fp_csr(csr) ? 4 : bytes;
+    }
+    return 0;
+}
+
+static bool mt_write_reg(void *t, unsigned thread, unsigned regno, uint64_t val)
+{
+    struct machine_target *mt = t;
+    struct hart *h = hart_of(mt, thread);
+    if (regno < 32) {
+        if (regno)
+            h->x[regno] = val & xmask(h);
+        return true;
+    }
+    if (regno == REG_PC) {
+        h->pc = val & xmask(h);
+        h->wfi = false; /* the debugger moved the hart: it no longer waits */
+        return true;
+    }
+    if (regno >= REG_F0 && regno < REG_F0 + 32) {
+        if (!(h->ext & (ISA_EXT('F') | ISA_EXT('D'))))
+            return false;
+        /* A single written through the debugger is NaN-boxed as the F extension stores it. */
+        h->f[regno - REG_F0] = (h->ext & ISA_EXT('D')) ? val : val | 0xffffffff00000000ull;
+        return true;
+    }
+    if (regno == REG_PRIV) {
+        if (val != PRIV_M && val != PRIV_U)
+            return false;
+        h->priv = (enum priv)val;
+        hart_tlb_flush(h);
+        return true;
+    }
+    if (regno >= REG_CSR0 && regno < REG_CSR0 + NUM_CSRS)
+        return hart_csr_poke(h, regno - REG_CSR0, val);
+    return false;
+}
+
+static bool natural(uint64_t addr, size_t len)
+{
+    return (len == 1 || len == 2 || len == 4 || len == 8) && !(addr & (len - 1));
+}
+
+static bool mt_read_mem(void *t, uint64_t addr, uint8_t *buf, size_t len)
+{
+    struct machine *m = ((struct machine_target *)t)->m;
+    if (len == 0)
+        return true;
+    uint8_t *p = bus_ram_ptr(&m->bus, addr, len);
+    if (p) {
+        memcpy(buf, p, len);
+        return true;
+    }
+    /* A device register: one access of its natural size when GDB asks for one. */
+    if (natural(addr, len)) {
+        uint64_t v;
+        if (bus_load(&m->bus, addr, (unsigned)len, &v) != BUS_OK)
+            return false;
+        for (size_t k = 0; k < len; k++)
+            buf[k] = (uint8_t)(v >> (8 * k));
+        return true;
+    }
+    for (size_t k = 0; k < len; k++) {
+        uint64_t v;
+        if (bus_load(&m->bus, addr + k, 1, &v) != BUS_OK)
+            return false;
+        buf[k] = (uint8_t)v;
+    }
+    return true;
+}
+
+static bool mt_write_mem(void *t, uint64_t addr, const uint8_t *buf, size_t len)
+{
+    struct machine *m = ((struct machine_target *)t)->m;
+    if (len == 0)
+        return true;
+    if (bus_ram_ptr(&m->bus, addr, len))
+        return machine_write_mem(m, addr, buf, len);
+    if (natural(addr, len)) {
+        uint64_t v = 0;
+        for (size_t k = 0; k < len; k++)
+            v |= (uint64_t)buf[k] << (8 * k);
+        return bus_store(&m->bus, addr, (unsigned)len, v) != BUS_FAULT;
+    }
+    for (size_t k = 0; k < len; k++)
+        if (bus_store(&m->bus, addr + k, 1, buf[k]) == BUS_FAULT)
+            return false;
+    return true;
+}
+
+static const char *cause_name(uint64_t code, bool irq)
+{
+    static const char *const irqs[16] = {
+        [1] = "supervisor software interrupt", [3] = "machine software interrupt",
+        [5] = "supervisor timer interrupt",    [7] = "machine timer interrupt",
+        [9] = "supervisor external interrupt", [11] = "machine external interrupt",
+    };
+    static const char *const excs[16] = {
+        "instruction address misaligned",
+        "instruction access fault",
+        "illegal instruction",
+        "breakpoint",
+        "load address misaligned",
+        "load access fault",
+        "store/AMO address misaligned",
+        "store/AMO access fault",
+        "environment call from U-mode",
+        "environment call from S-mode",
+        NULL,
+        "environment call from M-mode",
+        "instruction page fault",
+        "load page fault",
+        NULL,
+        "store/AMO page fault",
+    };
+    const char *n = code < 16 ? (irq ? irqs[code] : excs[code]) : NULL;
+    return n ? n : (irq ? "interrupt" : "exception");
+}
+
+/* Turn a hart's debug stop into a GDB stop. */
+static void fill_stop(struct machine_target *mt, unsigned k, struct gdb_stop *out)
+{
+    struct hart *h = mt->m->harts[k];
+    struct hart_debug *d = h->debug;
+    out->signal = GDB_SIGTRAP;
+    out->thread = k + 1;
+    if (!d)
+        return;
+    if (d->stop_kind == DEBUG_STOP_WATCH) {
+        out->watch = d->stop_watch == DEBUG_WATCH_WRITE  ? GDB_WATCH_WRITE
+                     : d->stop_watch == DEBUG_WATCH_READ ? GDB_WATCH_READ
+                                                         : GDB_WATCH_ACCESS;
+        out->watch_addr = d->stop_addr;
+    } else if (d->stop_kind == DEBUG_STOP_TRAP) {
+        uint64_t intbit = 1ull << (h->xlen - 1);
+        bool irq = d->stop_cause & intbit;
+        uint64_t code = d->stop_cause & ~intbit;
+        snprintf(out->message, sizeof out->message,
+                 "hart %u took %s %" PRIu64 " (%s) at pc 0x%" PRIx64
+                 "; stopped at the handler, pc 0x%" PRIx64 "\n",
+                 k, irq ? "interrupt" : "exception", code, cause_name(code, irq), d->stop_epc,
+                 h->pc);
+    }
+    d->stop_kind = DEBUG_STOP_NONE;
+}
+
+static int exit_code(const struct machine *m)
+{
+    return m->exit_code >= 0 && m->exit_code <= 255 ? m->exit_code : 255;
+}
+
+/* The outcome of machine_run as a GDB stop. */
+static void run_result(struct machine_target *mt, int rc, struct gdb_stop *out)
+{
+    struct machine *m = mt->m;
+    if (rc == MACHINE_RUN_STOPPED) {
+        if (m->break_hart) {
+            unsigned k = 0;
+            while (k < m->nharts && m->harts[k] != m->break_hart)
+                k++;
+            m->break_hart = NULL;
+            fill_stop(mt, k < m->nharts ? k : 0, out);
+        } else {
+            out->signal = GDB_SIGINT;
+        }
+        return;
+    }
+    if (rc == MACHINE_EXIT_HANG) {
+        out->signal = GDB_SIGTRAP;
+        snprintf(out->message, sizeof out->message,
+                 "every hart waits (wfi) for an interrupt that nothing will raise\n");
+        return;
+    }
+    out->exited = true;
+    out->exit_code = rc;
+}
+
+/* True if GDB just put a breakpoint on the instruction after hart h's pc. */
+static bool software_step(struct machine_target *mt, struct hart *h)
+{
+    uint16_t lo;
+    if (!mt_read_mem(mt, h->pc, (uint8_t *)&lo, 2))
+        return false;
+    uint64_t next = h->pc + ((lo & 3) == 3 ? 4 : 2);
+    for (unsigned k = 0; k < mt->nfresh; k++)
+        if (mt->fresh[k] == next)
+            return true;
+    return false;
+}
+
+static void mt_cont(void *t, gdb_poll_fn poll, void *ctx, struct gdb_stop *out)
+{
+    struct machine_target *mt = t;
+    struct machine *m = mt->m;
+    /* A hart sitting on a breakpoint executes that instruction first, or it would stop
+     * again at once (GDB normally steps over it itself; this covers other clients). A hart
+     * GDB is single-stepping executes it as a step, so that step-irq applies. */
+    for (unsigned k = 0; k < m->nharts; k++) {
+        struct hart *h = m->harts[k];
+        if (h->wfi || !debug_attach(h))
+            continue;
+        bool stepping = software_step(mt, h);
+        if (!stepping && !debug_break_at(h->debug, h->pc))
+            continue;
+        uint64_t traps = h->traps;
+        h->debug->stop_kind = DEBUG_STOP_NONE;
+        h->debug->mask_irq = stepping && !mt->step_irq;
+        enum hart_stop st = machine_step_hart(m, k);
+        h->debug->mask_irq = false;
+        if (m->exited) {
+            out->exited = true;
+            out->exit_code = exit_code(m);
+            return;
+        }
+        if (st == HART_STOP_BREAK || (stepping && h->traps != traps) ||
+            debug_break_at(h->debug, h->pc)) {
+            /* A watchpoint, a trap break, a step into a handler, or the next breakpoint. */
+            fill_stop(mt, k, out);
+            mt->nfresh = 0;
+            return;
+        }
+    }
+    mt->nfresh = 0;
+    m->break_hart = NULL;
+    m->poll_stop = poll;
+    m->poll_ctx = ctx;
+    int rc = machine_run(m);
+    m->poll_stop = NULL;
+    run_result(mt, rc, out);
+}
+
+struct wake_wait {
+    struct hart *h;
+    gdb_poll_fn poll;
+    void *ctx;
+};
+
+static bool poll_wake(void *ctx)
+{
+    struct wake_wait *w = ctx;
+    return hart_irq_wakeup(w->h) || w->poll(w->ctx);
+}
+
+static void mt_step(void *t, unsigned thread, gdb_poll_fn poll, void *ctx, struct gdb_stop *out)
+{
+    struct machine_target *mt = t;
+    struct machine *m = mt->m;
+    unsigned k = thread >= 1 && thread <= m->nharts ? thread - 1 : 0;
+    struct hart *h = m->harts[k];
+    if (!debug_attach(h)) {
+        out->signal = GDB_SIGTRAP;
+        out->thread = k + 1;
+        return;
+    }
+    if (h->wfi && !hart_irq_wakeup(h)) {
+        /* Stepping a hart that waits for an interrupt: the machine runs until it can wake. */
+        struct wake_wait w = { h, poll, ctx };
+        m->break_hart = NULL;
+        m->poll_stop = poll_wake;
+        m->poll_ctx = &w;
+        int rc = machine_run(m);
+        m->poll_stop = NULL;
+        if (rc != MACHINE_RUN_STOPPED || m->break_hart || !hart_irq_wakeup(h)) {
+            run_result(mt, rc, out);
+            return;
+        }
+    }
+    h->debug->stop_kind = DEBUG_STOP_NONE;
+    h->debug->mask_irq = !mt->step_irq;
+    enum hart_stop st = machine_step_hart(m, k);
+    h->debug->mask_irq = false;
+    mt->nfresh = 0;
+    if (m->exited) {
+        out->exited = true;
+        out->exit_code = exit_code(m);
+        return;
+    }
+    out->signal = GDB_SIGTRAP;
+    out->thread = k + 1;
+    if (st == HART_STOP_BREAK)
+        fill_stop(mt, k, out);
+}
+
+static bool mt_insert_bp(void *t, enum gdb_bp_type type, uint64_t addr, uint64_t len)
+{
+    struct machine *m = ((struct machine_target *)t)->m;
+    bool ok = true;
+    for (unsigned k = 0; k < m->nharts; k++) {
+        struct hart *h = m->harts[k];
+        switch (type) {
+        case GDB_BP_SOFT:
+        case GDB_BP_HARD: ok &= debug_break_insert(h, addr); break;
+        case GDB_WP_WRITE: ok &= debug_watch_insert(h, addr, len, DEBUG_WATCH_WRITE); break;
+        case GDB_WP_READ: ok &= debug_watch_insert(h, addr, len, DEBUG_WATCH_READ); break;
+        case GDB_WP_ACCESS: ok &= debug_watch_insert(h, addr, len, DEBUG_WATCH_ACCESS); break;
+        }
+    }
+    struct machine_target *mt = t;
+    if (type <= GDB_BP_HARD && mt->nfresh < sizeof mt->fresh / sizeof mt->fresh[0])
+        mt->fresh[mt->nfresh++] = addr;
+    return ok;
+}
+
+static bool mt_remove_bp(void *t, enum gdb_bp_type type, uint64_t addr, uint64_t len)
+{
+    struct machine *m = ((struct machine_target *)t)->m;
+    bool ok = true;
+    for (unsigned k = 0; k < m->nharts; k++) {
+        struct hart *h = m->harts[k];
+        switch (type) {
+        case GDB_BP_SOFT:
+        case GDB_BP_HARD: ok &= debug_break_remove(h, addr); break;
+        case GDB_WP_WRITE: ok &= debug_watch_remove(h, addr, len, DEBUG_WATCH_WRITE); break;
+        case GDB_WP_READ: ok &= debug_watch_remove(h, addr, len, DEBUG_WATCH_READ); break;
+        case GDB_WP_ACCESS: ok &= debug_watch_remove(h, addr, len, DEBUG_WATCH_ACCESS); break;
+        }
+    }
+    return ok;
+}
+
+static void mt_detach(void *t)
+{
+    struct machine *m = ((struct machine_target *)t)->m;
+    for (unsigned k = 0; k < m->nharts; k++)
+        debug_detach(m->harts[k]);
+}
+
+/* ---- monitor commands ---- */
+
+static void bits_names(uint64_t v, char *out, size_t outlen)
+{
+    static const char *const names[12] = { NULL, "SSI", NULL, "MSI", NULL, "STI",
+                                           NULL, "MTI", NULL, "SEI", NULL, "MEI" };
+    out[0] = 0;
+    for (unsigned b = 0; b < 12; b++)
+        if ((v >> b) & 1 && names[b])
+            out_printf(out, outlen, "%s%s", out[0] ? " " : "", names[b]);
+    if (!out[0])
+        snprintf(out, outlen, "-");
+}
+
+static void monitor_irq(struct machine_target *mt, char *out, size_t outlen)
+{
+    struct machine *m = mt->m;
+    for (unsigned k = 0; k < m->nharts; k++) {
+        struct hart *h = m->harts[k];
+        char pend[64], en[64], ready[64];
+        bits_names(h->mip, pend, sizeof pend);
+        bits_names(h->mie, en, sizeof en);
+        bits_names(h->mip & h->mie, ready, sizeof ready);
+        bool mie = h->mstatus & MSTATUS_MIE;
+        bool takes = (h->mip & h->mie) && (h->priv != PRIV_M || mie);
+        out_printf(out, outlen,
+                   "hart %u (thread %u): %s-mode, pc 0x%" PRIx64 "%s\n"
+                   "  mstatus 0x%" PRIx64 ": MIE=%d MPIE=%d\n"
+                   "  mip 0x%" PRIx64 " pending: %s\n"
+                   "  mie 0x%" PRIx64 " enabled: %s\n"
+                   "  pending and enabled: %s -> %s\n",
+                   k, k + 1, h->priv == PRIV_M ? "M" : "U", h->pc, h->wfi ? " (in wfi)" : "",
+                   h->mstatus, mie, (h->mstatus & MSTATUS_MPIE) != 0, h->mip, pend, h->mie, en,
+                   ready,
+                   takes               ? "taken at the next instruction"
+                   : (h->mip & h->mie) ? "held off by mstatus.MIE=0"
+                                       : "nothing to take");
+        if (m->clint && k < clint_nharts(m->clint)) {
+            uint64_t cmp = clint_mtimecmp(m->clint, k);
+            out_printf(out, outlen, "  CLINT: mtime %" PRIu64 ", mtimecmp %" PRIu64,
+                       clint_mtime(m->clint), cmp);
+            if (cmp == UINT64_MAX)
+                out_printf(out, outlen, " (never)");
+            out_printf(out, outlen, ", MTIP %d, msip %d\n", clint_mtip(m->clint, k),
+                       clint_msip(m->clint, k));
+        }
+    }
+    if (!m->clint)
+        out_printf(out, outlen, "no CLINT on this board\n");
+    if (!m->plic) {
+        out_printf(out, outlen, "no PLIC on this board\n");
+        return;
+    }
+    struct plic *p = m->plic;
+    unsigned shown = 0;
+    out_printf(out, outlen, "PLIC: %u sources, %u contexts\n", plic_nsources(p), plic_ncontexts(p));
+    for (unsigned src = 1; src <= plic_nsources(p); src++) {
+        struct plic_source_info si;
+        if (!plic_source_state(p, src, &si))
+            continue;
+        if (!si.priority && !si.pending && !si.claimed && !si.enabled && !si.level)
+            continue;
+        shown++;
+        out_printf(out, outlen, "  source %u: priority %u, line %d, %s%s", src, si.priority,
+                   si.level, si.pending ? "pending" : "not pending", si.claimed ? ", claimed" : "");
+        if (si.claimed && si.claimed_by >= 0)
+            out_printf(out, outlen, " by context %d", si.claimed_by);
+        out_printf(out, outlen, ", enabled in contexts:");
+        if (!si.enabled)
+            out_printf(out, outlen, " none");
+        for (unsigned c = 0; c < 64; c++)
+            if ((si.enabled >> c) & 1)
+                out_printf(out, outlen, " %u", c);
+        out_printf(out, outlen, "\n");
+    }
+    if (!shown)
+        out_printf(out, outlen, "  no source has a priority, is enabled or pending\n");
+    for (unsigned c = 0; c < plic_ncontexts(p); c++) {
+        struct plic_context_info ci;
+        if (!plic_context_state(p, c, &ci) || !ci.hart)
+            continue;
+        out_printf(out, outlen,
+                   "  context %u (hart %" PRIu64 " %s): threshold %u, eip %d, next claim %u\n", c,
+                   ci.hart->mhartid, ci.irq == IRQ_M_EXT ? "M-mode" : "S-mode", ci.threshold,
+                   ci.eip, ci.next_claim);
+    }
+}
+
+static bool parse_onoff(const char *arg, bool *out)
+{
+    if (strcmp(arg, "on") == 0)
+        *out = true;
+    else if (strcmp(arg, "off") == 0)
+        *out = false;
+    else
+        return false;
+    return true;
+}
+
+static const struct {
+    const char *name;
+    bool irq;
+    unsigned code;
+} cause_aliases[] = {
+    { "msoft", true, IRQ_M_SOFT },
+    { "mtimer", true, IRQ_M_TIMER },
+    { "timer", true, IRQ_M_TIMER },
+    { "mext", true, IRQ_M_EXT },
+    { "external", true, IRQ_M_EXT },
+    { "illegal", false, EXC_ILLEGAL_INSN },
+    { "ebreak", false, EXC_BREAKPOINT },
+    { "ecall", false, EXC_ECALL_M },
+    { "ecall-u", false, EXC_ECALL_U },
+    { "load-fault", false, EXC_LOAD_ACCESS },
+    { "store-fault", false, EXC_STORE_ACCESS },
+};
+
+static void monitor_break_irq(struct machine_target *mt, const char *arg, char *out, size_t outlen)
+{
+    struct machine *m = mt->m;
+    bool irq = true, on = true;
+    unsigned code = 0;
+    if (strncmp(arg, "off", 3) == 0 && (arg[3] == 0 || arg[3] == ' ')) {
+        for (unsigned k = 0; k < m->nharts; k++) {
+            if (m->harts[k]->debug)
+                m->harts[k]->debug->irq_mask = m->harts[k]->debug->exc_mask = 0;
+        }
+        out_printf(out, outlen, "break-irq: off for every cause\n");
+        return;
+    }
+    if (!*arg) {
+        struct hart_debug *d = m->harts[0]->debug;
+        uint64_t im = d ? d->irq_mask : 0, em = d ? d->exc_mask : 0;
+        out_printf(out, outlen, "break-irq: stopping on");
+        if (!im && !em)
+            out_printf(out, outlen, " no trap");
+        for (unsigned c = 0; c < 64; c++) {
+            if ((im >> c) & 1)
+                out_printf(out, outlen, " interrupt %u (%s);", c, cause_name(c, true));
+            if ((em >> c) & 1)
+                out_printf(out, outlen, " exception %u (%s);", c, cause_name(c, false));
+        }
+        out_printf(out, outlen, "\n");
+        return;
+    }
+    if (strncmp(arg, "exc ", 4) == 0) {
+        irq = false;
+        arg += 4;
+    }
+    char word[32];
+    size_t n = strcspn(arg, " ");
+    if (n >= sizeof word)
+        n = sizeof word - 1;
+    memcpy(word, arg, n);
+    word[n] = 0;
+    if (strcmp(arg + n, " off") == 0)
+        on = false;
+    else if (arg[n]) {
+        out_printf(out, outlen, "break-irq: unexpected '%s'\n", arg + n);
+        return;
+    }
+    char *end;
+    unsigned long v = strtoul(word, &end, 0);
+    if (*word && !*end && v < 64) {
+        code = (unsigned)v;
+    } else {
+        unsigned a = 0;
+        for (; a < sizeof cause_aliases / sizeof cause_aliases[0]; a++)
+            if (strcmp(word, cause_aliases[a].name) == 0)
+                break;
+        if (a == sizeof cause_aliases / sizeof cause_aliases[0]) {
+            out_printf(out, outlen,
+                       "break-irq: '%s' is not a cause: give the mcause exception code "
+                       "(7 = machine timer), 'exc N' for an exception, or a name "
+                       "(mtimer, msoft, mext, illegal, ebreak, ecall, ...)\n",
+                       word);
+            return;
+        }
+        irq = cause_aliases[a].irq;
+        code = cause_aliases[a].code;
+    }
+    for (unsigned k = 0; k < m->nharts; k++)
+        debug_trap_break(m->harts[k], irq, code, on);
+    out_printf(out, outlen, "break-irq: %s on %s %u (%s)\n", on ? "stopping" : "not stopping",
+               irq ? "interrupt" : "exception", code, cause_name(code, irq));
+}
+
+static void mt_monitor(void *t, const char *cmd, char *out, size_t outlen)
+{
+    struct machine_target *mt = t;
+    struct machine *m = mt->m;
+    while (*cmd == ' ')
+        cmd++;
+    size_t n = strcspn(cmd, " ");
+    const char *arg = cmd + n;
+    while (*arg == ' ')
+        arg++;
+    bool on;
+    if (n == 4 && strncmp(cmd, "help", 4) == 0) {
+        out_printf(out, outlen,
+                   "monitor commands:\n"
+                   "  reset              restart every hart at the entry point (memory kept)\n"
+                   "  cycles             cycles, instructions, mcycle, minstret, mtime per hart\n"
+                   "  irq                pending/enabled interrupts, CLINT and PLIC state\n"
+                   "  trace on|off       instruction trace on hartlab's trace output\n"
+                   "  step-irq on|off    may a single step enter a pending interrupt handler "
+                   "(default off)\n"
+                   "  break-irq [exc] CAUSE [off] | off   stop when a trap with CAUSE is taken\n");
+    } else if (n == 5 && strncmp(cmd, "reset", 5) == 0) {
+        machine_reset_harts(m);
+        out_printf(out, outlen,
+                   "harts reset to the entry point 0x%" PRIx64
+                   " (run 'maintenance flush register-cache' to refresh GDB)\n",
+                   m->entry);
+    } else if (n == 6 && strncmp(cmd, "cycles", 6) == 0) {
+        for (unsigned k = 0; k < m->nharts; k++) {
+            struct hart *h = m->harts[k];
+            out_printf(out, outlen,
+                       "hart %u: %" PRIu64 " cycles, %" PRIu64
+                       " instructions retired, mcycle %" PRIu64 ", minstret %" PRIu64
+                       ", mtime %" PRIu64 "\n",
+                       k, h->cycles, h->retired, hart_mcycle(h), hart_minstret(h), hart_mtime(h));
+        }
+    } else if (n == 3 && strncmp(cmd, "irq", 3) == 0) {
+        monitor_irq(mt, out, outlen);
+    } else if (n == 5 && strncmp(cmd, "trace", 5) == 0 && parse_onoff(arg, &on)) {
+        for (unsigned k = 0; k < m->nharts; k++) {
+            m->harts[k]->trace = on;
+            if (!m->harts[k]->trace_file)
+                m->harts[k]->trace_file = m->opts.trace ? (void *)m->opts.trace : (void *)stderr;
+        }
+        out_printf(out, outlen, "instruction trace %s\n", on ? "on" : "off");
+    } else if (n == 8 && strncmp(cmd, "step-irq", 8) == 0 && (!*arg || parse_onoff(arg, &on))) {
+        if (*arg)
+            mt->step_irq = on;
+        out_printf(out, outlen, "step-irq %s: a single step %s\n", mt->step_irq ? "on" : "off",
+                   mt->step_irq ? "may enter a pending interrupt's handler"
+                                : "runs with interrupts held off");
+    } else if (n == 9 && strncmp(cmd, "break-irq", 9) == 0) {
+        monitor_break_irq(mt, arg, out, outlen);
+    } else {
+        out_printf(out, outlen, "unknown monitor command '%s'; try 'monitor help'\n", cmd);
+    }
+}
+
+const struct gdb_target_ops machine_target_ops = {
+    .nthreads = mt_nthreads,
+    .target_xml = mt_target_xml,
+    .g_count = mt_g_count,
+    .read_reg = mt_read_reg,
+    .write_reg = mt_write_reg,
+    .read_mem = mt_read_mem,
+    .write_mem = mt_write_mem,
+    .step = mt_step,
+    .cont = mt_cont,
+    .insert_bp = mt_insert_bp,
+    .remove_bp = mt_remove_bp,
+    .detach = mt_detach,
+    .monitor = mt_monitor,
+};

@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Packet-level tests of hartlab's GDB stub over a raw socket (GDB manual appendix E):
+acknowledgments and NAK/resend, bad checksums, malformed and oversized packets, NoAck mode,
+queries (qSupported, qXfer target.xml, threads, qAttached, qRcmd), the hardware step `s` and
+`vCont;s`, Z2/Z3/Z4 watchpoints with the data address in the stop reply, the 0x03
+interrupt, a second client refused, a disconnect while running followed by a new client,
+D (detach: the machine runs on) and k (hartlab exits 0).
+
+usage: rsp_robust.py --hartlab H --elf gdb_fw-rvNN.elf [--isa ISA]
+"""
+import argparse
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+failures = []
+
+
+def check(what, cond, detail=""):
+    print(("ok   " if cond else "FAIL ") + what + ("" if cond else f": {detail!r}"))
+    if not cond:
+        failures.append(what)
+
+
+def frame(data):
+    return b"$" + data + b"#%02x" % (sum(data) & 0xFF)
+
+
+class Client:
+    def __init__(self, port):
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.buf = b""
+        self.noack = False
+
+    def read_some(self, timeout=10):
+        self.s.settimeout(timeout)
+        data = self.s.recv(65536)
+        if not data:
+            raise EOFError
+        self.buf += data
+
+    def raw_until(self, pred, timeout=10):
+        end = time.time() + timeout
+        while not pred(self.buf):
+            self.read_some(max(0.1, end - time.time()))
+
+    def packet(self, timeout=10):
+        """Next packet payload (acks before it are dropped); acknowledges it."""
+        end = time.time() + timeout
+        while True:
+            m = re.match(rb"^[+-]*\$([^#]*)#([0-9a-f]{2})", self.buf, re.S)
+            if m:
+                self.buf = self.buf[m.end():]
+                if not self.noack:
+                    self.s.sendall(b"+")
+                return m.group(1)
+            self.read_some(max(0.1, end - time.time()))
+
+    def cmd(self, data, timeout=10):
+        self.s.sendall(frame(data))
+        return self.packet(timeout)
+
+    def close(self):
+        self.s.close()
+
+
+def symbol(elf, name):
+    nm = shutil.which("riscv64-unknown-elf-nm") or "nm"
+    out = subprocess.run([nm, elf], capture_output=True, text=True).stdout
+    m = re.search(rf"^([0-9a-f]+) \w {re.escape(name)}$", out, re.M)
+    return int(m.group(1), 16)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--hartlab", required=True)
+    ap.add_argument("--elf", required=True)
+    ap.add_argument("--isa")
+    args = ap.parse_args()
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    busy_port = busy.getsockname()[1]
+    r = subprocess.run([args.hartlab] + (["--isa", args.isa] if args.isa else []) +
+                       ["--gdb", str(busy_port), args.elf], capture_output=True, text=True,
+                       timeout=20)
+    busy.close()
+    check("a port in use: exit status 2", r.returncode == 2, r.returncode)
+    check("a port in use: the message names the port", f"port {busy_port}" in r.stderr, r.stderr)
+    cmd = [args.hartlab] + (["--isa", args.isa] if args.isa else []) + [
+        "--gdb", "127.0.0.1:0", "-S", args.elf]
+    h = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    port = int(re.search(r":(\d+)$", h.stderr.readline().strip()).group(1))
+    err = []
+    threading.Thread(target=lambda: err.extend(h.stderr), daemon=True).start()
+    try:
+        run(args, port)
+        h.wait(10)
+        check("k ends hartlab with status 0", h.returncode == 0, h.returncode)
+        text = "".join(err)
+        check("refusal logged", "refused a second debugger" in text, text)
+        check("disconnect logged", "the debugger disconnected" in text, text)
+    finally:
+        if h.poll() is None:
+            h.kill()
+    if failures:
+        print(f"{len(failures)} check(s) failed")
+        return 1
+    print("all packet-level checks passed")
+    return 0
+
+
+def run(args, port):
+    c = Client(port)
+    c.s.sendall(b"+")
+    sup = c.cmd(b"qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=riscv")
+    check("qSupported advertises PacketSize", re.search(rb"PacketSize=[0-9a-f]+", sup) is not None, sup)
+    check("qSupported advertises qXfer:features:read", b"qXfer:features:read+" in sup, sup)
+
+    # Bad checksum: a NAK, nothing executed; then the good packet works.
+    c.s.sendall(b"$qC#00")
+    c.raw_until(lambda b: b.startswith(b"-"))
+    check("bad checksum is NAKed", c.buf[:1] == b"-", c.buf)
+    c.buf = c.buf[1:]
+    check("qC after a NAK", c.cmd(b"qC") == b"QC1")
+
+    # Our NAK: the stub resends its last packet.
+    c.s.sendall(frame(b"qAttached"))
+    first = c.packet()
+    c.s.sendall(b"-")
+    again = c.packet()
+    check("qAttached = 1", first == b"1", first)
+    check("NAK makes the stub resend", again == first, again)
+
+    for bad, want in [(b"mzz", rb"E\w+"), (b"m80000000", rb"E\w+"), (b"p", rb"E\w+"),
+                      (b"X80000000,2:", rb"E\w+"), (b"Z0,zz", rb"E\w+"), (b"vCont;x", rb"E\w+"),
+                      (b"Hg99", rb"E\w+"), (b"Pzz=1", rb"E\w+"), (b"M1,1:zz", rb"E\w+"),
+                      (b"qRcmd,6", rb"E\w+"), (b"j", b""), (b"", b""), (b"Z9,0,0", b""),
+                      (b"m0,4", rb"E\w+"), (b"T7", rb"E\w+"),
+                      (b"qXfer:features:read:nope.xml:0,10", rb"E\w+")]:
+        r = c.cmd(bad)
+        check(f"malformed {bad!r} -> {want!r}", re.fullmatch(want, r) is not None, r)
+
+    big = b"X80000000,4e20:" + b"a" * 20000
+    r = c.cmd(big)
+    check("oversized packet is refused", r.startswith(b"E.packet longer"), r[:60])
+
+    xml, off = b"", 0
+    while True:
+        r = c.cmd(b"qXfer:features:read:target.xml:%x,%x" % (off, 1000))
+        xml += r[1:]
+        off += len(r) - 1
+        if r[:1] == b"l":
+            break
+        check("qXfer chunk starts with m or l", r[:1] == b"m", r[:10])
+    check("target.xml has the cpu feature", b'name="org.gnu.gdb.riscv.cpu"' in xml, xml[:200])
+    check("target.xml lists mstatus and mcause", b'name="mstatus"' in xml and b'name="mcause"' in xml)
+    if args.isa and "g" in args.isa[4:]:
+        check("target.xml has the fpu feature with fcsr",
+              b"org.gnu.gdb.riscv.fpu" in xml and b'name="fcsr"' in xml)
+    else:
+        check("no fpu feature without F/D", b"org.gnu.gdb.riscv.fpu" not in xml)
+    check("qfThreadInfo", c.cmd(b"qfThreadInfo") == b"m1")
+    check("qsThreadInfo", c.cmd(b"qsThreadInfo") == b"l")
+    check("Hg1", c.cmd(b"Hg1") == b"OK")
+    check("vCont?", c.cmd(b"vCont?") == b"vCont;c;C;s;S")
+    check("? before running", c.cmd(b"?").startswith(b"T05"))
+
+    # Out of ack mode from here on.
+    check("QStartNoAckMode", c.cmd(b"QStartNoAckMode") == b"OK")
+    c.noack = True
+
+    xlen_bytes = 8 if b"riscv:rv64" in xml else 4
+
+    def pc():
+        v = c.cmd(b"p20")
+        return int.from_bytes(bytes.fromhex(v.decode()), "little")
+
+    pc0 = pc()
+    check("s steps one instruction", c.cmd(b"s").startswith(b"T05") and pc() - pc0 in (2, 4))
+    pc1 = pc()
+    check("vCont;s:1 steps one instruction",
+          c.cmd(b"vCont;s:1").startswith(b"T05") and pc() - pc1 in (2, 4))
+
+    g = c.cmd(b"g")
+    check("g carries x0-x31 and pc", len(g) == 33 * 2 * xlen_bytes, len(g))
+    check("G writes them back", c.cmd(b"G" + g) == b"OK")
+    mon = c.cmd(b"qRcmd," + b"help".hex().encode())
+    check("qRcmd help answers with console output", mon.startswith(b"O"), mon[:20])
+    while mon != b"OK":
+        mon = c.packet()
+
+    watched = symbol(args.elf, "watched")
+    ticks = symbol(args.elf, "ticks")
+    loops = symbol(args.elf, "loops")
+    forever = symbol(args.elf, "forever")
+    # Run to main first: the start-up's .bss clearing stores to `watched` too.
+    main_addr = symbol(args.elf, "main")
+    c.cmd(b"Z0,%x,2" % main_addr)
+    check("breakpoint at main", c.cmd(b"c") == b"T05thread:1;")
+    c.cmd(b"z0,%x,2" % main_addr)
+    check("Z2 on watched", c.cmd(b"Z2,%x,4" % watched) == b"OK")
+    r = c.cmd(b"c")
+    check("write watchpoint stop reports watch:ADDR", r == b"T05watch:%x;thread:1;" % watched, r)
+    val = c.cmd(b"m%x,4" % watched)
+    check("the store completed before the stop", val == b"0c000000", val)
+    check("z2", c.cmd(b"z2,%x,4" % watched) == b"OK")
+    check("Z3 on ticks", c.cmd(b"Z3,%x,%x" % (ticks, xlen_bytes)) == b"OK")
+    r = c.cmd(b"c")
+    check("read watchpoint stop reports rwatch:ADDR", r == b"T05rwatch:%x;thread:1;" % ticks, r)
+    c.cmd(b"z3,%x,%x" % (ticks, xlen_bytes))
+    check("Z4 on loops", c.cmd(b"Z4,%x,%x" % (loops, xlen_bytes)) == b"OK")
+    r = c.cmd(b"c")
+    check("access watchpoint stop reports awatch:ADDR", r == b"T05awatch:%x;thread:1;" % loops, r)
+    c.cmd(b"z4,%x,%x" % (loops, xlen_bytes))
+
+    # Make the loop endless, run, interrupt with 0x03.
+    check("M writes memory", c.cmd(b"M%x,4:01000000" % forever) == b"OK")
+    c.s.sendall(frame(b"c"))
+    time.sleep(0.3)
+    c.s.sendall(b"\x03")
+    r = c.packet()
+    check("0x03 interrupts a running target with SIGINT", r.startswith(b"T02"), r)
+
+    # A second client is refused while this one is attached.
+    c2 = socket.create_connection(("127.0.0.1", port), timeout=10)
+    data = b""
+    try:
+        while True:
+            d = c2.recv(4096)
+            if not d:
+                break
+            data += d
+    except OSError:
+        pass
+    check("a second client is told why and closed", b"already attached" in data, data)
+    c2.close()
+    check("the first client still works", c.cmd(b"qC") == b"QC1")
+
+    # Disconnect while running; a new client attaches and finds it stopped.
+    c.s.sendall(frame(b"c"))
+    time.sleep(0.2)
+    c.close()
+    time.sleep(0.3)
+    c = Client(port)
+    c.s.sendall(b"+")
+    check("new client after a disconnect: qSupported", b"PacketSize" in c.cmd(b"qSupported"))
+    check("new client: ? reports a stop", c.cmd(b"?").startswith(b"T05"))
+    r = c.cmd(b"m%x,4" % forever)
+    check("the machine state survived the disconnect", r == b"01000000", r)
+
+    # Detach: the machine runs on; a new client can kill it.
+    check("D", c.cmd(b"D") == b"OK")
+    time.sleep(0.2)
+    c = Client(port)
+    c.s.sendall(b"+")
+    c.cmd(b"qSupported")
+    n1 = c.cmd(b"m%x,%x" % (loops, xlen_bytes))
+    c.s.sendall(frame(b"c"))
+    time.sleep(0.2)
+    c.s.sendall(b"\x03")
+    c.packet()
+    n2 = c.cmd(b"m%x,%x" % (loops, xlen_bytes))
+    check("after D the machine ran on", n1 != n2, (n1, n2))
+    c.s.sendall(frame(b"k"))
+    time.sleep(0.2)
+    c.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,360 @@
+#!/usr/bin/env python3
+"""Tests of hartlab's views (issue 7): panel screenshots under Xvfb (LED pixels, console
+text, scripted button presses), the VCD writer, --trace=irq and --trace=frames.
+
+Usage: ui_test.py HARTLAB SAMPLES_DIR CASE   (CASE: blinky-shots, hello-console,
+button-script, vcd-blinky, vcd-uart, trace-irq, trace-frames, screenshot-determinism)
+Screenshot cases run hartlab under `xvfb-run -a` unless DISPLAY is set.
+"""
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+
+HARTLAB, SAMPLES, CASE = sys.argv[1], sys.argv[2], sys.argv[3]
+TMP = tempfile.mkdtemp(prefix='hartlab-ui-')
+
+# Panel layout (ui/panel.c): LED k is a disc centred at (48 + 88k, 64).
+LED_X0, LED_DX, LED_Y = 48, 88, 64
+CONSOLE_Y, CONSOLE_X = 176, 10
+BG_CONSOLE = (0x10, 0x12, 0x18)
+MCU_HZ = 50_000_000  # mcu: 1 MHz timebase x 50 cycles per tick
+
+
+def fail(msg):
+    print('FAIL:', msg)
+    sys.exit(1)
+
+
+def run(args, gui=False, timeout=120):
+    cmd = [HARTLAB] + args
+    if gui and not os.environ.get('DISPLAY'):
+        if not shutil.which('xvfb-run'):
+            print('SKIP: no DISPLAY and no xvfb-run')
+            sys.exit(77)
+        cmd = ['xvfb-run', '-a'] + cmd
+    p = subprocess.run(cmd, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return p.returncode, p.stdout.decode(errors='replace'), p.stderr.decode(errors='replace')
+
+
+def read_png(path):
+    """RGB rows of a PNG written by ui/png.c (8-bit RGB, filter 0 on every row)."""
+    data = open(path, 'rb').read()
+    if data[:8] != b'\x89PNG\r\n\x1a\n':
+        fail(f'{path} is not a PNG')
+    pos, idat, w, h = 8, b'', 0, 0
+    while pos < len(data):
+        n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if zlib.crc32(kind + body) != struct.unpack('>I', data[pos + 8 + n:pos + 12 + n])[0]:
+            fail(f'{path}: bad CRC in {kind}')
+        if kind == b'IHDR':
+            w, h, depth, ctype = struct.unpack('>IIBB', body[:10])
+            if (depth, ctype) != (8, 2):
+                fail(f'{path}: not 8-bit RGB')
+        elif kind == b'IDAT':
+            idat += body
+        pos += 12 + n
+    raw = zlib.decompress(idat)
+    stride = 1 + 3 * w
+    rows = []
+    for y in range(h):
+        row = raw[y * stride:(y + 1) * stride]
+        if row[0] != 0:
+            fail(f'{path}: unexpected filter {row[0]}')
+        rows.append(row[1:])
+    return w, h, rows
+
+
+def pixel(img, x, y):
+    _, _, rows = img
+    r = rows[y]
+    return tuple(r[3 * x:3 * x + 3])
+
+
+def led_on(img, k):
+    return max(pixel(img, LED_X0 + LED_DX * k, LED_Y)) >= 0xc0
+
+
+def blinky_shots():
+    # blinky counts in binary on green (bit 0), blue (bit 1), red (bit 2), a step every
+    # 100 ms = 5,000,000 cycles; sample in the middle of each step.
+    steps = [1, 2, 3, 5, 6, 7, 4]
+    args = []
+    for s in steps:
+        args += ['--ui-screenshot', f'{TMP}/step{s}.png@{s * 5_000_000 + 2_500_000}']
+    rc, out, err = run(args + [f'{SAMPLES}/blinky-rv32.elf'], gui=True)
+    if rc != 0:
+        fail(f'exit {rc}: {err}')
+    for s in steps:
+        img = read_png(f'{TMP}/step{s}.png')
+        if img[0] != 1024 or img[1] != 640:
+            fail(f'screenshot is {img[0]}x{img[1]}')
+        got = [led_on(img, k) for k in range(3)]
+        want = [bool(s >> k & 1) for k in range(3)]
+        if got != want:
+            fail(f'step {s}: LEDs (green, blue, red) {got}, expected {want}')
+        print(f'step {s}: LEDs {got} as expected')
+    # The run ended after the last screenshot (cycle 37.5M), before blinky's 16 steps.
+    if 'step  7' not in out or 'done' in out:
+        fail('the run did not end after the last screenshot:\n' + out)
+
+
+def console_rows(img, nlines, ch=16):
+    """Which of the first nlines console text rows have non-background pixels."""
+    found = []
+    for line in range(nlines):
+        y0 = CONSOLE_Y + 4 + (line + 1) * ch
+        ink = 0
+        for y in range(y0, y0 + ch):
+            for x in range(CONSOLE_X, 500, 2):
+                if max(pixel(img, x, y)) > 0x60:
+                    ink += 1
+        found.append(ink)
+    return found
+
+
+def hello_console():
+    rc, out, err = run(['--ui-screenshot', f'{TMP}/hello.png@100000000',
+                        f'{SAMPLES}/uart_hello-rv32.elf'], gui=True)
+    if rc != 0:
+        fail(f'exit {rc}: {err}')
+    lines = out.rstrip('\n').split('\n')
+    img = read_png(f'{TMP}/hello.png')
+    ink = console_rows(img, len(lines) + 3)
+    print('console ink per line:', ink, 'for', len(lines), 'lines of output')
+    for k, text in enumerate(lines[:20]):
+        if text.strip() and ink[k] < 20:
+            fail(f'console line {k} ({text!r}) is not drawn')
+    if any(ink[len(lines) + 1:]):
+        fail('text below the last line of output')
+    # The console shows the text the UART sent: compare widths roughly (one glyph ~8 px).
+    if ink[0] < 5 * len(lines[0].strip()) // 2:
+        fail('first console line has too little ink for its text')
+
+
+def button_script():
+    script = f'{TMP}/press.script'
+    with open(script, 'w') as f:
+        # BTN0's key is "1" (mcu.dts hartlab,key): three presses, then a mouse click on BTN1.
+        f.write('# three presses of BTN0 through SDL key events\n'
+                '2000000 key 1 down\n2200000 key 1 up\n'
+                '4000000 key 1 down\n4200000 key 1 up\n'
+                '6000000 mouse 150 130 down\n6100000 mouse 150 130 up\n'
+                '8000000 key 1 down\n8200000 key 1 up\n')
+    rc, out, err = run(['--ui-script', script,
+                        '--ui-screenshot', f'{TMP}/b0.png@1000000',
+                        '--ui-screenshot', f'{TMP}/b1.png@3000000',
+                        '--ui-screenshot', f'{TMP}/b2.png@5000000',
+                        '--ui-screenshot', f'{TMP}/b3.png@300000000',
+                        f'{SAMPLES}/button-rv32.elf'], gui=True)
+    if rc != 0:
+        fail(f'exit {rc}: {out}\n{err}')
+    presses = re.findall(r'BTN0 pressed \((\d)\): green LED (\w+)', out)
+    print('presses:', presses)
+    if [p[0] for p in presses] != ['1', '2', '3']:
+        fail('expected three BTN0 presses in the UART output:\n' + out)
+    want = [False, True, False]
+    for k, name in enumerate(['b0', 'b1', 'b2']):
+        on = led_on(read_png(f'{TMP}/{name}.png'), 0)
+        if on != want[k]:
+            fail(f'{name}: green LED {"on" if on else "off"}, expected {want[k]}')
+    # The press of BTN1 (mouse click) stays pending below the PLIC threshold.
+    if 'BTN1' not in out:
+        fail('no BTN1 report:\n' + out)
+    print('button presses drove the firmware and the LED')
+
+
+def parse_vcd(path):
+    ids, changes, t = {}, [], 0
+    scope = []
+    in_defs = True
+    dumping = False
+    for line in open(path):
+        tok = line.split()
+        if not tok:
+            continue
+        if in_defs:
+            if tok[0] == '$scope':
+                scope.append(tok[2])
+            elif tok[0] == '$upscope':
+                scope.pop()
+            elif tok[0] == '$var':
+                ids[tok[3]] = '.'.join(scope + [tok[4]])
+            elif tok[0] == '$enddefinitions':
+                in_defs = False
+            continue
+        if tok[0] == '$dumpvars':
+            dumping = True  # initial values, not changes
+        elif tok[0] == '$end':
+            dumping = False
+        elif tok[0].startswith('#'):
+            t = int(tok[0][1:])
+        elif dumping:
+            continue
+        elif tok[0][0] in '01xz' and tok[0][1:] in ids:
+            changes.append((t, ids[tok[0][1:]], tok[0][0]))
+    return ids, changes
+
+
+def edges(changes, name):
+    return [(t, v) for t, n, v in changes if n == name]
+
+
+def vcd_blinky():
+    vcd = f'{TMP}/blinky.vcd'
+    rc, out, err = run(['--vcd', vcd, f'{SAMPLES}/blinky-rv32.elf'])
+    if rc != 0:
+        fail(f'exit {rc}: {err}')
+    ids, ch = parse_vcd(vcd)
+    green = edges(ch, 'board.gpio0.pin19')
+    rises = [t for t, v in green if v == '1']
+    print('green rises (ns):', rises)
+    # Green (bit 0) is on for odd steps: rises at 100, 300, ..., 1500 ms.
+    if len(rises) != 8:
+        fail(f'{len(rises)} rising edges on pin 19, expected 8')
+    for k, t in enumerate(rises):
+        want = (2 * k + 1) * 100_000_000
+        if abs(t - want) > 1_000_000:
+            fail(f'rise {k} at {t} ns, expected about {want}')
+    # Red (bit 2) is on for steps 4-7 and 12-15.
+    red = [t for t, v in edges(ch, 'board.gpio0.pin22') if v == '1']
+    if len(red) != 2 or any(abs(t - w) > 1_000_000 for t, w in zip(red, [4e8, 12e8])):
+        fail(f'red rises {red}, expected at 400 and 1200 ms')
+    print('red rises (ns):', red)
+    timer = edges(ch, 'board.irq.clint.mtip0')
+    if sum(1 for _, v in timer if v == '1') < 15:
+        fail('too few timer interrupt edges')
+
+
+def decode_uart(ch, name, baud):
+    """Decode 8N1 frames from the VCD edges of a line."""
+    ev = edges(ch, name)
+    bit_ns = 1e9 / baud
+    out, k = [], 0
+    level_at = lambda t: ([v for tt, v in ev if tt <= t] or ['1'])[-1]
+    starts = []
+    last_end = -1
+    for t, v in ev:
+        if v == '0' and t > last_end:
+            starts.append(t)
+            last_end = t + 9.5 * bit_ns
+    for s in starts:
+        byte = 0
+        for b in range(8):
+            if level_at(s + (1.5 + b) * bit_ns) == '1':
+                byte |= 1 << b
+        if level_at(s + 9.5 * bit_ns) != '1':
+            fail(f'missing stop bit at {s}')
+        out.append(byte)
+    return bytes(out)
+
+
+def vcd_uart():
+    vcd = f'{TMP}/uart.vcd'
+    rc, out, err = run(['--vcd', vcd, f'{SAMPLES}/uart_hello-rv32.elf'])
+    if rc != 0:
+        fail(f'exit {rc}: {err}')
+    ids, ch = parse_vcd(vcd)
+    tx = edges(ch, 'board.uart0.tx')
+    if not tx:
+        fail('no edges on uart0.tx')
+    # Find the baud rate from the shortest pulse (one bit time).
+    times = [t for t, _ in tx]
+    shortest = min(b - a for a, b in zip(times, times[1:]) if b > a)
+    baud = round(1e9 / shortest / 100) * 100
+    print('uart0 baud from the waveform:', baud)
+    text = decode_uart(ch, 'board.uart0.tx', baud).decode(errors='replace')
+    if text.replace('\r', '') != out.replace('\r', ''):
+        fail(f'decoded {text!r}, stdout {out!r}')
+    print('decoded', len(text), 'characters matching the UART output')
+
+
+def trace_irq():
+    rc, out, err = run(['--trace=irq:' + f'{TMP}/irq.txt', f'{SAMPLES}/timer-rv32.elf'])
+    if rc != 0:
+        fail(f'exit {rc}: {err}')
+    events = [l.split() for l in open(f'{TMP}/irq.txt')]
+    seq = [(int(e[0]), e[1], e[2]) for e in events]
+    kinds = [(k, what) for _, k, what in seq]
+    ticks = 10
+    want = [('raise', 'clint.mtip0'), ('trap', 'machine'), ('lower', 'clint.mtip0'),
+            ('return', 'to')] * ticks
+    if kinds[:len(want)] != want:
+        fail(f'sequence {kinds[:8]}..., expected raise/trap/lower/return x{ticks}')
+    raises = [c for c, k, _ in seq if k == 'raise']
+    periods = {b - a for a, b in zip(raises, raises[1:])}
+    print('timer periods (cycles):', periods)
+    if periods != {1_000_000}:
+        fail(f'timer interrupts not every 1,000,000 cycles: {periods}')
+    for c, k, _ in seq:
+        pass
+    traps = [c for c, k, _ in seq if k == 'trap']
+    if any(t - r > 10 for r, t in zip(raises, traps)):
+        fail('trap taken long after the line rose')
+
+
+def trace_frames():
+    rc, out, err = run(['--trace=frames:' + f'{TMP}/frames.txt', f'{SAMPLES}/recursion-rv32.elf'])
+    if rc != 0:
+        fail(f'exit {rc}: {err}')
+    lines = open(f'{TMP}/frames.txt').read().splitlines()
+    calls = [l for l in lines if re.search(r'-> fact from', l)]
+    depths = [int(re.search(r'depth (\d+)', l).group(1)) for l in calls]
+    # fact(8) .. fact(1): one chain of 8 frames, called from main (depth 1).
+    first = depths[:8]
+    print('first fact() chain depths:', first)
+    if first != list(range(2, 10)):
+        fail(f'fact chain depths {first}, expected 2..9')
+    rets = [l for l in lines if '<- fact frame' in l]
+    sizes = {int(re.search(r'frame (\d+) bytes', l).group(1)) for l in rets}
+    if sizes != {48}:
+        fail(f'fact frame sizes {sizes}, expected 48 bytes (frames at 0x30 apart)')
+    # Indentation follows depth.
+    for l in calls[:8]:
+        d = int(re.search(r'depth (\d+)', l).group(1))
+        indent = len(l) - len(l[13:].lstrip()) - 13
+        if indent != 2 * (d - 1):
+            fail(f'indent {indent} for depth {d}: {l!r}')
+    summary = lines[-1]
+    m = re.match(r'# frames: (\d+) calls, (\d+) returns, max depth (\d+)', summary)
+    if not m or m.group(1) != m.group(2):
+        fail(f'calls and returns do not balance: {summary}')
+
+
+def screenshot_determinism():
+    a = run(['--ui-screenshot', f'{TMP}/a.png@12500000', f'{SAMPLES}/blinky-rv32.elf'], gui=True)
+    b = run(['--realtime', '--ui-screenshot', f'{TMP}/b.png@12500000',
+             f'{SAMPLES}/blinky-rv32.elf'], gui=True)
+    if a[0] or b[0]:
+        fail(f'exit {a[0]}/{b[0]}: {a[2]} {b[2]}')
+    # Everything but the status line's second row (which names the pace) is the same.
+    ra, rb = read_png(f'{TMP}/a.png')[2], read_png(f'{TMP}/b.png')[2]
+    if ra[:618] != rb[:618]:
+        fail('the same frame differs between runs (with and without --realtime)')
+    if ra[618:] == rb[618:]:
+        fail('the pace shown in the status line did not change')
+    if a[1] != b[1]:
+        fail('UART output differs with --realtime')
+    print('identical screenshots and output with and without --realtime')
+
+
+CASES = {
+    'blinky-shots': blinky_shots,
+    'hello-console': hello_console,
+    'button-script': button_script,
+    'vcd-blinky': vcd_blinky,
+    'vcd-uart': vcd_uart,
+    'trace-irq': trace_irq,
+    'trace-frames': trace_frames,
+    'screenshot-determinism': screenshot_determinism,
+}
+try:
+    CASES[CASE]()
+finally:
+    shutil.rmtree(TMP, ignore_errors=True)
+print('PASS', CASE)

@@ -1,0 +1,335 @@
+/* The views' hub (see observe.h): fans the machine's single hook slots out to every view.
+ * Nothing here changes what the machine does; hooks that were already installed (the
+ * debugger's trap hook) are called first, as they were.
+ */
+#include "ui/observe.h"
+
+#include <stdlib.h>
+
+#include <libfdt.h>
+
+#include "core/hart.h"
+#include "devices/clint.h"
+#include "devices/clock.h"
+#include "devices/irq.h"
+#include "devices/machine.h"
+#include "devices/ns16550.h"
+#include "devices/plic.h"
+#include "devices/sifive_gpio.h"
+
+struct observe {
+    struct machine *m;
+    struct {
+        observe_trap_fn fn;
+        void *ctx;
+    } trap[OBSERVE_MAX];
+    struct {
+        observe_return_fn fn;
+        void *ctx;
+    } ret[OBSERVE_MAX];
+    struct {
+        observe_step_fn fn;
+        void *ctx;
+    } step[OBSERVE_MAX];
+    struct {
+        observe_line_fn fn;
+        void *ctx;
+    } line[OBSERVE_MAX];
+    struct {
+        observe_quantum_fn fn;
+        void *ctx;
+    } quantum[OBSERVE_MAX];
+    struct {
+        observe_uart_fn fn;
+        void *ctx;
+    } uart[OBSERVE_MAX];
+    unsigned ntrap, nret, nstep, nline, nquantum, nuart;
+    struct ns16550 *uarts[OBSERVE_MAX_UARTS];
+    struct uart_tap {
+        struct observe *ob;
+        unsigned index;
+    } taps[OBSERVE_MAX_UARTS];
+    unsigned nuarts;
+    /* What was installed before us, called first. */
+    struct hart_hooks prev[MACHINE_MAX_HARTS];
+    struct irq_line *lines[OBSERVE_MAX_LINES];
+    const char *line_what[OBSERVE_MAX_LINES];
+    unsigned nlines;
+    bool stepping;
+};
+
+static struct observe *hub_of(void *machine_ctx)
+{
+    return ((struct machine *)machine_ctx)->quantum_ctx;
+}
+
+static unsigned hart_index(const struct observe *ob, const struct hart *h)
+{
+    for (unsigned k = 0; k < ob->m->nharts; k++)
+        if (ob->m->harts[k] == h)
+            return k;
+    return 0;
+}
+
+static void hub_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval)
+{
+    struct observe *ob = hub_of(ctx);
+    const struct hart_hooks *p = &ob->prev[hart_index(ob, h)];
+    if (p->on_trap)
+        p->on_trap(ctx, h, cause, epc, tval);
+    for (unsigned k = 0; k < ob->ntrap; k++)
+        ob->trap[k].fn(ob->trap[k].ctx, h, cause, epc, tval);
+}
+
+static void hub_return(void *ctx, struct hart *h, uint64_t from_pc)
+{
+    struct observe *ob = hub_of(ctx);
+    const struct hart_hooks *p = &ob->prev[hart_index(ob, h)];
+    if (p->on_trap_return)
+        p->on_trap_return(ctx, h, from_pc);
+    for (unsigned k = 0; k < ob->nret; k++)
+        ob->ret[k].fn(ob->ret[k].ctx, h, from_pc);
+}
+
+static void hub_step(void *ctx, struct hart *h, const struct insn *ins)
+{
+    struct observe *ob = hub_of(ctx);
+    for (unsigned k = 0; k < ob->nstep; k++)
+        ob->step[k].fn(ob->step[k].ctx, h, ins);
+}
+
+static void hub_line(void *ctx, const struct irq_line *line, bool level)
+{
+    struct observe *ob = ctx;
+    unsigned index = 0;
+    while (index < ob->nlines && ob->lines[index] != line)
+        index++;
+    uint64_t now = clock_now(&ob->m->clock);
+    for (unsigned k = 0; k < ob->nline; k++)
+        ob->line[k].fn(ob->line[k].ctx, index, line, level, now);
+}
+
+static void hub_quantum(void *ctx)
+{
+    struct observe *ob = ctx;
+    for (unsigned k = 0; k < ob->nquantum; k++)
+        ob->quantum[k].fn(ob->quantum[k].ctx);
+}
+
+static void uart_byte(struct uart_tap *tap, bool rx, uint8_t byte, uint64_t cycle)
+{
+    struct observe *ob = tap->ob;
+    for (unsigned k = 0; k < ob->nuart; k++)
+        ob->uart[k].fn(ob->uart[k].ctx, tap->index, rx, byte, cycle);
+}
+
+static void uart_tx(void *opaque, uint8_t byte, uint64_t cycle)
+{
+    uart_byte(opaque, false, byte, cycle);
+}
+
+static void uart_rx(void *opaque, uint8_t byte, uint64_t cycle)
+{
+    uart_byte(opaque, true, byte, cycle);
+}
+
+static void add_line(struct observe *ob, struct irq_line *l, const char *what)
+{
+    if (l && l->name && ob->nlines < OBSERVE_MAX_LINES) {
+        ob->line_what[ob->nlines] = what;
+        ob->lines[ob->nlines++] = l;
+    }
+}
+
+struct observe *observe_new(struct machine *m)
+{
+    struct observe *ob = calloc(1, sizeof *ob);
+    if (!ob)
+        return NULL;
+    ob->m = m;
+    if (m->clint)
+        for (unsigned s = 0; s < clint_nharts(m->clint); s++) {
+            add_line(ob, clint_line(m->clint, s, false), "clint");
+            add_line(ob, clint_line(m->clint, s, true), "clint");
+        }
+    if (m->plic)
+        for (unsigned c = 0; c < plic_ncontexts(m->plic) && c < 16; c++)
+            add_line(ob, plic_context_line(m->plic, c), "plic");
+    struct ns16550 *u;
+    for (unsigned k = 0; (u = ns16550_find(m, k)) != NULL; k++) {
+        add_line(ob, ns16550_irq(u), "uart");
+        if (ob->nuarts < OBSERVE_MAX_UARTS) {
+            ob->taps[ob->nuarts] = (struct uart_tap){ ob, ob->nuarts };
+            ob->uarts[ob->nuarts++] = u;
+        }
+    }
+    for (unsigned b = 0; b < m->ngpio; b++)
+        for (unsigned p = 0; p < sifive_gpio_ngpios(m->gpio[b]); p++)
+            add_line(ob, sifive_gpio_irq(m->gpio[b], p), "gpio");
+    return ob;
+}
+
+void observe_free(struct observe *ob)
+{
+    if (!ob)
+        return;
+    for (unsigned k = 0; k < ob->nlines; k++)
+        if (ob->lines[k]->probe == hub_line)
+            ob->lines[k]->probe = NULL;
+    for (unsigned k = 0; k < ob->nuarts; k++)
+        ns16550_observe(ob->uarts[k], NULL, NULL, NULL);
+    if (ob->m->quantum_ctx == ob) {
+        ob->m->on_quantum = NULL;
+        ob->m->quantum_ctx = NULL;
+        for (unsigned k = 0; k < ob->m->nharts; k++)
+            ob->m->harts[k]->hooks = ob->prev[k];
+    }
+    free(ob);
+}
+
+#define ADD(arr, n, f, c)                                                                          \
+    do {                                                                                           \
+        if ((n) < OBSERVE_MAX) {                                                                   \
+            (arr)[(n)].fn = (f);                                                                   \
+            (arr)[(n)++].ctx = (c);                                                                \
+        }                                                                                          \
+    } while (0)
+
+void observe_on_trap(struct observe *ob, observe_trap_fn fn, void *ctx)
+{
+    ADD(ob->trap, ob->ntrap, fn, ctx);
+}
+void observe_on_trap_return(struct observe *ob, observe_return_fn fn, void *ctx)
+{
+    ADD(ob->ret, ob->nret, fn, ctx);
+}
+void observe_on_step(struct observe *ob, observe_step_fn fn, void *ctx)
+{
+    ADD(ob->step, ob->nstep, fn, ctx);
+}
+void observe_on_line(struct observe *ob, observe_line_fn fn, void *ctx)
+{
+    ADD(ob->line, ob->nline, fn, ctx);
+}
+void observe_on_quantum(struct observe *ob, observe_quantum_fn fn, void *ctx)
+{
+    ADD(ob->quantum, ob->nquantum, fn, ctx);
+}
+
+void observe_on_uart(struct observe *ob, observe_uart_fn fn, void *ctx)
+{
+    ADD(ob->uart, ob->nuart, fn, ctx);
+}
+
+void observe_set_stepping(struct observe *ob, bool on)
+{
+    ob->stepping = on;
+    if (ob->m->quantum_ctx != ob)
+        return; /* not attached yet: observe_attach applies it */
+    for (unsigned k = 0; k < ob->m->nharts; k++) {
+        struct hart *h = ob->m->harts[k];
+        h->hooks.on_step = on ? hub_step : NULL;
+        h->single_step = on;
+    }
+}
+
+void observe_attach(struct observe *ob)
+{
+    struct machine *m = ob->m;
+    m->on_quantum = hub_quantum;
+    m->quantum_ctx = ob;
+    for (unsigned k = 0; k < m->nharts; k++) {
+        struct hart *h = m->harts[k];
+        ob->prev[k] = h->hooks;
+        if (ob->ntrap)
+            h->hooks.on_trap = hub_trap;
+        if (ob->nret)
+            h->hooks.on_trap_return = hub_return;
+    }
+    if (ob->stepping)
+        observe_set_stepping(ob, true);
+    if (ob->nuart)
+        for (unsigned k = 0; k < ob->nuarts; k++)
+            ns16550_observe(ob->uarts[k], uart_tx, uart_rx, &ob->taps[k]);
+    if (ob->nline)
+        for (unsigned k = 0; k < ob->nlines; k++) {
+            ob->lines[k]->probe = hub_line;
+            ob->lines[k]->probe_opaque = ob;
+        }
+}
+
+unsigned observe_nuarts(const struct observe *ob)
+{
+    return ob->nuarts;
+}
+
+struct ns16550 *observe_uart(const struct observe *ob, unsigned k)
+{
+    return k < ob->nuarts ? ob->uarts[k] : NULL;
+}
+
+unsigned observe_nlines(const struct observe *ob)
+{
+    return ob->nlines;
+}
+
+const struct irq_line *observe_line(const struct observe *ob, unsigned index, const char **what)
+{
+    if (index >= ob->nlines)
+        return NULL;
+    if (what)
+        *what = ob->line_what[index];
+    return ob->lines[index];
+}
+
+struct machine *observe_machine(const struct observe *ob)
+{
+    return ob->m;
+}
+
+const char *observe_cause_name(uint64_t cause, unsigned xlen)
+{
+    bool irq = cause >> (xlen - 1);
+    unsigned code = (unsigned)(cause & 0xff);
+    static const char *const irqs[16] = {
+        [IRQ_S_SOFT] = "supervisor software", [IRQ_M_SOFT] = "machine software",
+        [IRQ_S_TIMER] = "supervisor timer",   [IRQ_M_TIMER] = "machine timer",
+        [IRQ_S_EXT] = "supervisor external",  [IRQ_M_EXT] = "machine external",
+    };
+    static const char *const excs[16] = {
+        [EXC_INSN_MISALIGNED] = "instruction address misaligned",
+        [EXC_INSN_ACCESS] = "instruction access fault",
+        [EXC_ILLEGAL_INSN] = "illegal instruction",
+        [EXC_BREAKPOINT] = "breakpoint",
+        [EXC_LOAD_MISALIGNED] = "load address misaligned",
+        [EXC_LOAD_ACCESS] = "load access fault",
+        [EXC_STORE_MISALIGNED] = "store/AMO address misaligned",
+        [EXC_STORE_ACCESS] = "store/AMO access fault",
+        [EXC_ECALL_U] = "ecall from U-mode",
+        [EXC_ECALL_S] = "ecall from S-mode",
+        [EXC_ECALL_M] = "ecall from M-mode",
+        [EXC_INSN_PAGE] = "instruction page fault",
+        [EXC_LOAD_PAGE] = "load page fault",
+        [EXC_STORE_PAGE] = "store/AMO page fault",
+    };
+    const char *n = code < 16 ? (irq ? irqs : excs)[code] : NULL;
+    return n ? n : (irq ? "interrupt" : "exception");
+}
+
+uint64_t observe_hart_hz(const struct observe *ob)
+{
+    uint32_t timebase = 10000000;
+    const void *fdt = ob->m->opts.fdt;
+    int cpus = fdt ? fdt_path_offset(fdt, "/cpus") : -1;
+    if (cpus >= 0) {
+        int len;
+        const fdt32_t *p = fdt_getprop(fdt, cpus, "timebase-frequency", &len);
+        if (!p) {
+            int cpu = fdt_first_subnode(fdt, cpus);
+            p = cpu >= 0 ? fdt_getprop(fdt, cpu, "timebase-frequency", &len) : NULL;
+        }
+        if (p && len >= 4 && fdt32_to_cpu(*p))
+            timebase = fdt32_to_cpu(*p);
+    }
+    return (uint64_t)timebase * ob->m->clock.cycles_per_tick;
+}

@@ -1,0 +1,112 @@
+/* --trace=irq (see trace_irq.h): interrupt lines, the PLIC claim/complete handshake
+ * (riscv-plic-spec 1.0.0, "Interrupt Claim Process" / "Interrupt Completion") and trap entry
+ * and return for interrupts (Privileged Architecture, "Machine Cause Register"), in the
+ * order they happen in virtual time.
+ */
+#include "ui/trace_irq.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "core/hart.h"
+#include "devices/clock.h"
+#include "devices/irq.h"
+#include "devices/machine.h"
+#include "devices/ns16550.h"
+#include "devices/plic.h"
+#include "devices/sifive_gpio.h"
+#include "ui/frames.h"
+#include "ui/observe.h"
+
+#define NEST_MAX 64
+
+struct trace_irq {
+    struct observe *ob;
+    FILE *out;
+    /* Per nesting level of hart 0's traps: was it an interrupt (so its mret is printed). */
+    bool nest[NEST_MAX];
+    unsigned depth;
+};
+
+static void on_line(void *ctx, unsigned index, const struct irq_line *line, bool level,
+                    uint64_t cycle)
+{
+    struct trace_irq *t = ctx;
+    fprintf(t->out, "%12" PRIu64 " %-8s %s\n", cycle, level ? "raise" : "lower", line->name);
+}
+
+/* The name of the device line wired to PLIC source `source`. */
+static const char *source_name(struct trace_irq *t, unsigned source)
+{
+    for (unsigned k = 0; k < observe_nlines(t->ob); k++) {
+        const char *what;
+        const struct irq_line *l = observe_line(t->ob, k, &what);
+        if ((what[0] == 'u' || what[0] == 'g') && l->n == source && l->handler)
+            return l->name;
+    }
+    return "?";
+}
+
+static void on_handshake(void *ctx, unsigned c, unsigned source, bool complete)
+{
+    struct trace_irq *t = ctx;
+    struct machine *m = observe_machine(t->ob);
+    fprintf(t->out, "%12" PRIu64 " %-8s source %u (%s) by plic context %u\n", clock_now(&m->clock),
+            complete ? "complete" : "claim", source, source_name(t, source), c);
+}
+
+static void on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval)
+{
+    struct trace_irq *t = ctx;
+    bool irq = cause >> (h->xlen - 1);
+    if (t->depth < NEST_MAX)
+        t->nest[t->depth] = irq;
+    t->depth++;
+    if (!irq)
+        return;
+    char at[96], to[96];
+    frames_symbolize(t->ob, epc, at, sizeof at);
+    frames_symbolize(t->ob, h->pc, to, sizeof to);
+    fprintf(t->out, "%12" PRIu64 " %-8s %s (mcause 0x%" PRIx64 ") hart %" PRIu64 " at %s -> %s\n",
+            h->cycles, "trap", observe_cause_name(cause, h->xlen), cause, h->mhartid, at, to);
+}
+
+static void on_return(void *ctx, struct hart *h, uint64_t from_pc)
+{
+    struct trace_irq *t = ctx;
+    if (t->depth == 0)
+        return;
+    t->depth--;
+    if (t->depth < NEST_MAX && !t->nest[t->depth])
+        return;
+    char to[96];
+    frames_symbolize(t->ob, h->pc, to, sizeof to);
+    fprintf(t->out, "%12" PRIu64 " %-8s to %s\n", h->cycles, "return", to);
+}
+
+struct trace_irq *trace_irq_new(struct observe *ob, FILE *out)
+{
+    struct trace_irq *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->ob = ob;
+    t->out = out;
+    observe_on_line(ob, on_line, t);
+    observe_on_trap(ob, on_trap, t);
+    observe_on_trap_return(ob, on_return, t);
+    struct machine *m = observe_machine(ob);
+    if (m->plic)
+        plic_observe(m->plic, on_handshake, t);
+    return t;
+}
+
+void trace_irq_free(struct trace_irq *t)
+{
+    if (!t)
+        return;
+    struct machine *m = observe_machine(t->ob);
+    if (m->plic)
+        plic_observe(m->plic, NULL, NULL);
+    free(t);
+}

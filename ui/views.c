@@ -1,0 +1,145 @@
+/* Attaching the views (see views.h). The order matters only for output: traces register
+ * before the panel, so a trap is printed before the panel logs it. */
+#include "ui/views.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "devices/machine.h"
+#include "ui/frames.h"
+#include "ui/observe.h"
+#include "ui/pace.h"
+#include "ui/trace_irq.h"
+#include "ui/vcd.h"
+
+struct views {
+    struct observe *ob;
+    struct frames *frames;
+    struct trace_irq *irq;
+    struct vcd *vcd;
+    struct panel *panel;
+    struct pace pace;
+    FILE *irq_file, *frames_file;
+};
+
+static bool keyword(const char *arg, const char *word, const char **path)
+{
+    size_t n = strlen(word);
+    if (strncmp(arg, word, n) != 0 || (arg[n] && arg[n] != ':'))
+        return false;
+    *path = arg[n] == ':' && arg[n + 1] ? arg + n + 1 : NULL;
+    return true;
+}
+
+bool views_parse_trace(struct views_options *vo, const char *arg)
+{
+    if (!arg)
+        return false;
+    if (keyword(arg, "irq", &vo->trace_irq_path))
+        return vo->trace_irq = true;
+    if (keyword(arg, "frames", &vo->trace_frames_path))
+        return vo->trace_frames = true;
+    return false;
+}
+
+bool views_parse_screenshot(struct views_options *vo, const char *arg)
+{
+    const char *at = strrchr(arg, '@');
+    if (!at || at == arg || !at[1] || vo->panel.nshots == PANEL_MAX_SCREENSHOTS)
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long c = strtoull(at + 1, &end, 0);
+    if (errno || *end || at[1] == '-')
+        return false;
+    char *path = strndup(arg, (size_t)(at - arg));
+    if (!path)
+        return false;
+    vo->panel.shots[vo->panel.nshots].path = path;
+    vo->panel.shots[vo->panel.nshots++].cycle = c;
+    vo->ui = true;
+    return true;
+}
+
+bool views_wanted(const struct views_options *vo)
+{
+    return vo->ui || vo->realtime || vo->trace_irq || vo->trace_frames || vo->vcd_path;
+}
+
+static void pace_quantum(void *ctx)
+{
+    struct views *v = ctx;
+    pace_wait(&v->pace, observe_machine(v->ob)->harts[0]->cycles, NULL, NULL);
+}
+
+static FILE *open_out(const char *path, const char *what, char *err, size_t errlen)
+{
+    if (!path)
+        return stderr;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        snprintf(err, errlen, "--trace=%s: cannot write %s: %s", what, path, strerror(errno));
+    return f;
+}
+
+struct views *views_start(struct machine *m, const struct views_options *vo, char *err,
+                          size_t errlen)
+{
+    struct views *v = calloc(1, sizeof *v);
+    if (!v || !(v->ob = observe_new(m))) {
+        free(v);
+        snprintf(err, errlen, "out of memory for the views");
+        return NULL;
+    }
+    if (vo->trace_irq) {
+        if (!(v->irq_file = open_out(vo->trace_irq_path, "irq", err, errlen)))
+            goto fail;
+        v->irq = trace_irq_new(v->ob, v->irq_file);
+    }
+    if (vo->trace_frames || vo->ui) {
+        if (vo->trace_frames &&
+            !(v->frames_file = open_out(vo->trace_frames_path, "frames", err, errlen)))
+            goto fail;
+        v->frames = frames_new(v->ob, v->frames_file);
+        if (vo->trace_frames)
+            observe_set_stepping(v->ob, true);
+    }
+    if (vo->vcd_path && !(v->vcd = vcd_new(v->ob, vo->vcd_path, err, errlen)))
+        goto fail;
+    if (vo->ui) {
+        struct panel_config pc = vo->panel;
+        pc.realtime = vo->realtime;
+        if (!(v->panel = panel_new(v->ob, v->frames, &pc, err, errlen)))
+            goto fail;
+    } else if (vo->realtime) {
+        pace_start(&v->pace, observe_hart_hz(v->ob), m->harts[0]->cycles);
+        observe_on_quantum(v->ob, pace_quantum, v);
+    }
+    observe_attach(v->ob);
+    return v;
+fail:
+    views_finish(v, 0);
+    return NULL;
+}
+
+int views_finish(struct views *v, int status)
+{
+    if (!v)
+        return status;
+    if (v->panel)
+        status = panel_finish(v->panel, status);
+    panel_free(v->panel);
+    vcd_free(v->vcd);
+    trace_irq_free(v->irq);
+    frames_free(v->frames);
+    observe_free(v->ob);
+    if (v->irq_file && v->irq_file != stderr)
+        fclose(v->irq_file);
+    if (v->frames_file && v->frames_file != stderr)
+        fclose(v->frames_file);
+    free(v);
+    return status;
+}

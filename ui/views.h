@@ -1,0 +1,45 @@
+/* The command line's side of the views (--ui, --ui-screenshot, --ui-script, --realtime,
+ * --trace=irq, --trace=frames, --vcd): option parsing, and attaching them all to a loaded
+ * machine through the hub (ui/observe.h) in one call, so main.c stays a list of options.
+ *
+ * Usage:
+ *     struct views_options vo = { 0 };
+ *     case OPT_TRACE: if (!views_parse_trace(&vo, optarg)) { ...instruction trace... }
+ *     ...
+ *     struct views *v = views_start(m, &vo, err, sizeof err);   // NULL + message on error
+ *     status = machine_run(m);
+ *     status = views_finish(v, status);                         // closes files and window
+ */
+#ifndef HARTLAB_UI_VIEWS_H
+#define HARTLAB_UI_VIEWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ui/panel.h"
+
+struct machine;
+struct views;
+
+struct views_options {
+    bool ui;
+    struct panel_config panel; /* screenshots, script */
+    bool realtime;
+    bool trace_irq, trace_frames;
+    const char *trace_irq_path, *trace_frames_path; /* NULL: standard error */
+    const char *vcd_path;
+};
+
+/* --trace's argument: "irq", "frames", "irq:FILE" or "frames:FILE" select those traces and
+ * return true; anything else (a file name, or NULL) is the instruction trace: false. */
+bool views_parse_trace(struct views_options *vo, const char *arg);
+/* --ui-screenshot FILE@CYCLES; false if malformed or too many. */
+bool views_parse_screenshot(struct views_options *vo, const char *arg);
+/* True if any view was asked for. */
+bool views_wanted(const struct views_options *vo);
+
+struct views *views_start(struct machine *m, const struct views_options *vo, char *err,
+                          size_t errlen);
+int views_finish(struct views *v, int status);
+
+#endif
