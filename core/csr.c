@@ -22,12 +22,12 @@ static uint64_t xmask(const struct hart *h)
 #define MIE_WRITABLE (MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SSIP | MIP_STIP | MIP_SEIP)
 /* The supervisor view of mstatus (Privileged 4.1.1); FS is writable only with an FPU. */
 #define SSTATUS_VISIBLE                                                                            \
-    (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP | MSTATUS_VS | MSTATUS_FS |           \
+    (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP | MSTATUS_VS | MSTATUS_FS |            \
      MSTATUS_XS | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_UXL | MSTATUS32_SD | MSTATUS64_SD)
 #define SSTATUS_WRITABLE (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SUM | MSTATUS_MXR)
 /* Interrupts S-mode may own, and exceptions that can be delegated (medeleg[11], ecall from
  * M, cannot; 10 and 14 are reserved). */
-#define S_INTERRUPTS   (MIP_SSIP | MIP_STIP | MIP_SEIP)
+#define S_INTERRUPTS     (MIP_SSIP | MIP_STIP | MIP_SEIP)
 #define MEDELEG_WRITABLE                                                                           \
     ((1u << EXC_INSN_MISALIGNED) | (1u << EXC_INSN_ACCESS) | (1u << EXC_ILLEGAL_INSN) |            \
      (1u << EXC_BREAKPOINT) | (1u << EXC_LOAD_MISALIGNED) | (1u << EXC_LOAD_ACCESS) |              \

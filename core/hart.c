@@ -286,8 +286,7 @@ static void fill_insn(struct hart *h, struct insn *ins, uint32_t raw, uint64_t p
  * physical address. Returns false (with the trap taken) if not even the first instruction
  * can be fetched. `*cacheable` is cleared for a block whose bytes are not physically
  * contiguous (an instruction across two pages that paging maps apart). */
-static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned max,
-                        bool *cacheable)
+static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned max, bool *cacheable)
 {
     uint64_t page = pc >> PAGE_SHIFT;
     uint64_t at = pc;

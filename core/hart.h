@@ -158,7 +158,7 @@ struct hart {
 
     struct hart_hooks hooks;
     struct hart_debug *debug; /* breakpoints/watchpoints (core/debug.h); NULL: no debugger */
-    const void *symbols; /* opaque symbol table for traces (struct symtab *) */
+    const void *symbols;      /* opaque symbol table for traces (struct symtab *) */
 };
 
 #define RESERVATION_NONE  UINT64_MAX

@@ -240,8 +240,8 @@ bool board_apply_options(const void *fdt, struct machine_options *o, char *err, 
             else if (*p >= 'a' && *p <= 'z')
                 ext |= ISA_EXT(*p - 'a' + 'A');
         }
-        o->ext = ext & (ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('F') |
-                        ISA_EXT('D') | ISA_EXT('C'));
+        o->ext = ext & (ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('F') | ISA_EXT('D') |
+                        ISA_EXT('C'));
     }
 
     uint64_t timebase = 0, hz = 0;

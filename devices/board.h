@@ -1,12 +1,11 @@
 /* Boards as device trees (DESIGN.md decision 7).
  *
- * A board is a flattened device tree: built-in ones are compiled from devices/boards/ (one .dts per board)
- * at build time; users can give their own .dts (compiled with dtc at run time) or .dtb.
- * The tree decides the machine: RAM from /memory, XLEN, timebase and misaligned policy from
- * /cpus, and one device per node whose `compatible` names a row of device_table. The same
- * tree, with /memory, /cpus and /chosen filled in from the options, is copied into RAM and
- * its address handed to the firmware in a1 (hart id in a0), as OpenSBI, U-Boot and Linux
- * expect.
+ * A board is a flattened device tree: built-in ones are compiled from devices/boards/ (one .dts per
+ * board) at build time; users can give their own .dts (compiled with dtc at run time) or .dtb. The
+ * tree decides the machine: RAM from /memory, XLEN, timebase and misaligned policy from /cpus, and
+ * one device per node whose `compatible` names a row of device_table. The same tree, with /memory,
+ * /cpus and /chosen filled in from the options, is copied into RAM and its address handed to the
+ * firmware in a1 (hart id in a0), as OpenSBI, U-Boot and Linux expect.
  *
  * Usage:
  *     void *fdt = board_open("virt", &size, err, sizeof err);

@@ -74,10 +74,8 @@ uint8_t *bus_add_ram(struct bus *bus, const char *name, uint64_t base, uint64_t 
                      bool readonly);
 bool bus_add_device(struct bus *bus, const char *name, uint64_t base, uint64_t size,
                     const struct device_ops *ops, void *opaque);
-bool bus_add_watch(struct bus *bus, uint64_t addr, uint64_t len, bus_watch_fn fn,
-                   void *opaque);
-void bus_remove_watch(struct bus *bus, uint64_t addr, uint64_t len, bus_watch_fn fn,
-                      void *opaque);
+bool bus_add_watch(struct bus *bus, uint64_t addr, uint64_t len, bus_watch_fn fn, void *opaque);
+void bus_remove_watch(struct bus *bus, uint64_t addr, uint64_t len, bus_watch_fn fn, void *opaque);
 
 /* The region holding `addr`, or NULL. */
 const struct bus_region *bus_find(const struct bus *bus, uint64_t addr);

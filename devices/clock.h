@@ -35,7 +35,7 @@ struct vclock {
     uint64_t idle_now;         /* used when no hart is running */
     struct clock_event *queue; /* sorted by (when, seq) */
     uint64_t next_seq;
-    uint32_t cycles_per_tick;  /* hart cycles per mtime tick (timebase) */
+    uint32_t cycles_per_tick; /* hart cycles per mtime tick (timebase) */
 };
 
 void clock_init(struct vclock *c, uint32_t cycles_per_tick);

@@ -10,8 +10,8 @@
 struct irq_line {
     void (*handler)(void *opaque, unsigned n, bool level);
     void *opaque;
-    unsigned n;  /* which input of the receiver (PLIC source number, mip bit, ...) */
-    bool level;  /* current level */
+    unsigned n; /* which input of the receiver (PLIC source number, mip bit, ...) */
+    bool level; /* current level */
     /* Optional observer (traces, VCD, the panel): told of every change. */
     void (*probe)(void *probe_opaque, const struct irq_line *line, bool level);
     void *probe_opaque;

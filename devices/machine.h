@@ -26,27 +26,27 @@
 #define MACHINE_MAX_HARTS 8
 
 /* Exit statuses of hartlab itself (documented in `hartlab --help` and docs/usage.md). */
-#define MACHINE_EXIT_USAGE   2   /* bad option, bad input file */
-#define MACHINE_EXIT_LIMIT   124 /* --max-insns / --max-cycles reached (as timeout(1)) */
-#define MACHINE_EXIT_HANG    125 /* every hart waits for an interrupt that cannot come */
-#define MACHINE_RUN_STOPPED  (-1) /* machine_run: the debugger stopped the run (resumable) */
+#define MACHINE_EXIT_USAGE  2    /* bad option, bad input file */
+#define MACHINE_EXIT_LIMIT  124  /* --max-insns / --max-cycles reached (as timeout(1)) */
+#define MACHINE_EXIT_HANG   125  /* every hart waits for an interrupt that cannot come */
+#define MACHINE_RUN_STOPPED (-1) /* machine_run: the debugger stopped the run (resumable) */
 
 struct machine_options {
-    unsigned xlen;          /* 32 or 64 */
-    uint32_t ext;           /* misa extension bits */
+    unsigned xlen; /* 32 or 64 */
+    uint32_t ext;  /* misa extension bits */
     unsigned nharts;
     uint64_t ram_base, ram_size;
     enum misaligned_policy misaligned;
-    bool misaligned_set;       /* given by the user: the board's policy does not apply */
-    bool ext_set;              /* --isa given: the board's riscv,isa extensions do not apply */
-    const void *fdt;           /* the board's device tree (devices/board.h), or NULL for a
-                                  bare machine: RAM and the test finisher only */
+    bool misaligned_set;            /* given by the user: the board's policy does not apply */
+    bool ext_set;                   /* --isa given: the board's riscv,isa extensions do not apply */
+    const void *fdt;                /* the board's device tree (devices/board.h), or NULL for a
+                                       bare machine: RAM and the test finisher only */
     uint64_t max_insns, max_cycles; /* 0 = no limit */
-    uint32_t time_divider;  /* cycles per mtime tick */
-    const char *semihost_root; /* NULL: semihosting file access refused */
-    const char *cmdline;       /* semihosting SYS_GET_CMDLINE */
-    FILE *trace;               /* instruction trace, or NULL */
-    const char *serial;        /* console UART backend (devices/chardev.h), NULL = stdio */
+    uint32_t time_divider;          /* cycles per mtime tick */
+    const char *semihost_root;      /* NULL: semihosting file access refused */
+    const char *cmdline;            /* semihosting SYS_GET_CMDLINE */
+    FILE *trace;                    /* instruction trace, or NULL */
+    const char *serial;             /* console UART backend (devices/chardev.h), NULL = stdio */
 };
 
 struct htif;
@@ -130,8 +130,7 @@ void machine_free(struct machine *m);
 /* Load an ELF: segments, entry point (all harts), symbols, HTIF tohost/fromhost. */
 bool machine_load_elf(struct machine *m, const char *path, struct elf_info *info, char *err,
                       size_t errlen);
-bool machine_load_raw(struct machine *m, const char *path, uint64_t addr, char *err,
-                      size_t errlen);
+bool machine_load_raw(struct machine *m, const char *path, uint64_t addr, char *err, size_t errlen);
 /* Load an ELF's segments only (a next stage such as --kernel): entry point, symbols and
  * HTIF stay those of the main firmware. */
 bool machine_load_elf_segments(struct machine *m, const char *path, char *err, size_t errlen);

@@ -532,8 +532,8 @@ int main(int argc, char **argv)
         usage_error("%s", "-S waits for a debugger: give --gdb [HOST:]PORT or -s too");
     if (gdb_spec) {
         struct machine_target *mt = machine_target_new(m);
-        struct gdbstub *stub = mt ? gdbstub_new(gdb_spec, &machine_target_ops, mt, err, sizeof err)
-                                  : NULL;
+        struct gdbstub *stub =
+            mt ? gdbstub_new(gdb_spec, &machine_target_ops, mt, err, sizeof err) : NULL;
         if (!stub) {
             if (!mt)
                 snprintf(err, sizeof err, "out of memory for the debugger");

@@ -62,9 +62,9 @@ static void test_unknown_csr_is_illegal(void **state)
     struct testhart *t = t64();
     struct hart *h = t->h;
     h->x[A0] = 0x1234;
-    expect_illegal(t, CSRRS(A0, 0x7c0, X0));    /* custom M-mode read/write number */
-    expect_illegal(t, CSRRW(A0, 0x600, X0)); /* no H extension: hstatus absent */
-    expect_illegal(t, CSRRS(A0, 0x5a8, X0)); /* no H extension: hgatp absent */
+    expect_illegal(t, CSRRS(A0, 0x7c0, X0));       /* custom M-mode read/write number */
+    expect_illegal(t, CSRRW(A0, 0x600, X0));       /* no H extension: hstatus absent */
+    expect_illegal(t, CSRRS(A0, 0x5a8, X0));       /* no H extension: hgatp absent */
     expect_illegal(t, CSRRS(A0, CSR_MCYCLEH, X0)); /* RV32 only */
     expect_illegal(t, CSRRS(A0, CSR_CYCLEH, X0));
     expect_illegal(t, CSRRS(A0, CSR_MSTATUSH, X0));
@@ -193,8 +193,8 @@ static void test_misa(void **state)
     expect_ok(t, CSRRS(A0, CSR_MISA, X0));
     uint64_t misa = t->h->x[A0];
     assert_int_equal(misa >> 30, MISA_MXL_32);
-    uint32_t want = ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('C') | ISA_EXT('S') |
-                    ISA_EXT('U');
+    uint32_t want =
+        ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('C') | ISA_EXT('S') | ISA_EXT('U');
     assert_int_equal(misa & 0x03ffffff, want);
     /* WARL: a write is legal and leaves the (fixed) value. */
     t->h->x[A1] = 0;
@@ -207,8 +207,7 @@ static void test_misa(void **state)
     expect_ok(t, CSRRS(A0, CSR_MISA, X0));
     misa = t->h->x[A0];
     assert_int_equal(misa >> 62, MISA_MXL_64);
-    assert_int_equal(misa & 0x03ffffff,
-                     ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('S') | ISA_EXT('U'));
+    assert_int_equal(misa & 0x03ffffff, ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('S') | ISA_EXT('U'));
     assert_int_equal((misa >> 26) & 0xfffffffffull, 0); /* between MXL and the letters */
     th_free(t);
 }
