@@ -328,6 +328,22 @@ static bool create_pass(struct machine *m, const void *fdt, bool controllers, ch
     return true;
 }
 
+struct hart *board_intc_hart(struct machine *m, const void *fdt, uint32_t phandle)
+{
+    /* The intc's parent is the cpu node, whose `reg` is the hart ID. */
+    int intc = fdt_node_offset_by_phandle(fdt, phandle);
+    int cpu = intc >= 0 ? fdt_parent_offset(fdt, intc) : -1;
+    int len = 0;
+    const fdt32_t *reg = cpu >= 0 ? fdt_getprop(fdt, cpu, "reg", &len) : NULL;
+    if (!reg || len < 4)
+        return NULL;
+    uint32_t hartid = fdt32_to_cpu(reg[len / 4 - 1]);
+    for (unsigned k = 0; k < m->nharts; k++)
+        if (m->harts[k]->mhartid == hartid)
+            return m->harts[k];
+    return NULL;
+}
+
 bool board_build_devices(struct machine *m, const void *fdt, char *err, size_t errlen)
 {
     /* Interrupt controllers first, so that devices can connect their lines. */

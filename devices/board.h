@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct hart;
 struct machine;
 struct machine_options;
 struct elf_info;
@@ -42,6 +43,9 @@ bool board_apply_options(const void *fdt, struct machine_options *o, char *err, 
 /* Create every device the tree names (called by machine_new). Unknown `compatible` strings
  * are listed in one warning. */
 bool board_build_devices(struct machine *m, const void *fdt, char *err, size_t errlen);
+/* The hart whose riscv,cpu-intc node has this phandle (for interrupts-extended), or NULL
+ * if the tree does not say or that hart does not exist. */
+struct hart *board_intc_hart(struct machine *m, const void *fdt, uint32_t phandle);
 /* Fill /memory, /cpus and /chosen from the options, copy the tree to the top of RAM, and set
  * a0 = hart id, a1 = its address in every hart. */
 bool board_place(struct machine *m, const char *bootargs, char *err, size_t errlen);

@@ -20,6 +20,7 @@
 #include "devices/clock.h"
 #include "devices/irq.h"
 #include "devices/log.h"
+#include "devices/board.h"
 #include "devices/machine.h"
 
 #define CLINT_MTIMECMP_END CLINT_MTIME /* exclusive */
@@ -241,23 +242,6 @@ struct clint *clint_new(struct machine *m, uint64_t base, unsigned nharts,
     return c;
 }
 
-/* The hart whose riscv,cpu-intc node has this phandle: the intc's parent is the cpu node,
- * whose `reg` is the hart ID. NULL if the tree does not say or the hart does not exist. */
-static struct hart *fdt_intc_hart(struct machine *m, const void *fdt, uint32_t phandle)
-{
-    int intc = fdt_node_offset_by_phandle(fdt, phandle);
-    int cpu = intc >= 0 ? fdt_parent_offset(fdt, intc) : -1;
-    int len = 0;
-    const fdt32_t *reg = cpu >= 0 ? fdt_getprop(fdt, cpu, "reg", &len) : NULL;
-    if (!reg || len < 4)
-        return NULL;
-    uint32_t hartid = fdt32_to_cpu(reg[len / 4 - 1]);
-    for (unsigned k = 0; k < m->nharts; k++)
-        if (m->harts[k]->mhartid == hartid)
-            return m->harts[k];
-    return NULL;
-}
-
 bool clint_create(struct machine *m, const void *fdt, int node, uint64_t base, uint64_t size,
                   char *err, size_t errlen)
 {
@@ -277,7 +261,7 @@ bool clint_create(struct machine *m, const void *fdt, int node, uint64_t base, u
             uint32_t irq = fdt32_to_cpu(ie[i + 1]);
             if (irq != INTC_M_SOFT || n >= CLINT_MAX_HARTS)
                 continue;
-            harts[n++] = fdt_intc_hart(m, fdt, fdt32_to_cpu(ie[i]));
+            harts[n++] = board_intc_hart(m, fdt, fdt32_to_cpu(ie[i]));
         }
     }
     struct clint *c = n ? clint_new(m, base, n, harts) : clint_new(m, base, m->nharts, NULL);

@@ -22,6 +22,7 @@
 #include "devices/bus.h"
 #include "devices/irq.h"
 #include "devices/log.h"
+#include "devices/board.h"
 #include "devices/machine.h"
 
 #define WORDS ((PLIC_MAX_SOURCES + 1) / 32) /* 32 words cover IDs 0..1023 */
@@ -296,23 +297,6 @@ struct plic *plic_new(struct machine *m, uint64_t base, unsigned ndev)
     return plic_new_contexts(m, base, PLIC_SIZE_VIRT, ndev, ctx, n);
 }
 
-/* The hart whose riscv,cpu-intc node has this phandle: the intc's parent is the cpu node,
- * whose `reg` is the hart ID. NULL if the tree does not say or the hart does not exist. */
-static struct hart *fdt_intc_hart(struct machine *m, const void *fdt, uint32_t phandle)
-{
-    int intc = fdt_node_offset_by_phandle(fdt, phandle);
-    int cpu = intc >= 0 ? fdt_parent_offset(fdt, intc) : -1;
-    int len = 0;
-    const fdt32_t *reg = cpu >= 0 ? fdt_getprop(fdt, cpu, "reg", &len) : NULL;
-    if (!reg || len < 4)
-        return NULL;
-    uint32_t hartid = fdt32_to_cpu(reg[len / 4 - 1]);
-    for (unsigned k = 0; k < m->nharts; k++)
-        if (m->harts[k]->mhartid == hartid)
-            return m->harts[k];
-    return NULL;
-}
-
 bool plic_create(struct machine *m, const void *fdt, int node, uint64_t base, uint64_t size,
                  char *err, size_t errlen)
 {
@@ -349,7 +333,7 @@ bool plic_create(struct machine *m, const void *fdt, int node, uint64_t base, ui
             uint32_t irq = fdt32_to_cpu(ie[2 * k + 1]);
             ctx[k].irq = irq == INTC_S_EXT ? IRQ_S_EXT : IRQ_M_EXT;
             ctx[k].hart = irq == INTC_M_EXT || irq == INTC_S_EXT
-                              ? fdt_intc_hart(m, fdt, fdt32_to_cpu(ie[2 * k]))
+                              ? board_intc_hart(m, fdt, fdt32_to_cpu(ie[2 * k]))
                               : NULL;
         }
         p = plic_new_contexts(m, base, size, ndev, ctx, n);

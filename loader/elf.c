@@ -422,9 +422,9 @@ bad:
 
 static bool is_mapping_symbol(const char *name)
 {
-    /* RISC-V psABI mapping symbols mark code/data runs ("$x", "$d", "$x.rv64i2p1..."). */
-    return name[0] == '$' && (name[1] == 'x' || name[1] == 'd') &&
-           (name[2] == '\0' || name[2] == '.');
+    /* RISC-V psABI mapping symbols mark code/data runs: "$x", "$d", and with the ISA
+     * appended, "$x.rv64i2p1..." or, as binutils 2.40 writes it, "$xrv64i2p1...". */
+    return name[0] == '$' && (name[1] == 'x' || name[1] == 'd');
 }
 
 static enum sym_type symbol_type(unsigned stt)

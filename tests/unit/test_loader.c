@@ -127,6 +127,7 @@ static const struct sym_desc default_syms[] = {
     { "start.S", 0, 0, STT_FILE, STB_LOCAL, SHN_ABS },
     { "", RAM_BASE, 0, STT_SECTION, STB_LOCAL, 1 },
     { "$x", RAM_BASE, 0, STT_NOTYPE, STB_LOCAL, 1 },
+    { "$xrv64i2p1_m2p0", RAM_BASE + 4, 0, STT_NOTYPE, STB_LOCAL, 1 }, /* binutils 2.40 */
     { "loop", RAM_BASE + 0xc, 0, STT_NOTYPE, STB_LOCAL, 1 },
     { "_start", RAM_BASE, sizeof code, STT_FUNC, STB_GLOBAL, 1 },
     { "counter", RAM_BASE + 0x1000, 8, STT_OBJECT, STB_GLOBAL, 2 },
@@ -423,6 +424,7 @@ static void test_load_elf64(void **state)
     assert_true(symtab_find(st, "loop", &addr));
     assert_int_equal(addr, RAM_BASE + 0xc);
     assert_false(symtab_find(st, "$x", &addr));
+    assert_false(symtab_find(st, "$xrv64i2p1_m2p0", &addr));
     assert_false(symtab_find(st, "start.S", &addr));
     assert_false(symtab_find(st, "undefined_weak", &addr));
 
