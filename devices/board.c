@@ -365,7 +365,7 @@ bool board_build_devices(struct machine *m, const void *fdt, char *err, size_t e
     }
     if (unknown[0])
         snprintf(m->board_warning, sizeof m->board_warning,
-                 "warning: the board names devices hartlab does not model: %s", unknown);
+                 "warning: the board names devices hartlab does not model: %.440s", unknown);
     return true;
 }
 

@@ -35,8 +35,11 @@ hartlab_install_packages() {
 # hartlab_build DIR [meson options...]: configure DIR once, then build it.
 hartlab_build() {
   local dir=$1; shift
+  local log
+  log=$(mktemp)
   if [ ! -f "$dir/build.ninja" ]; then
-    meson setup "$dir" "$@" >/dev/null
+    meson setup "$dir" "$@" >"$log" 2>&1 || { cat "$log"; rm -f "$log"; return 1; }
   fi
-  ninja -C "$dir" >/dev/null
+  ninja -C "$dir" >"$log" 2>&1 || { cat "$log"; rm -f "$log"; return 1; }
+  rm -f "$log"
 }
