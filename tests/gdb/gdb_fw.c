@@ -3,6 +3,9 @@
  * enough ticks arrived (or forever while `forever` is set) and an exit through the SiFive
  * test finisher with EXIT_CODE when the chain computed the right value. Built with -O0 -g
  * so every line has code GDB can stop on. The test script finds lines by their markers.
+ * atomic_probe() writes `amo_target` with each kind of writing instruction the watchpoint
+ * paths must see (a compressed store, AMOs, LR/SC, a byte store); rsp_robust.py finds the
+ * instruction that follows each one by its probe_after_* label.
  */
 #include <stdint.h>
 
@@ -22,6 +25,7 @@ volatile int watched;
 volatile unsigned long ticks;
 volatile unsigned long loops;
 volatile int forever;
+volatile uint64_t amo_target __attribute__((aligned(8)));
 #ifdef __riscv_flen
 volatile double fp_seed = 2.5;
 #endif
@@ -84,19 +88,59 @@ __attribute__((noinline)) int outer(int x)
     return r - 1;
 }
 
+/* The writes, in order: a compressed store (c.sd on RV64, c.sw on RV32), amoadd.w, a
+ * successful lr.w/sc.w pair, sb to byte 1, amoswap.w. The operands are pinned to a0-a4 so
+ * that c.sw/c.sd can encode them (x8-x15) and the test can read a3, the sc.w result. The
+ * labels mark the instruction after each access: where a watchpoint stop leaves the pc;
+ * the test runs the sequence twice by moving the pc back to probe_start. */
+__attribute__((noinline)) void atomic_probe(void)
+{
+    __asm__ volatile(".option push\n"
+                     ".option rvc\n"
+                     "probe_start:\n"
+                     "lla a0, amo_target\n"
+                     "li a1, 0x10\n"
+                     "li a4, 0x5a5a\n"
+#if __riscv_xlen == 64
+                     "c.sd a1, 0(a0)\n"
+#else
+                     "c.sw a1, 0(a0)\n"
+#endif
+                     "probe_after_cstore:\n"
+                     "amoadd.w a2, a1, (a0)\n"
+                     "probe_after_amoadd:\n"
+                     "probe_lr:\n"
+                     "lr.w a2, (a0)\n"
+                     "probe_after_lr:\n"
+                     "addi a2, a2, 3\n"
+                     "sc.w a3, a2, (a0)\n"
+                     "probe_after_sc:\n"
+                     "bnez a3, probe_lr\n"
+                     "sb a1, 1(a0)\n"
+                     "probe_after_sb:\n"
+                     "amoswap.w a2, a4, (a0)\n"
+                     "probe_after_amoswap:\n"
+                     "nop\n"
+                     ".option pop\n"
+                     :
+                     :
+                     : "a0", "a1", "a2", "a3", "a4", "memory");
+}
+
 extern void trap_entry(void);
 
 int main(void)
 {
     int v = outer(1); /* CALL-LINE */
+    atomic_probe();
     __asm__ volatile("csrw mtvec, %0" : : "r"(trap_entry));
     set_timer(read_mtime() + TICK_INTERVAL);
     __asm__ volatile("csrs mie, %0" : : "r"(MIE_MTIE));
     __asm__ volatile("csrs mstatus, %0" : : "r"(MSTATUS_MIE));
-    while (forever || ticks < 5)
+    while (forever || ticks < 5) /* LOOP-COND-LINE */
         loops++; /* LOOP-LINE */
     __asm__ volatile("csrc mstatus, %0" : : "r"(MSTATUS_MIE));
-    int code = v == 25 ? EXIT_CODE : 99;
+    int code = v == 25 && amo_target == 0x5a5a ? EXIT_CODE : 99;
     *(volatile uint32_t *)FINISHER = code ? ((uint32_t)code << 16) | 0x3333 : 0x5555;
     for (;;)
         ;

@@ -4,7 +4,10 @@ acknowledgments and NAK/resend, bad checksums, malformed and oversized packets, 
 queries (qSupported, qXfer target.xml, threads, qAttached, qRcmd), the hardware step `s` and
 `vCont;s`, Z2/Z3/Z4 watchpoints with the data address in the stop reply, the 0x03
 interrupt, a second client refused, a disconnect while running followed by a new client,
-D (detach: the machine runs on) and k (hartlab exits 0).
+D (detach: the machine runs on) and k (hartlab exits 0). A second session watches
+`amo_target` while atomic_probe() writes it with c.sw/c.sd, amoadd.w, lr.w/sc.w, sb and
+amoswap.w: a Z2 write watchpoint must stop after each writing instruction and a Z3 read
+watchpoint after each reading one, with the data address and the pc after the instruction.
 
 usage: rsp_robust.py --hartlab H --elf gdb_fw-rvNN.elf [--isa ISA]
 """
@@ -104,6 +107,16 @@ def main():
         text = "".join(err)
         check("refusal logged", "refused a second debugger" in text, text)
         check("disconnect logged", "the debugger disconnected" in text, text)
+    finally:
+        if h.poll() is None:
+            h.kill()
+    h = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    port = int(re.search(r":(\d+)$", h.stderr.readline().strip()).group(1))
+    threading.Thread(target=lambda: list(h.stderr), daemon=True).start()
+    try:
+        run_atomic_watch(args, port)
+        h.wait(10)
+        check("atomics session: k ends hartlab with status 0", h.returncode == 0, h.returncode)
     finally:
         if h.poll() is None:
             h.kill()
@@ -266,6 +279,75 @@ def run(args, port):
     c.packet()
     n2 = c.cmd(b"m%x,%x" % (loops, xlen_bytes))
     check("after D the machine ran on", n1 != n2, (n1, n2))
+    c.s.sendall(frame(b"k"))
+    time.sleep(0.2)
+    c.close()
+
+
+def run_atomic_watch(args, port):
+    """Watchpoints on every kind of writing instruction (atomic_probe in gdb_fw.c)."""
+    c = Client(port)
+    c.s.sendall(b"+")
+    c.cmd(b"qSupported:swbreak+;hwbreak+")
+    check("atomics: QStartNoAckMode", c.cmd(b"QStartNoAckMode") == b"OK")
+    c.noack = True
+    xml = c.cmd(b"qXfer:features:read:target.xml:0,fff")
+    xlen_bytes = 8 if b"riscv:rv64" in xml else 4
+    cstore = "c.sd" if xlen_bytes == 8 else "c.sw"
+
+    def reg(n):
+        v = c.cmd(b"p%x" % n)
+        return int.from_bytes(bytes.fromhex(v.decode()), "little")
+
+    def g_pc():
+        g = bytes.fromhex(c.cmd(b"g").decode())
+        return int.from_bytes(g[32 * xlen_bytes:33 * xlen_bytes], "little")
+
+    def word():
+        return int.from_bytes(bytes.fromhex(c.cmd(b"m%x,4" % target).decode()), "little")
+
+    target = symbol(args.elf, "amo_target")
+    after = {k: symbol(args.elf, "probe_after_" + k)
+             for k in ("cstore", "amoadd", "lr", "sc", "sb", "amoswap")}
+    probe = symbol(args.elf, "atomic_probe")
+    c.cmd(b"Z0,%x,2" % probe)
+    check("atomics: breakpoint at atomic_probe", c.cmd(b"c") == b"T05thread:1;")
+    c.cmd(b"z0,%x,2" % probe)
+
+    # Z2: one stop after each write, in program order, with the value already stored.
+    check("atomics: Z2 on amo_target", c.cmd(b"Z2,%x,4" % target) == b"OK")
+    writes = [(cstore, "cstore", target, 0x10), ("amoadd.w", "amoadd", target, 0x20),
+              ("sc.w", "sc", target, 0x23), ("sb", "sb", target + 1, 0x1023),
+              ("amoswap.w", "amoswap", target, 0x5A5A)]
+    for name, label, addr, value in writes:
+        r = c.cmd(b"c")
+        check(f"Z2 {name}: stop reports watch:{addr:x}", r == b"T05watch:%x;thread:1;" % addr, r)
+        pc = reg(0x20)
+        check(f"Z2 {name}: pc (p) is just after the instruction", pc == after[label],
+              (hex(pc), hex(after[label])))
+        check(f"Z2 {name}: pc (g) agrees", g_pc() == after[label], hex(g_pc()))
+        v = word()
+        check(f"Z2 {name}: the write completed before the stop", v == value, hex(v))
+        if label == "sc":
+            check("Z2 sc.w succeeded (a3 = 0)", reg(13) == 0, reg(13))
+    check("atomics: z2", c.cmd(b"z2,%x,4" % target) == b"OK")
+
+    # Z3: the same sequence again from probe_start (inside the asm, so the stack frame is
+    # untouched); only the reading instructions stop.
+    start = symbol(args.elf, "probe_start")
+    c.cmd(b"P20=" + start.to_bytes(xlen_bytes, "little").hex().encode())
+    check("atomics: pc moved back to probe_start", reg(0x20) == start, hex(reg(0x20)))
+    check("atomics: Z3 on amo_target", c.cmd(b"Z3,%x,4" % target) == b"OK")
+    for name, label in [("amoadd.w", "amoadd"), ("lr.w", "lr"), ("amoswap.w", "amoswap")]:
+        r = c.cmd(b"c")
+        check(f"Z3 {name}: stop reports rwatch:{target:x}",
+              r == b"T05rwatch:%x;thread:1;" % target, r)
+        pc = reg(0x20)
+        check(f"Z3 {name}: pc is just after the instruction (not a store before it)",
+              pc == after[label], (hex(pc), hex(after[label])))
+    check("atomics: z3", c.cmd(b"z3,%x,4" % target) == b"OK")
+    check("Z3: the sc.w after a read-watch stop still succeeded (a3 = 0)", reg(13) == 0,
+          reg(13))
     c.s.sendall(frame(b"k"))
     time.sleep(0.2)
     c.close()

@@ -140,6 +140,9 @@ def main():
 
     write_line = marker_line(args.source, "WRITE-LINE")
     loop_line = marker_line(args.source, "LOOP-LINE")
+    # Interrupts are taken between blocks, and a block may start on the loop condition's
+    # line as well as on the body's: either line means "in the running loop".
+    in_loop = rf"(?:{marker_line(args.source, 'LOOP-COND-LINE')}|{loop_line})\b"
     handler_line = marker_line(args.source, "HANDLER-LINE")
     call_line = marker_line(args.source, "CALL-LINE")
     outer_line = marker_line(args.source, "OUTER-LINE")
@@ -198,7 +201,7 @@ def main():
         scenario(args, "interrupt", ["break main", "continue", "set var forever = 1", "delete",
                                      "continue", "backtrace", "p loops > 0", "kill"], [
             ("SIGINT stop", has(r"Program received signal SIGINT, Interrupt\.")),
-            ("stopped in the running loop", has(rf"#0\s+(0x[0-9a-f]+ in )?main \(\) at .*:{loop_line}")),
+            ("stopped in the running loop", has(rf"#0\s+(0x[0-9a-f]+ in )?main \(\) at .*:{in_loop}")),
             ("the loop ran", has(r"^\$1 = 1$")),
         ], sigint_after=("Breakpoint 1, main", 1))
 
@@ -208,7 +211,7 @@ def main():
             "monitor break-irq 7", "continue", "backtrace", "kill"], [
             ("breakpoint in the handler", has(rf"Breakpoint 1, timer_handler \(\) at .*:{handler_line}")),
             ("backtrace crosses the trap", has(r"#\d+\s+<signal handler called>")),
-            ("interrupted loop visible", has(rf"#\d+\s+(0x[0-9a-f]+ in )?main \(\) at .*:{loop_line}")),
+            ("interrupted loop visible", has(rf"#\d+\s+(0x[0-9a-f]+ in )?main \(\) at .*:{in_loop}")),
             ("monitor irq: MTI pending", has(r"pending: MTI")),
             ("monitor irq: mtimecmp", has(r"CLINT: mtime \d+, mtimecmp \d+")),
             ("break-irq set", has(r"break-irq: stopping on interrupt 7 \(machine timer interrupt\)")),

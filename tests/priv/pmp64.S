@@ -1,0 +1,2 @@
+# PMP tests for RV64: the body is pmp.S (one source for both XLENs; see there).
+#include "pmp.S"
