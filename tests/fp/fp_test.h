@@ -5,6 +5,8 @@
  * single result must come back NaN-boxed. fa0..fa2 hold the operands, fa3 the FP result, a0
  * an integer result; fflags is cleared before the instruction and checked after it.
  * Written from the RISC-V Unprivileged ISA 20191213 chapters 11 and 12. */
+/* Assembler macros, laid out by hand for the .S files: */
+/* clang-format off */
 #include "test.h"
 
 #define S(x) (0xffffffff00000000 | (x))

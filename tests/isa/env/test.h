@@ -8,6 +8,8 @@
  * Register conventions: gp (TESTNUM) holds the current test number; t6 holds expected
  * values inside the macros; t0-t2 are clobbered by the trap-checking macros. Test bodies
  * should keep out of gp and t6. */
+/* Assembler macros, laid out by hand for the .S files: */
+/* clang-format off */
 #ifndef HARTLAB_ISA_TEST_H
 #define HARTLAB_ISA_TEST_H
 
