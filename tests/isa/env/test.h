@@ -21,68 +21,6 @@
 #define LREG lw
 #define SREG sw
 #define REGBYTES 4
-/* Test n: in U-mode, the first instruction of insn traps to M-mode with cause and
- * mtval = tval; the trap record shows MPP = U. Execution continues in M-mode. */
-#define TEST_UMODE_TRAP(n, cause, tval, insn...)                               \
-  test_##n: li TESTNUM, n;                                                     \
-  TRAP_ARM;                                                                    \
-  GOTO_UMODE(trap_site_##n);                                                   \
-  trap_site_##n: insn;                                                         \
-  CHECK_TRAP_CAUSE_EPC(cause, trap_site_##n);                                  \
-  CHECK_TVAL_IMM(tval);                                                        \
-  CHECK_TRAP_FROM_U
-
-/* Test n: insn runs in U-mode without trapping; an ecall then returns to M-mode. */
-#define TEST_UMODE_NO_TRAP(n, insn...)                                         \
-  test_##n: li TESTNUM, n;                                                     \
-  TRAP_ARM;                                                                    \
-  GOTO_UMODE(umode_##n);                                                       \
-  umode_##n: insn;                                                             \
-  trap_site_##n: ecall;                                                        \
-  CHECK_TRAP_CAUSE_EPC(CAUSE_USER_ECALL, trap_site_##n);                       \
-  CHECK_TRAP_FROM_U
-
-#define CHECK_TRAP_FROM_U                                                      \
-  la t0, trap_rec;                                                             \
-  LREG t1, TR_MSTATUS(t0);                                                     \
-  li t2, MSTATUS_MPP;                                                          \
-  and t1, t1, t2;                                                              \
-  bnez t1, fail
-
-/* Test n: a misaligned atomic at mbuf + off traps with cause (address misaligned) or
- * cause + 1 (access fault, also allowed by Unprivileged 8.4), mtval = the address; rd and
- * memory are unchanged. */
-#define TEST_MISALIGNED_AMO(n, cause, off, insn...)                            \
-  test_##n: li TESTNUM, n;                                                     \
-  la a0, mbuf + off;                                                           \
-  li a4, 0x77;                                                                 \
-  li a3, -1;                                                                   \
-  TRAP_ARM;                                                                    \
-  trap_site_##n: insn;                                                         \
-  CHECK_EQ_IMM(a4, 0x77);                                                      \
-  la t0, trap_rec;                                                             \
-  LREG t1, TR_COUNT(t0);                                                       \
-  li t2, 1;                                                                    \
-  bne t1, t2, fail;                                                            \
-  LREG t1, TR_MEPC(t0);                                                        \
-  la t2, trap_site_##n;                                                        \
-  bne t1, t2, fail;                                                            \
-  CHECK_TVAL_ADDR(mbuf + off);                                                 \
-  LREG t1, TR_MCAUSE(t0);                                                      \
-  addi t1, t1, -(cause);                                                       \
-  srli t1, t1, 1;                                                              \
-  bnez t1, fail
-
-/* Raw encoding of a SYSTEM-opcode CSR instruction, for mtval checks. */
-#define CSR_INSN(csr, rs1, funct3, rd)                                         \
-  (((csr) << 20) | ((rs1) << 15) | ((funct3) << 12) | ((rd) << 7) | 0x73)
-#define F3_CSRRW 1
-#define F3_CSRRS 2
-#define F3_CSRRC 3
-#define F3_CSRRWI 5
-#define F3_CSRRSI 6
-#define F3_CSRRCI 7
-
 #endif
 
 #define TESTNUM gp
@@ -233,68 +171,6 @@
 #define REPORT_TOHOST(val, addr)                                               \
   sw val, 0(addr);                                                             \
   sw zero, 4(addr)
-/* Test n: in U-mode, the first instruction of insn traps to M-mode with cause and
- * mtval = tval; the trap record shows MPP = U. Execution continues in M-mode. */
-#define TEST_UMODE_TRAP(n, cause, tval, insn...)                               \
-  test_##n: li TESTNUM, n;                                                     \
-  TRAP_ARM;                                                                    \
-  GOTO_UMODE(trap_site_##n);                                                   \
-  trap_site_##n: insn;                                                         \
-  CHECK_TRAP_CAUSE_EPC(cause, trap_site_##n);                                  \
-  CHECK_TVAL_IMM(tval);                                                        \
-  CHECK_TRAP_FROM_U
-
-/* Test n: insn runs in U-mode without trapping; an ecall then returns to M-mode. */
-#define TEST_UMODE_NO_TRAP(n, insn...)                                         \
-  test_##n: li TESTNUM, n;                                                     \
-  TRAP_ARM;                                                                    \
-  GOTO_UMODE(umode_##n);                                                       \
-  umode_##n: insn;                                                             \
-  trap_site_##n: ecall;                                                        \
-  CHECK_TRAP_CAUSE_EPC(CAUSE_USER_ECALL, trap_site_##n);                       \
-  CHECK_TRAP_FROM_U
-
-#define CHECK_TRAP_FROM_U                                                      \
-  la t0, trap_rec;                                                             \
-  LREG t1, TR_MSTATUS(t0);                                                     \
-  li t2, MSTATUS_MPP;                                                          \
-  and t1, t1, t2;                                                              \
-  bnez t1, fail
-
-/* Test n: a misaligned atomic at mbuf + off traps with cause (address misaligned) or
- * cause + 1 (access fault, also allowed by Unprivileged 8.4), mtval = the address; rd and
- * memory are unchanged. */
-#define TEST_MISALIGNED_AMO(n, cause, off, insn...)                            \
-  test_##n: li TESTNUM, n;                                                     \
-  la a0, mbuf + off;                                                           \
-  li a4, 0x77;                                                                 \
-  li a3, -1;                                                                   \
-  TRAP_ARM;                                                                    \
-  trap_site_##n: insn;                                                         \
-  CHECK_EQ_IMM(a4, 0x77);                                                      \
-  la t0, trap_rec;                                                             \
-  LREG t1, TR_COUNT(t0);                                                       \
-  li t2, 1;                                                                    \
-  bne t1, t2, fail;                                                            \
-  LREG t1, TR_MEPC(t0);                                                        \
-  la t2, trap_site_##n;                                                        \
-  bne t1, t2, fail;                                                            \
-  CHECK_TVAL_ADDR(mbuf + off);                                                 \
-  LREG t1, TR_MCAUSE(t0);                                                      \
-  addi t1, t1, -(cause);                                                       \
-  srli t1, t1, 1;                                                              \
-  bnez t1, fail
-
-/* Raw encoding of a SYSTEM-opcode CSR instruction, for mtval checks. */
-#define CSR_INSN(csr, rs1, funct3, rd)                                         \
-  (((csr) << 20) | ((rs1) << 15) | ((funct3) << 12) | ((rd) << 7) | 0x73)
-#define F3_CSRRW 1
-#define F3_CSRRS 2
-#define F3_CSRRC 3
-#define F3_CSRRWI 5
-#define F3_CSRRSI 6
-#define F3_CSRRCI 7
-
 #endif
 
 #define RVTEST_DATA_BEGIN                                                      \
