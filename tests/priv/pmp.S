@@ -12,16 +12,14 @@
 # the ones under test. The lock tests come last since only a reset clears L. Result: HTIF
 # tohost (1 = pass, (n<<1)|1 = test n failed) and the SiFive test finisher, so the same ELF
 # runs on QEMU virt.
-#define TESTNUM gp
+#include "priv.h"
 
 #if __riscv_xlen == 64
 #define CFG15_CSR pmpcfg2       /* entries 8-15 */
 #define CFG15(v)  ((v) << 56)
-#define STORE_TOHOST(r, a) sd r, 0(a)
 #else
 #define CFG15_CSR pmpcfg3       /* entries 12-15 */
 #define CFG15(v)  ((v) << 24)
-#define STORE_TOHOST(r, a) sw r, 0(a); sw zero, 4(a)
 #endif
 
 /* pmpcfg bits */
@@ -35,8 +33,6 @@
 #define MODE_S 1
 #define MODE_U 0
 
-#define FAIL_IF_NE(reg, val) li t6, val; bne reg, t6, fail
-#define EXPECT_NO_TRAP li t6, -1; bne s10, t6, fail
 /* The last trap had `cause` and mtval = a0. */
 #define EXPECT_FAULT(cause) FAIL_IF_NE(s10, cause); bne s11, a0, fail; li s10, -1
 /* Run snippet `snip` on address `addr` in `mode` (S or U). */
@@ -259,25 +255,7 @@ m_trap:
 2:  # ecall from S or U: back to run_in's caller, in M
   jr s6
 
-fail:
-  slli a0, TESTNUM, 1
-  ori a0, a0, 1
-  j report
-pass:
-  li a0, 1
-report:
-  la t0, tohost
-  STORE_TOHOST(a0, t0)
-  li t0, 0x100000
-  li t1, 0x5555
-  li t2, 1
-  beq a0, t2, 1f
-  srli t1, a0, 1
-  slli t1, t1, 16
-  li t2, 0x3333
-  or t1, t1, t2
-1:sw t1, 0(t0)
-2:j 2b
+PRIV_REPORT_CODE
 
 # Snippets run in S or U.
 do_load:
@@ -303,11 +281,7 @@ tor_code:
 tor_code_end:
 
   .data
-  .align 6
-  .globl tohost
-tohost: .dword 0
-  .globl fromhost
-fromhost: .dword 0
+PRIV_TOHOST_DATA
   .align 6
   .zero 64
 tor_rgn:                    # R only; also holds `jr ra`, never executable

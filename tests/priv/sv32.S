@@ -8,14 +8,11 @@
 # scause/stval in s10/s11 and skips the faulting instruction (all faulting instructions
 # here are 4 bytes). Any trap into M is a failure. Result: HTIF tohost (1 = pass,
 # (n<<1)|1 = test n failed) and the SiFive test finisher, so the same ELF runs on QEMU virt.
-#define TESTNUM gp
+#include "priv.h"
 #define VBASE   0x40000000
 #define ALIAS   0xc0000000          /* megapage alias of PA 0x80000000 */
 #define BADMEGA 0xc0400000          /* megapage whose PPN[0] is not zero */
 
-#define FAIL_IF_NE(reg, val) li t6, val; bne reg, t6, fail
-#define EXPECT_TRAP(cause, tval) FAIL_IF_NE(s10, cause); li t6, tval; bne s11, t6, fail; li s10, -1
-#define EXPECT_NO_TRAP li t6, -1; bne s10, t6, fail
 /* PTE for physical address `reg` (clobbers reg): PPN in bits 31:10. */
 #define PTE_OF(reg) srli reg, reg, 12; slli reg, reg, 10
 
@@ -272,26 +269,7 @@ s_trap:
 m_trap:
   j fail
 
-fail:
-  slli a0, TESTNUM, 1
-  ori a0, a0, 1
-  j report
-pass:
-  li a0, 1
-report:
-  la t0, tohost
-  sw a0, 0(t0)
-  sw zero, 4(t0)
-  li t0, 0x100000
-  li t1, 0x5555
-  li t2, 1
-  beq a0, t2, 1f
-  srli t1, a0, 1
-  slli t1, t1, 16
-  li t2, 0x3333
-  or t1, t1, t2
-1:sw t1, 0(t0)
-2:j 2b
+PRIV_REPORT_CODE
 
   # U-mode code, run at VA VBASE + 6 pages: only pc-relative branches and absolute
   # constants. Results go to registers that S checks after the ecall.
@@ -317,11 +295,7 @@ ucode:
 3:j 3b
 
   .data
-  .align 6
-  .globl tohost
-tohost: .dword 0
-  .globl fromhost
-fromhost: .dword 0
+PRIV_TOHOST_DATA
   .align 12
 root: .zero 4096
 l0: .zero 4096

@@ -7,12 +7,9 @@
 # to s_trap, which records scause/stval in s10/s11 and skips the faulting instruction (all
 # faulting instructions here are 4 bytes). Result: HTIF tohost (1 = pass, (n<<1)|1 = test n
 # failed) and the SiFive test finisher, so the same ELF runs on QEMU virt.
-#define TESTNUM gp
+#include "priv.h"
 #define VBASE   0x40000000
 
-#define FAIL_IF_NE(reg, val) li t6, val; bne reg, t6, fail
-#define EXPECT_TRAP(cause, tval) FAIL_IF_NE(s10, cause); li t6, tval; bne s11, t6, fail; li s10, -1
-#define EXPECT_NO_TRAP li t6, -1; bne s10, t6, fail
 
   .section .text.init, "ax", @progbits
   .globl _start
@@ -283,32 +280,10 @@ m_trap:
   csrw mepc, t5
   mret
 
-fail:
-  slli a0, TESTNUM, 1
-  ori a0, a0, 1
-  j report
-pass:
-  li a0, 1
-report:
-  la t0, tohost
-  sd a0, 0(t0)
-  li t0, 0x100000
-  li t1, 0x5555
-  li t2, 1
-  beq a0, t2, 1f
-  srli t1, a0, 1
-  slli t1, t1, 16
-  li t2, 0x3333
-  or t1, t1, t2
-1:sw t1, 0(t0)
-2:j 2b
+PRIV_REPORT_CODE
 
   .data
-  .align 6
-  .globl tohost
-tohost: .dword 0
-  .globl fromhost
-fromhost: .dword 0
+PRIV_TOHOST_DATA
   .align 3
 guard: .dword 0
   .align 12
