@@ -13,13 +13,13 @@
 #define EXIT_CODE 0
 #endif
 
-#define CLINT_BASE    0x2000000ul
+#define CLINT_BASE     0x2000000ul
 #define CLINT_MTIMECMP (CLINT_BASE + 0x4000)
-#define CLINT_MTIME   (CLINT_BASE + 0xbff8)
-#define FINISHER      0x100000ul
-#define TICK_INTERVAL 2000u /* mtime ticks between timer interrupts */
-#define MIE_MTIE      (1u << 7)
-#define MSTATUS_MIE   (1u << 3)
+#define CLINT_MTIME    (CLINT_BASE + 0xbff8)
+#define FINISHER       0x100000ul
+#define TICK_INTERVAL  2000u /* mtime ticks between timer interrupts */
+#define MIE_MTIE       (1u << 7)
+#define MSTATUS_MIE    (1u << 3)
 
 volatile int watched;
 volatile unsigned long ticks;
@@ -72,7 +72,10 @@ void trap_handler(unsigned long mcause)
 __attribute__((noinline)) int leaf(int x)
 {
     int y = x * 3;
-    watched = y; y++; /* WRITE-LINE: the store is not the line's last instruction */
+    /* The store must not be the last instruction of its line: */
+    /* clang-format off */
+    watched = y; y++; /* WRITE-LINE */
+    /* clang-format on */
     return y;
 }
 
@@ -138,7 +141,7 @@ int main(void)
     __asm__ volatile("csrs mie, %0" : : "r"(MIE_MTIE));
     __asm__ volatile("csrs mstatus, %0" : : "r"(MSTATUS_MIE));
     while (forever || ticks < 5) /* LOOP-COND-LINE */
-        loops++; /* LOOP-LINE */
+        loops++;                 /* LOOP-LINE */
     __asm__ volatile("csrc mstatus, %0" : : "r"(MSTATUS_MIE));
     int code = v == 25 && amo_target == 0x5a5a ? EXIT_CODE : 99;
     *(volatile uint32_t *)FINISHER = code ? ((uint32_t)code << 16) | 0x3333 : 0x5555;
