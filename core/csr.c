@@ -15,7 +15,7 @@ static uint64_t xmask(const struct hart *h)
     return h->xlen == 32 ? 0xffffffffull : ~0ull;
 }
 
-/* Writable mstatus bits of an M/U hart (TW exists because U-mode does). */
+/* Writable mstatus bits of an M/S/U hart (TW, TVM, TSR exist because S and U do). */
 #define MSTATUS_WRITABLE                                                                           \
     (MSTATUS_MIE | MSTATUS_MPIE | MSTATUS_MPP | MSTATUS_MPRV | MSTATUS_TW | MSTATUS_SIE |          \
      MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TSR)
