@@ -60,6 +60,15 @@ void code_cache_add_hart(struct code_cache *cc, struct hart *h)
 {
     if (cc->nharts < sizeof cc->harts / sizeof cc->harts[0])
         cc->harts[cc->nharts++] = h;
+    h->chain_tag = ++cc->last_tag;
+}
+
+/* Links are per hart (two harts may map the same code differently), so each hart has its
+ * own tag, and a new one whenever what its links point to may have changed. */
+void code_cache_new_links(struct code_cache *cc)
+{
+    for (unsigned k = 0; k < cc->nharts; k++)
+        cc->harts[k]->chain_tag = ++cc->last_tag;
 }
 
 struct block *code_cache_lookup(struct code_cache *cc, uint64_t pc)
@@ -87,6 +96,7 @@ void code_cache_flush(struct code_cache *cc)
     cc->npages_used = 0;
     cc->arena_used = 0;
     cc->flushes++;
+    code_cache_new_links(cc);
 }
 
 struct block *code_cache_alloc(struct code_cache *cc, unsigned n)
@@ -97,7 +107,16 @@ struct block *code_cache_alloc(struct code_cache *cc, unsigned n)
         code_cache_flush(cc);
     struct block *b = (struct block *)(cc->arena + cc->arena_used);
     cc->arena_used += size;
+    b->link_tag = 0;
+    b->cached = false;
     return b;
+}
+
+void code_cache_trim(struct code_cache *cc, struct block *b, unsigned n)
+{
+    size_t size = sizeof(struct block) + n * sizeof(struct insn);
+    size = (size + 15) & ~(size_t)15;
+    cc->arena_used = (size_t)((uint8_t *)b - cc->arena) + size;
 }
 
 /* Page set: open addressing over page+1 (0 marks an empty slot); each page carries a bitmap
@@ -190,6 +209,7 @@ void code_cache_insert(struct code_cache *cc, struct block *b)
     unsigned k = bucket_of(cc, b->pc);
     b->hash_next = cc->buckets[k];
     cc->buckets[k] = b;
+    b->cached = true;
     mark_code(cc, b->pc, b->end);
 }
 
@@ -239,5 +259,7 @@ bool code_cache_invalidate(struct code_cache *cc, uint64_t paddr, uint64_t len)
         }
         lo = end;
     }
+    if (any)
+        code_cache_new_links(cc);
     return any;
 }

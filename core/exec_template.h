@@ -37,6 +37,19 @@ typedef int64_t sxlen;
 
 #define BODY(name) static int PFX(sem_##name)(struct hart * h, const struct insn *i)
 
+/* Go on with the next entry of the block: a tail call, which the compiler turns into a
+ * jump, so that a block runs as a chain of jumps without returning to a loop (threaded
+ * dispatch). Without the optimisation the calls nest one frame per instruction, which a
+ * block's bounded length keeps small. */
+#define NEXT return i[1].fn(h, i + 1)
+/* Go on unless `status`, a helper's result, says the block ends here. */
+#define CONT(status)                                                                               \
+    do {                                                                                           \
+        if (status)                                                                                \
+            return 1;                                                                              \
+        NEXT;                                                                                      \
+    } while (0)
+
 /* IALIGN is 16 bits with C and 32 without: a jump or taken branch to a target that is not
  * IALIGN-aligned raises instruction-address-misaligned on the jump itself, with the target
  * in mtval (Unprivileged ISA 2.5). */
@@ -63,12 +76,12 @@ static inline int PFX(branch)(struct hart *h, const struct insn *i, bool taken)
 BODY(lui)
 {
     WRD(IMM);
-    return 0;
+    NEXT;
 }
 BODY(auipc)
 {
     WRD(i->pc + IMM);
-    return 0;
+    NEXT;
 }
 BODY(jal)
 {
@@ -89,29 +102,54 @@ BODY(jalr)
     WRD(link);
     return 1;
 }
-BODY(beq)
+/* A conditional branch in the middle of a superblock (core/hart.c, build_block): the
+ * instructions after it, up to the superblock's end, were counted when it started. Not
+ * taken, it goes on into them, unless what would have been the end of a block here needs
+ * the run loop's checks (h->fast_until); taken, it gives back what it skips. */
+static inline int PFX(branch_mid)(struct hart *h, const struct insn *i, bool taken)
 {
-    return PFX(branch)(h, i, RS1 == RS2);
+    if (!taken) {
+        if (likely(h->cycles - (i->rem_cost - i->cost) < h->fast_until))
+            NEXT;
+        return exec_leave_after(h, i);
+    }
+    uxlen target = (uxlen)(i->pc + IMM);
+    if (unlikely(PFX(misaligned_target)(h, target)))
+        return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
+    h->cycles += COST_TAKEN_EXTRA;
+    exec_leave_after(h, i);
+    h->pc = target;
+    return 1;
 }
-BODY(bne)
+
+#define BRANCH_BODY(name, cond)                                                                    \
+    BODY(name)                                                                                     \
+    {                                                                                              \
+        return PFX(branch)(h, i, cond);                                                            \
+    }                                                                                              \
+    static int PFX(mid_##name)(struct hart * h, const struct insn *i)                              \
+    {                                                                                              \
+        return PFX(branch_mid)(h, i, cond);                                                        \
+    }
+BRANCH_BODY(beq, RS1 == RS2)
+BRANCH_BODY(bne, RS1 != RS2)
+BRANCH_BODY(blt, SRS1 < SRS2)
+BRANCH_BODY(bge, SRS1 >= SRS2)
+BRANCH_BODY(bltu, RS1 < RS2)
+BRANCH_BODY(bgeu, RS1 >= RS2)
+
+/* The superblock body of a conditional branch row, NULL for every other row. */
+insn_fn PFX(mid_fn)(unsigned sem)
 {
-    return PFX(branch)(h, i, RS1 != RS2);
-}
-BODY(blt)
-{
-    return PFX(branch)(h, i, SRS1 < SRS2);
-}
-BODY(bge)
-{
-    return PFX(branch)(h, i, SRS1 >= SRS2);
-}
-BODY(bltu)
-{
-    return PFX(branch)(h, i, RS1 < RS2);
-}
-BODY(bgeu)
-{
-    return PFX(branch)(h, i, RS1 >= RS2);
+    switch (sem) {
+    case INSN_beq: return PFX(mid_beq);
+    case INSN_bne: return PFX(mid_bne);
+    case INSN_blt: return PFX(mid_blt);
+    case INSN_bge: return PFX(mid_bge);
+    case INSN_bltu: return PFX(mid_bltu);
+    case INSN_bgeu: return PFX(mid_bgeu);
+    default: return NULL;
+    }
 }
 
 #define LOAD_BODY(name, size, type)                                                                \
@@ -121,7 +159,7 @@ BODY(bgeu)
         if (mem_load(h, i, (uxlen)(RS1 + IMM), size, &v))                                          \
             return 1;                                                                              \
         WRD((sxlen)(type)v);                                                                       \
-        return 0;                                                                                  \
+        NEXT;                                                                                  \
     }
 LOAD_BODY(lb, 1, int8_t)
 LOAD_BODY(lh, 2, int16_t)
@@ -134,7 +172,7 @@ LOAD_BODY(lwu, 4, uint32_t)
 #define STORE_BODY(name, size)                                                                     \
     BODY(name)                                                                                     \
     {                                                                                              \
-        return mem_store(h, i, (uxlen)(RS1 + IMM), size, RS2);                                     \
+        CONT(mem_store(h, i, (uxlen)(RS1 + IMM), size, RS2));                                     \
     }
 STORE_BODY(sb, 1)
 STORE_BODY(sh, 2)
@@ -144,151 +182,151 @@ STORE_BODY(sd, 8)
 BODY(addi)
 {
     WRD(RS1 + IMM);
-    return 0;
+    NEXT;
 }
 BODY(slti)
 {
     WRD(SRS1 < (sxlen)IMM);
-    return 0;
+    NEXT;
 }
 BODY(sltiu)
 {
     WRD(RS1 < IMM);
-    return 0;
+    NEXT;
 }
 BODY(xori)
 {
     WRD(RS1 ^ IMM);
-    return 0;
+    NEXT;
 }
 BODY(ori)
 {
     WRD(RS1 | IMM);
-    return 0;
+    NEXT;
 }
 BODY(andi)
 {
     WRD(RS1 & IMM);
-    return 0;
+    NEXT;
 }
 BODY(slli)
 {
     WRD(RS1 << (IMM & SHAMT_MASK));
-    return 0;
+    NEXT;
 }
 BODY(srli)
 {
     WRD(RS1 >> (IMM & SHAMT_MASK));
-    return 0;
+    NEXT;
 }
 BODY(srai)
 {
     WRD(SRS1 >> (IMM & SHAMT_MASK));
-    return 0;
+    NEXT;
 }
 BODY(add)
 {
     WRD(RS1 + RS2);
-    return 0;
+    NEXT;
 }
 BODY(sub)
 {
     WRD(RS1 - RS2);
-    return 0;
+    NEXT;
 }
 BODY(sll)
 {
     WRD(RS1 << (RS2 & SHAMT_MASK));
-    return 0;
+    NEXT;
 }
 BODY(slt)
 {
     WRD(SRS1 < SRS2);
-    return 0;
+    NEXT;
 }
 BODY(sltu)
 {
     WRD(RS1 < RS2);
-    return 0;
+    NEXT;
 }
 BODY(xor)
 {
     WRD(RS1 ^ RS2);
-    return 0;
+    NEXT;
 }
 BODY(srl)
 {
     WRD(RS1 >> (RS2 & SHAMT_MASK));
-    return 0;
+    NEXT;
 }
 BODY(sra)
 {
     WRD(SRS1 >> (RS2 & SHAMT_MASK));
-    return 0;
+    NEXT;
 }
 BODY(or)
 {
     WRD(RS1 | RS2);
-    return 0;
+    NEXT;
 }
 BODY(and)
 {
     WRD(RS1 & RS2);
-    return 0;
+    NEXT;
 }
 
 /* RV64I word instructions (never decoded on RV32; compiled there for table symmetry). */
 BODY(addiw)
 {
     WRD32((uint32_t)RS1 + (uint32_t)IMM);
-    return 0;
+    NEXT;
 }
 BODY(slliw)
 {
     WRD32((uint32_t)RS1 << (IMM & 31));
-    return 0;
+    NEXT;
 }
 BODY(srliw)
 {
     WRD32((uint32_t)RS1 >> (IMM & 31));
-    return 0;
+    NEXT;
 }
 BODY(sraiw)
 {
     WRD32((int32_t)RS1 >> (IMM & 31));
-    return 0;
+    NEXT;
 }
 BODY(addw)
 {
     WRD32((uint32_t)RS1 + (uint32_t)RS2);
-    return 0;
+    NEXT;
 }
 BODY(subw)
 {
     WRD32((uint32_t)RS1 - (uint32_t)RS2);
-    return 0;
+    NEXT;
 }
 BODY(sllw)
 {
     WRD32((uint32_t)RS1 << (RS2 & 31));
-    return 0;
+    NEXT;
 }
 BODY(srlw)
 {
     WRD32((uint32_t)RS1 >> (RS2 & 31));
-    return 0;
+    NEXT;
 }
 BODY(sraw)
 {
     WRD32((int32_t)RS1 >> (RS2 & 31));
-    return 0;
+    NEXT;
 }
 
 /* fence orders memory for other observers; one hart's accesses here are already performed
  * in order and devices see them as they happen, so it has nothing to do. */
 BODY(fence)
 {
-    return 0;
+    NEXT;
 }
 BODY(fence_i)
 {
@@ -378,96 +416,96 @@ static inline uint64_t PFX(mulhsu_x)(int64_t a, uint64_t b)
 BODY(mul)
 {
     WRD(RS1 * RS2);
-    return 0;
+    NEXT;
 }
 BODY(mulh)
 {
     WRD(PFX(mulh_x)(SRS1, SRS2));
-    return 0;
+    NEXT;
 }
 BODY(mulhsu)
 {
     WRD(PFX(mulhsu_x)(SRS1, RS2));
-    return 0;
+    NEXT;
 }
 BODY(mulhu)
 {
     WRD(PFX(mulhu_x)(RS1, RS2));
-    return 0;
+    NEXT;
 }
 BODY(div)
 {
     sxlen a = SRS1, b = SRS2;
     WRD(b == 0 ? (uxlen)-1 : (a == SXLEN_MIN && b == -1) ? (uxlen)a : (uxlen)(a / b));
-    return 0;
+    NEXT;
 }
 BODY(divu)
 {
     WRD(RS2 == 0 ? (uxlen)-1 : RS1 / RS2);
-    return 0;
+    NEXT;
 }
 BODY(rem)
 {
     sxlen a = SRS1, b = SRS2;
     WRD(b == 0 ? (uxlen)a : (a == SXLEN_MIN && b == -1) ? 0 : (uxlen)(a % b));
-    return 0;
+    NEXT;
 }
 BODY(remu)
 {
     WRD(RS2 == 0 ? RS1 : RS1 % RS2);
-    return 0;
+    NEXT;
 }
 BODY(mulw)
 {
     WRD32((uint32_t)RS1 * (uint32_t)RS2);
-    return 0;
+    NEXT;
 }
 BODY(divw)
 {
     int32_t a = (int32_t)RS1, b = (int32_t)RS2;
     WRD32(b == 0 ? -1 : (a == INT32_MIN && b == -1) ? a : a / b);
-    return 0;
+    NEXT;
 }
 BODY(divuw)
 {
     uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
     WRD32(b == 0 ? UINT32_MAX : a / b);
-    return 0;
+    NEXT;
 }
 BODY(remw)
 {
     int32_t a = (int32_t)RS1, b = (int32_t)RS2;
     WRD32(b == 0 ? a : (a == INT32_MIN && b == -1) ? 0 : a % b);
-    return 0;
+    NEXT;
 }
 BODY(remuw)
 {
     uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
     WRD32(b == 0 ? a : a % b);
-    return 0;
+    NEXT;
 }
 
 /* A: the address is rs1; hart.c does the access, the reservation and the arithmetic. */
 BODY(lr_w)
 {
-    return hart_lr(h, i, RS1, 4);
+    CONT(hart_lr(h, i, RS1, 4));
 }
 BODY(lr_d)
 {
-    return hart_lr(h, i, RS1, 8);
+    CONT(hart_lr(h, i, RS1, 8));
 }
 BODY(sc_w)
 {
-    return hart_sc(h, i, RS1, 4);
+    CONT(hart_sc(h, i, RS1, 4));
 }
 BODY(sc_d)
 {
-    return hart_sc(h, i, RS1, 8);
+    CONT(hart_sc(h, i, RS1, 8));
 }
 #define AMO_BODY(name, size)                                                                       \
     BODY(name)                                                                                     \
     {                                                                                              \
-        return hart_amo(h, i, RS1, size, INSN_##name);                                             \
+        CONT(hart_amo(h, i, RS1, size, INSN_##name));                                             \
     }
 AMO_BODY(amoswap_w, 4)
 AMO_BODY(amoadd_w, 4)
@@ -527,7 +565,7 @@ BODY(flw)
     if (mem_load(h, i, (uxlen)(RS1 + IMM), 4, &v))
         return 1;
     WFS((uint32_t)v);
-    return 0;
+    NEXT;
 }
 BODY(fld)
 {
@@ -536,17 +574,17 @@ BODY(fld)
     if (mem_load(h, i, (uxlen)(RS1 + IMM), 8, &v))
         return 1;
     WFD(v);
-    return 0;
+    NEXT;
 }
 BODY(fsw)
 {
     FP_ENABLED();
-    return mem_store(h, i, (uxlen)(RS1 + IMM), 4, (uint32_t)h->f[i->rs2]);
+    CONT(mem_store(h, i, (uxlen)(RS1 + IMM), 4, (uint32_t)h->f[i->rs2]));
 }
 BODY(fsd)
 {
     FP_ENABLED();
-    return mem_store(h, i, (uxlen)(RS1 + IMM), 8, h->f[i->rs2]);
+    CONT(mem_store(h, i, (uxlen)(RS1 + IMM), 8, h->f[i->rs2]));
 }
 
 /* Two-operand arithmetic with a rounding mode: fadd.s ... fdiv.d. */
@@ -557,7 +595,7 @@ BODY(fsd)
         unsigned fl = 0;                                                                           \
         W(fn(A, B, rm, &fl));                                                                      \
         PFX(fp_flags)(h, fl);                                                                      \
-        return 0;                                                                                  \
+        NEXT;                                                                                  \
     }
 FP_OP2(fadd_s, WFS, FS1, FS2, f32_add)
 FP_OP2(fsub_s, WFS, FS1, FS2, f32_sub)
@@ -576,7 +614,7 @@ FP_OP2(fdiv_d, WFD, FD1, FD2, f64_div)
         unsigned fl = 0;                                                                           \
         W(fn(A, rm, &fl));                                                                         \
         PFX(fp_flags)(h, fl);                                                                      \
-        return 0;                                                                                  \
+        NEXT;                                                                                  \
     }
 FP_OP1(fsqrt_s, WFS, FS1, f32_sqrt)
 FP_OP1(fsqrt_d, WFD, FD1, f64_sqrt)
@@ -604,7 +642,7 @@ BODY(fcvt_d_s)
     unsigned fl = 0;
     WFD(f32_to_f64(FS1, &fl));
     PFX(fp_flags)(h, fl);
-    return 0;
+    NEXT;
 }
 
 /* Fused multiply-add: one rounding of +-(rs1 x rs2) +- rs3. */
@@ -615,7 +653,7 @@ BODY(fcvt_d_s)
         unsigned fl = 0;                                                                           \
         W(fn(A, B, C, neg, rm, &fl));                                                              \
         PFX(fp_flags)(h, fl);                                                                      \
-        return 0;                                                                                  \
+        NEXT;                                                                                  \
     }
 FP_FMA(fmadd_s, WFS, FS1, FS2, FS3, f32_fma, 0)
 FP_FMA(fmsub_s, WFS, FS1, FS2, FS3, f32_fma, FPU_NEG_C)
@@ -633,7 +671,7 @@ FP_FMA(fnmadd_d, WFD, FD1, FD2, FD3, f64_fma, FPU_NEG_PROD | FPU_NEG_C)
         FP_ENABLED();                                                                              \
         T a = A, b = B, sb = signbit;                                                              \
         W((a & ~sb) | ((expr)&sb));                                                                \
-        return 0;                                                                                  \
+        NEXT;                                                                                  \
     }
 FP_SGNJ(fsgnj_s, WFS, FS1, FS2, uint32_t, 0x80000000u, b)
 FP_SGNJ(fsgnjn_s, WFS, FS1, FS2, uint32_t, 0x80000000u, ~b)
@@ -650,7 +688,7 @@ FP_SGNJ(fsgnjx_d, WFD, FD1, FD2, uint64_t, 1ull << 63, a ^ b)
         unsigned fl = 0;                                                                           \
         W(fn(A, B, &fl));                                                                          \
         PFX(fp_flags)(h, fl);                                                                      \
-        return 0;                                                                                  \
+        NEXT;                                                                                  \
     }
 FP_NORM2(fmin_s, WFS, FS1, FS2, f32_min)
 FP_NORM2(fmax_s, WFS, FS1, FS2, f32_max)
@@ -667,37 +705,37 @@ BODY(fclass_s)
 {
     FP_ENABLED();
     WRD(f32_classify(FS1));
-    return 0;
+    NEXT;
 }
 BODY(fclass_d)
 {
     FP_ENABLED();
     WRD(f64_classify(FD1));
-    return 0;
+    NEXT;
 }
 BODY(fmv_x_w)
 {
     FP_ENABLED();
     WRD((sxlen)(int32_t)(uint32_t)h->f[i->rs1]);
-    return 0;
+    NEXT;
 }
 BODY(fmv_w_x)
 {
     FP_ENABLED();
     WFS((uint32_t)RS1);
-    return 0;
+    NEXT;
 }
 BODY(fmv_x_d)
 {
     FP_ENABLED();
     WRD(h->f[i->rs1]);
-    return 0;
+    NEXT;
 }
 BODY(fmv_d_x)
 {
     FP_ENABLED();
     WFD((uint64_t)RS1);
-    return 0;
+    NEXT;
 }
 
 int PFX(exec_illegal)(struct hart *h, const struct insn *i)

@@ -127,6 +127,7 @@ void hart_set_mip(struct hart *h, enum irq_num irq, bool level)
         h->mip |= 1ull << irq;
     else
         h->mip &= ~(1ull << irq);
+    h->fast_until = 0; /* the run loop looks at interrupts at the next block boundary */
 }
 
 bool hart_irq_wakeup(const struct hart *h)
@@ -153,6 +154,7 @@ static void trap_enter_s(struct hart *h, uint64_t cause, uint64_t tval, uint64_t
     h->pc &= xlen_mask(h);
     h->wfi = false;
     h->traps++;
+    h->fast_until = 0;
     mmu_context_check(h);
     if (h->hooks.on_trap)
         h->hooks.on_trap(h->hooks.ctx, h, h->scause, epc, tval);
@@ -186,6 +188,7 @@ static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval, uint64_t e
     h->pc &= xlen_mask(h);
     h->wfi = false;
     h->traps++;
+    h->fast_until = 0;
     mmu_context_check(h);
     if (h->hooks.on_trap)
         h->hooks.on_trap(h->hooks.ctx, h, h->mcause, epc, tval);
@@ -282,22 +285,28 @@ static void fill_insn(struct hart *h, struct insn *ins, uint32_t raw, uint64_t p
     ins->pc = pc;
 }
 
-/* Fetch and decode up to `max` instructions at virtual `pc` into `b`, which is keyed by the
- * physical address. Returns false (with the trap taken) if not even the first instruction
- * can be fetched. `*cacheable` is cleared for a block whose bytes are not physically
- * contiguous (an instruction across two pages that paging maps apart). */
-static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned max, bool *cacheable)
+/* Fetch and decode at virtual `pc` into `b`, which is keyed by the physical address: one
+ * block of up to `max` instructions, and, while the superblock stays within `cap`
+ * instructions, the blocks that follow it through not-taken conditional branches (see
+ * SUPERBLOCK_MAX_INSNS). Returns false (with the trap taken) if not even the first
+ * instruction can be fetched. `*cacheable` is cleared for a block whose bytes are not
+ * physically contiguous (an instruction across two pages that paging maps apart). */
+static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned max, unsigned cap,
+                        bool *cacheable)
 {
     uint64_t page = pc >> PAGE_SHIFT;
     uint64_t at = pc;
-    unsigned n = 0;
+    unsigned n = 0, seg = 0; /* instructions in the superblock, in its last block */
+    unsigned first_n = 0;    /* in its first block, once that has ended */
     uint64_t ppc;
     if (!fetch_translate(h, pc, &ppc))
         return false;
     const struct itlb_entry *te = &h->mmu.itlb[page & (ITLB_SIZE - 1)];
     struct fetch_page fp = { page, ppc >> PAGE_SHIFT, te->vpage == page };
+    insn_fn (*mid_fn)(unsigned) = h->xlen == 32 ? rv32_mid_fn : rv64_mid_fn;
+    insn_fn last_fn = NULL; /* the block-ending body of a branch now running as `mid` */
     *cacheable = true;
-    while (n < max) {
+    while (seg < max) {
         if (n > 0 && (at >> PAGE_SHIFT) != page)
             break;
         if (n > 0 && unlikely(h->debug != NULL) && debug_break_at(h->debug, at))
@@ -331,14 +340,28 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
         /* An illegal instruction gets a block of its own, so it traps when reached. */
         if (ins->id == INSN_COUNT && n > 0)
             break;
+        last_fn = NULL;
         n++;
+        seg++;
         at += ins->len;
-        if (ins->flags & END)
-            break;
+        if (ins->flags & END) {
+            insn_fn mid = *cacheable ? mid_fn(ins->sem) : NULL;
+            if (!mid || n + max > cap)
+                break;
+            last_fn = ins->fn;
+            ins->fn = mid;
+            seg = 0;
+            if (!first_n)
+                first_n = n;
+        }
     }
+    /* The superblock ends after a branch that was to go on: it ends the block after all. */
+    if (last_fn)
+        b->insns[n - 1].fn = last_fn;
     b->pc = ppc;
     b->end = ppc + (at - pc);
     b->n = n;
+    b->first_n = first_n ? first_n : n;
     b->valid = true;
     uint32_t cost = 0;
     for (unsigned k = n; k-- > 0;) {
@@ -368,10 +391,11 @@ static struct block *get_block(struct hart *h)
     struct block *b = code_cache_lookup_at(h->cc, ppc, pc);
     if (likely(b != NULL))
         return b;
-    b = code_cache_alloc(h->cc, BLOCK_MAX_INSNS + 1);
+    b = code_cache_alloc(h->cc, SUPERBLOCK_MAX_INSNS + 1);
     bool cacheable;
-    if (!build_block(h, pc, b, BLOCK_MAX_INSNS, &cacheable))
+    if (!build_block(h, pc, b, BLOCK_MAX_INSNS, SUPERBLOCK_MAX_INSNS, &cacheable))
         return NULL;
+    code_cache_trim(h->cc, b, b->n + 1);
     /* An uncacheable block runs once from the arena; the next flush reclaims it. */
     if (cacheable)
         code_cache_insert(h->cc, b);
@@ -382,9 +406,7 @@ static inline void run_block(struct hart *h, const struct block *b)
 {
     h->cycles += b->cost;
     h->retired += b->n;
-    const struct insn *i = b->insns;
-    while (!i->fn(h, i))
-        i++;
+    b->insns[0].fn(h, b->insns);
 }
 
 static void trace_step(struct hart *h, const struct insn *ins, uint64_t traps_before)
@@ -408,7 +430,7 @@ static void trace_step(struct hart *h, const struct insn *ins, uint64_t traps_be
 bool hart_decode_one(struct hart *h, uint64_t pc, struct block *b)
 {
     bool cacheable;
-    return build_block(h, pc, b, 1, &cacheable);
+    return build_block(h, pc, b, 1, 1, &cacheable);
 }
 
 enum hart_stop hart_step(struct hart *h)
@@ -426,7 +448,7 @@ enum hart_stop hart_step(struct hart *h)
     } one;
     uint64_t traps = h->traps;
     bool cacheable;
-    if (!build_block(h, h->pc, &one.b, 1, &cacheable)) {
+    if (!build_block(h, h->pc, &one.b, 1, 1, &cacheable)) {
         h->cycles += COST_SYSTEM; /* the fetch fault's trap, as in hart_run */
         return h->stop = HART_STOP_STEP;
     }
@@ -440,14 +462,76 @@ enum hart_stop hart_step(struct hart *h)
     return h->stop;
 }
 
+/* The cycle count up to which hart_run may skip its per-block checks: `until`, unless one
+ * of them could do something (an interrupt pending and enabled, wfi, the debugger, single
+ * steps, the instruction trace, --max-insns); then 0. Anything that changes one of these
+ * while a block runs sets h->fast_until to 0. */
+static inline uint64_t fast_deadline(const struct hart *h, uint64_t until)
+{
+    if (h->debug || h->single_step || h->trace || h->wfi || (h->mip & h->mie) ||
+        h->retire_limit != UINT64_MAX)
+        return 0;
+    return until;
+}
+
+/* Remember that `to` ran after `from`, so that the next time hart_run finds it without a
+ * translation and a lookup. Only while the instruction TLB holds `to`'s page, so that
+ * following the link is exactly what the lookup would do; every change to the hart's
+ * translations or to the code cache changes the hart's chain tag, which drops all links. */
+static void link_blocks(struct hart *h, struct block *from, struct block *to)
+{
+    uint64_t pc = h->pc;
+    if (!to->cached || h->mmu.itlb[(pc >> PAGE_SHIFT) & (ITLB_SIZE - 1)].vpage != pc >> PAGE_SHIFT)
+        return;
+    if (from->link_tag != h->chain_tag) {
+        from->link_tag = h->chain_tag;
+        from->link[1] = (struct block_link){ UINT64_MAX, NULL };
+    } else {
+        from->link[1] = from->link[0];
+    }
+    from->link[0] = (struct block_link){ pc, to };
+}
+
 enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)
 {
     h->stop = HART_RUNNING;
+    h->fast_until = 0;
+    struct block *prev = NULL; /* the block that ran last, while its links may be made */
     while (h->stop == HART_RUNNING) {
+        if (likely(h->cycles < h->fast_until)) {
+            /* The fast path: the next block through a link when there is one. */
+            uint64_t tag = h->chain_tag;
+            struct block *b = NULL;
+            if (prev && prev->link_tag == tag) {
+                if (prev->link[0].vpc == h->pc)
+                    b = prev->link[0].to;
+                else if (prev->link[1].vpc == h->pc)
+                    b = prev->link[1].to;
+            }
+            if (!b) {
+                b = get_block(h);
+                if (unlikely(!b)) {
+                    h->cycles += COST_SYSTEM; /* a fetch fault's trap, as below */
+                    prev = NULL;
+                    continue;
+                }
+                if (prev && h->chain_tag == tag)
+                    link_blocks(h, prev, b);
+                tag = h->chain_tag;
+            }
+            h->cycles += b->cost;
+            h->retired += b->n;
+            b->insns[0].fn(h, b->insns);
+            /* A flush while it ran may hand its memory to the next block built. */
+            prev = h->chain_tag == tag ? b : NULL;
+            continue;
+        }
+        prev = NULL;
         if (h->cycles >= until_cycles)
             return h->stop = HART_STOP_BUDGET;
         if (h->retired + h->traps >= h->retire_limit)
             return h->stop = HART_STOP_BUDGET;
+        h->fast_until = fast_deadline(h, until_cycles);
         if (unlikely(h->debug != NULL) && debug_stop_before(h))
             break;
         if (unlikely(h->single_step || h->trace)) {
@@ -469,8 +553,9 @@ enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)
             h->cycles += COST_SYSTEM;
             continue;
         }
-        /* Keep --max-insns exact: finish the last few instructions one at a time. */
-        if (unlikely(h->retired + b->n > h->retire_limit)) {
+        /* Keep --max-insns exact: finish the last few instructions one at a time. (Only
+         * the first block of a superblock runs here: fast_until is 0 with a limit.) */
+        if (unlikely(h->retired + b->first_n > h->retire_limit)) {
             hart_step(h);
             if (h->stop == HART_STOP_STEP)
                 h->stop = HART_RUNNING;
@@ -793,6 +878,7 @@ int hart_exec_mret(struct hart *h, const struct insn *i)
         s &= ~MSTATUS_MPRV;
     h->mstatus = s;
     h->priv = mpp;
+    h->fast_until = 0; /* interrupts may be enabled now */
     mmu_context_check(h);
     uint64_t from = i->pc;
     h->pc = h->mepc & ~(uint64_t)(h->ialign_mask == 1 ? 1 : 3);
@@ -816,6 +902,7 @@ int hart_exec_sret(struct hart *h, const struct insn *i)
     s &= ~MSTATUS_MPRV;
     h->mstatus = s;
     h->priv = spp;
+    h->fast_until = 0;
     mmu_context_check(h);
     uint64_t from = i->pc;
     h->pc = h->sepc & ~(uint64_t)(h->ialign_mask == 1 ? 1 : 3) & xlen_mask(h);
@@ -833,6 +920,7 @@ int hart_exec_wfi(struct hart *h, const struct insn *i)
     h->pc = i->pc + i->len;
     if (!hart_irq_wakeup(h))
         h->wfi = true;
+    h->fast_until = 0;
     return 1;
 }
 

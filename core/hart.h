@@ -111,6 +111,12 @@ struct hart {
     uint64_t pc;
     uint64_t cycles;  /* virtual clock: cost of everything executed, never inhibited */
     uint64_t retired; /* instructions retired, never inhibited */
+    /* hart_run's fast path runs linked blocks with one check per block, `cycles <
+     * fast_until`; whatever could need the full per-block checks (an interrupt line, a CSR
+     * write, a trap, wfi, a debugger, --max-insns) sets it to 0 (core/hart.c). */
+    uint64_t fast_until;
+    uint64_t chain_tag; /* block links made under this tag are valid (core/codecache.c) */
+    uint64_t load_tmp;  /* a slow-path load's value (keeps the bodies' locals in registers) */
     struct tlb_entry tlb_read[TLB_SIZE];
     struct tlb_entry tlb_write[TLB_SIZE];
     const struct hart_bus *bus;

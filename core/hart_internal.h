@@ -19,16 +19,35 @@
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-/* Longest decoded block (instructions), not counting the closing fall-through entry. */
-#define BLOCK_MAX_INSNS 64
+/* Longest block (instructions) between two points where the run loop checks for
+ * interrupts, limits and the debugger. Where blocks end is part of the timing model (an
+ * interrupt is taken at the first such point after it is raised), so these points never
+ * move: a superblock only strings blocks together, see below. */
+#define BLOCK_MAX_INSNS      64
+/* A superblock: blocks that follow each other through not-taken conditional branches,
+ * decoded as one and run as one chain, at most this many instructions. At each branch
+ * inside it the block boundary is still there: the branch goes on only when the loop's
+ * checks could not have done anything at that point (core/exec_template.h, branch_mid). */
+#define SUPERBLOCK_MAX_INSNS 256
+
+/* A link from one block to the block that ran after it, found again without the lookup. */
+struct block_link {
+    uint64_t vpc; /* virtual pc the next block starts at */
+    struct block *to;
+};
 
 struct block {
     uint64_t pc;  /* physical address of the first instruction (insns[0].pc is virtual) */
     uint64_t end; /* physical address after the last byte */
     struct block *hash_next;
-    uint32_t n;    /* instructions, without the closing fall-through entry */
-    uint32_t cost; /* sum of the instructions' costs */
+    uint32_t n;       /* instructions, without the closing fall-through entry */
+    uint32_t first_n; /* instructions up to the end of the superblock's first block */
+    uint32_t cost;    /* sum of the instructions' costs */
     bool valid;
+    bool cached; /* in the hash table (an uncacheable block runs once and is never linked) */
+    /* Two successors, valid while link_tag equals the running hart's chain_tag. */
+    uint64_t link_tag;
+    struct block_link link[2];
     struct insn insns[]; /* n entries, then a fall-through entry if the last is not END */
 };
 
@@ -48,7 +67,8 @@ struct code_cache {
     unsigned npages_cap, npages_used;
     struct hart *harts[8];
     unsigned nharts;
-    uint64_t flushes; /* how many times the whole cache was dropped (for tests) */
+    uint64_t flushes;  /* how many times the whole cache was dropped (for tests) */
+    uint64_t last_tag; /* the last chain tag handed to a hart (tags are never reused) */
 };
 
 struct code_cache *code_cache_new(void);
@@ -60,6 +80,16 @@ struct block *code_cache_lookup_at(struct code_cache *cc, uint64_t ppc, uint64_t
 /* Room for a block of `n` entries; flushes the whole cache when the arena is full (only
  * ever called between blocks). */
 struct block *code_cache_alloc(struct code_cache *cc, unsigned n);
+/* Give back the unused end of the block just allocated, which turned out to hold `n`. */
+void code_cache_trim(struct code_cache *cc, struct block *b, unsigned n);
+/* Block links made so far are stale: every hart gets a new chain tag. */
+void code_cache_new_links(struct code_cache *cc);
+/* This hart's links are stale (its translation or fetch permissions changed). */
+static inline void hart_new_links(struct hart *h)
+{
+    if (h->cc)
+        h->chain_tag = ++h->cc->last_tag;
+}
 /* Make a decoded block findable and mark its pages as holding code. */
 void code_cache_insert(struct code_cache *cc, struct block *b);
 bool code_cache_is_code_page(const struct code_cache *cc, uint64_t ppage);
@@ -75,6 +105,9 @@ extern const insn_fn rv64_dispatch[INSN_COUNT];
 int rv32_exec_illegal(struct hart *h, const struct insn *i);
 int rv64_exec_illegal(struct hart *h, const struct insn *i);
 int exec_fallthrough(struct hart *h, const struct insn *i);
+/* The superblock body of a conditional branch row (by its `sem`), NULL for other rows. */
+insn_fn rv32_mid_fn(unsigned sem);
+insn_fn rv64_mid_fn(unsigned sem);
 
 /* An instruction traps: un-count it and what follows it in its block, raise the trap. */
 static inline int exec_trap(struct hart *h, const struct insn *i, uint64_t cause, uint64_t tval)
@@ -167,7 +200,11 @@ static inline int mem_load(struct hart *h, const struct insn *i, uint64_t addr, 
         *val = host_read(e->host + (addr & (PAGE_SIZE - 1)), size);
         return 0;
     }
-    return hart_load_slow(h, i, addr, size, val);
+    /* Through the hart, not `val`: a body's local whose address escapes to an out-of-line
+     * call would stop the compiler from turning the body's last call into a jump. */
+    int r = hart_load_slow(h, i, addr, size, &h->load_tmp);
+    *val = h->load_tmp;
+    return r;
 }
 
 static inline int mem_store(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,

@@ -156,6 +156,7 @@ void mmu_flush(struct hart *h)
     for (unsigned k = 0; k < ITLB_SIZE; k++)
         h->mmu.itlb[k].vpage = TLB_INVALID;
     h->mmu.superpage = false;
+    hart_new_links(h);
 }
 
 void mmu_context_check(struct hart *h)
@@ -184,6 +185,7 @@ static void flush_vpage(struct hart *h, uint64_t vpage)
         w->vpage = TLB_INVALID;
     if (x->vpage == vpage)
         x->vpage = TLB_INVALID;
+    hart_new_links(h);
 }
 
 int hart_exec_sfence_vma(struct hart *h, const struct insn *i)
