@@ -107,7 +107,6 @@ struct block *code_cache_alloc(struct code_cache *cc, unsigned n)
         code_cache_flush(cc);
     struct block *b = (struct block *)(cc->arena + cc->arena_used);
     cc->arena_used += size;
-    b->link_tag = 0;
     b->cached = false;
     return b;
 }

@@ -20,6 +20,7 @@
 
 struct hart;
 struct insn;
+struct block;
 
 enum insn_fmt {
     FMT_NONE,
@@ -136,6 +137,11 @@ struct insn {
      * this one included (so a trap or early exit can un-count what did not run). */
     uint16_t rem_n;
     uint32_t rem_cost;
+    /* For an entry that can leave its block (a jump or branch, the closing fall-through
+     * entry): the block that ran after it last time, valid while `link_tag` equals the
+     * hart's chain tag (core/hart.c). */
+    struct block *link;
+    uint64_t link_tag;
 };
 
 #define REG_SINK 32

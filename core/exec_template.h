@@ -58,20 +58,6 @@ static inline bool PFX(misaligned_target)(const struct hart *h, uxlen target)
     return target & h->ialign_mask;
 }
 
-static inline int PFX(branch)(struct hart *h, const struct insn *i, bool taken)
-{
-    if (!taken) {
-        h->pc = i->pc + i->len;
-        return 1;
-    }
-    uxlen target = (uxlen)(i->pc + IMM);
-    if (unlikely(PFX(misaligned_target)(h, target)))
-        return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
-    h->cycles += COST_TAKEN_EXTRA;
-    h->pc = target;
-    return 1;
-}
-
 /* RV32I / RV64I */
 BODY(lui)
 {
@@ -90,7 +76,7 @@ BODY(jal)
         return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
     WRD(i->pc + i->len);
     h->pc = target;
-    return 1;
+    return exec_chain(h, i);
 }
 BODY(jalr)
 {
@@ -100,66 +86,71 @@ BODY(jalr)
         return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
     h->pc = target;
     WRD(link);
-    return 1;
+    return exec_chain(h, i);
 }
-/* A conditional branch in the middle of a superblock (core/hart.c, build_block): the
- * instructions after it, up to the superblock's end, were counted when it started. Not
- * taken, it goes on into them, unless what would have been the end of a block here needs
- * the run loop's checks (h->fast_until); taken, it gives back what it skips. */
-static inline int PFX(branch_mid)(struct hart *h, const struct insn *i, bool taken)
+/* A conditional branch. Blocks end at one, but a superblock (core/hart.c, build_block)
+ * goes on after it into the next block, whose instructions were counted when the
+ * superblock started; a branch that ends its superblock is followed by the fall-through
+ * entry. Not taken, the branch goes on unless what is a block boundary here needs the run
+ * loop's checks (h->fast_until); taken, it gives back what it skips and follows its link. */
+static inline __attribute__((always_inline)) int PFX(branch)(struct hart *h,
+                                                             const struct insn *i, bool taken)
 {
+    /* Cycles and instructions counted for what follows this branch in its superblock. */
+    uint32_t after_cost = i->rem_cost - i->cost;
     if (!taken) {
-        if (likely(h->cycles - (i->rem_cost - i->cost) < h->fast_until))
+        if (likely(h->cycles - after_cost < h->fast_until))
             NEXT;
         return exec_leave_after(h, i);
     }
     uxlen target = (uxlen)(i->pc + IMM);
     if (unlikely(PFX(misaligned_target)(h, target)))
         return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
-    h->cycles += COST_TAKEN_EXTRA;
-    exec_leave_after(h, i);
     h->pc = target;
-    return 1;
+    return exec_chain_adjust(h, i, COST_TAKEN_EXTRA - (int64_t)after_cost, i->rem_n - 1u);
 }
 
-#define BRANCH_BODY(name, cond)                                                                    \
-    BODY(name)                                                                                     \
-    {                                                                                              \
-        return PFX(branch)(h, i, cond);                                                            \
-    }                                                                                              \
-    static int PFX(mid_##name)(struct hart * h, const struct insn *i)                              \
-    {                                                                                              \
-        return PFX(branch_mid)(h, i, cond);                                                        \
-    }
-BRANCH_BODY(beq, RS1 == RS2)
-BRANCH_BODY(bne, RS1 != RS2)
-BRANCH_BODY(blt, SRS1 < SRS2)
-BRANCH_BODY(bge, SRS1 >= SRS2)
-BRANCH_BODY(bltu, RS1 < RS2)
-BRANCH_BODY(bgeu, RS1 >= RS2)
-
-/* The superblock body of a conditional branch row, NULL for every other row. */
-insn_fn PFX(mid_fn)(unsigned sem)
+BODY(beq)
 {
-    switch (sem) {
-    case INSN_beq: return PFX(mid_beq);
-    case INSN_bne: return PFX(mid_bne);
-    case INSN_blt: return PFX(mid_blt);
-    case INSN_bge: return PFX(mid_bge);
-    case INSN_bltu: return PFX(mid_bltu);
-    case INSN_bgeu: return PFX(mid_bgeu);
-    default: return NULL;
-    }
+    return PFX(branch)(h, i, RS1 == RS2);
+}
+BODY(bne)
+{
+    return PFX(branch)(h, i, RS1 != RS2);
+}
+BODY(blt)
+{
+    return PFX(branch)(h, i, SRS1 < SRS2);
+}
+BODY(bge)
+{
+    return PFX(branch)(h, i, SRS1 >= SRS2);
+}
+BODY(bltu)
+{
+    return PFX(branch)(h, i, RS1 < RS2);
+}
+BODY(bgeu)
+{
+    return PFX(branch)(h, i, RS1 >= RS2);
 }
 
 #define LOAD_BODY(name, size, type)                                                                \
+    static __attribute__((noinline)) int PFX(slow_##name)(struct hart * h, const struct insn *i)   \
+    {                                                                                              \
+        if (hart_load_slow(h, i, (uxlen)(RS1 + IMM), size, &h->load_tmp))                          \
+            return 1;                                                                              \
+        WRD((sxlen)(type)h->load_tmp);                                                             \
+        NEXT;                                                                                      \
+    }                                                                                              \
     BODY(name)                                                                                     \
     {                                                                                              \
         uint64_t v;                                                                                \
-        if (mem_load(h, i, (uxlen)(RS1 + IMM), size, &v))                                          \
-            return 1;                                                                              \
-        WRD((sxlen)(type)v);                                                                       \
-        NEXT;                                                                                  \
+        if (likely(mem_load_fast(h, (uxlen)(RS1 + IMM), size, &v))) {                             \
+            WRD((sxlen)(type)v);                                                                   \
+            NEXT;                                                                                  \
+        }                                                                                          \
+        return PFX(slow_##name)(h, i);                                                             \
     }
 LOAD_BODY(lb, 1, int8_t)
 LOAD_BODY(lh, 2, int16_t)
@@ -170,9 +161,15 @@ LOAD_BODY(lhu, 2, uint16_t)
 LOAD_BODY(lwu, 4, uint32_t)
 
 #define STORE_BODY(name, size)                                                                     \
+    static __attribute__((noinline)) int PFX(slow_##name)(struct hart * h, const struct insn *i)   \
+    {                                                                                              \
+        CONT(hart_store_slow(h, i, (uxlen)(RS1 + IMM), size, RS2));                                \
+    }                                                                                              \
     BODY(name)                                                                                     \
     {                                                                                              \
-        CONT(mem_store(h, i, (uxlen)(RS1 + IMM), size, RS2));                                     \
+        if (likely(mem_store_fast(h, (uxlen)(RS1 + IMM), size, RS2)))                              \
+            NEXT;                                                                                  \
+        return PFX(slow_##name)(h, i);                                                             \
     }
 STORE_BODY(sb, 1)
 STORE_BODY(sh, 2)

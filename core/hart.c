@@ -271,6 +271,19 @@ static inline bool fetch_translate(struct hart *h, uint64_t pc, uint64_t *ppc)
     return mmu_fetch_slow(h, pc, ppc);
 }
 
+static bool is_cond_branch(const struct insn *ins)
+{
+    switch (ins->sem) {
+    case INSN_beq:
+    case INSN_bne:
+    case INSN_blt:
+    case INSN_bge:
+    case INSN_bltu:
+    case INSN_bgeu: return ins->id != INSN_COUNT;
+    default: return false;
+    }
+}
+
 static void fill_insn(struct hart *h, struct insn *ins, uint32_t raw, uint64_t pc)
 {
     const insn_fn *dispatch = h->xlen == 32 ? rv32_dispatch : rv64_dispatch;
@@ -283,6 +296,8 @@ static void fill_insn(struct hart *h, struct insn *ins, uint32_t raw, uint64_t p
         ins->flags = END;
     }
     ins->pc = pc;
+    ins->link = NULL;
+    ins->link_tag = 0;
 }
 
 /* Fetch and decode at virtual `pc` into `b`, which is keyed by the physical address: one
@@ -303,8 +318,6 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
         return false;
     const struct itlb_entry *te = &h->mmu.itlb[page & (ITLB_SIZE - 1)];
     struct fetch_page fp = { page, ppc >> PAGE_SHIFT, te->vpage == page };
-    insn_fn (*mid_fn)(unsigned) = h->xlen == 32 ? rv32_mid_fn : rv64_mid_fn;
-    insn_fn last_fn = NULL; /* the block-ending body of a branch now running as `mid` */
     *cacheable = true;
     while (seg < max) {
         if (n > 0 && (at >> PAGE_SHIFT) != page)
@@ -340,24 +353,17 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
         /* An illegal instruction gets a block of its own, so it traps when reached. */
         if (ins->id == INSN_COUNT && n > 0)
             break;
-        last_fn = NULL;
         n++;
         seg++;
         at += ins->len;
         if (ins->flags & END) {
-            insn_fn mid = *cacheable ? mid_fn(ins->sem) : NULL;
-            if (!mid || n + max > cap)
+            if (!is_cond_branch(ins) || !*cacheable || n + max > cap)
                 break;
-            last_fn = ins->fn;
-            ins->fn = mid;
             seg = 0;
             if (!first_n)
                 first_n = n;
         }
     }
-    /* The superblock ends after a branch that was to go on: it ends the block after all. */
-    if (last_fn)
-        b->insns[n - 1].fn = last_fn;
     b->pc = ppc;
     b->end = ppc + (at - pc);
     b->n = n;
@@ -370,17 +376,16 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
         b->insns[k].rem_cost = cost;
     }
     b->cost = cost;
-    if (!(b->insns[n - 1].flags & END)) {
-        struct insn *ft = &b->insns[n];
-        *ft = (struct insn){ .fn = exec_fallthrough, .pc = at, .id = INSN_COUNT };
-    }
+    const struct insn *last = &b->insns[n - 1];
+    if (!(last->flags & END) || is_cond_branch(last))
+        b->insns[n] = (struct insn){ .fn = exec_fallthrough, .pc = at, .id = INSN_COUNT };
     return true;
 }
 
 int exec_fallthrough(struct hart *h, const struct insn *i)
 {
     h->pc = i->pc;
-    return 1;
+    return exec_chain(h, i);
 }
 
 static struct block *get_block(struct hart *h)
@@ -406,6 +411,7 @@ static inline void run_block(struct hart *h, const struct block *b)
 {
     h->cycles += b->cost;
     h->retired += b->n;
+    h->chain_left = CHAIN_MAX_BLOCKS;
     b->insns[0].fn(h, b->insns);
 }
 
@@ -435,6 +441,7 @@ bool hart_decode_one(struct hart *h, uint64_t pc, struct block *b)
 
 enum hart_stop hart_step(struct hart *h)
 {
+    h->fast_until = 0; /* one instruction: no branch goes on, no link is followed */
     if (h->wfi) {
         if (!hart_irq_wakeup(h))
             return h->stop = HART_STOP_WFI;
@@ -453,6 +460,7 @@ enum hart_stop hart_step(struct hart *h)
         return h->stop = HART_STOP_STEP;
     }
     run_block(h, &one.b);
+    h->exit = NULL; /* `one` is about to go: nothing may link to or from it */
     if (h->trace && h->trace_file)
         trace_step(h, &one.b.insns[0], traps);
     if (h->hooks.on_step)
@@ -474,59 +482,43 @@ static inline uint64_t fast_deadline(const struct hart *h, uint64_t until)
     return until;
 }
 
-/* Remember that `to` ran after `from`, so that the next time hart_run finds it without a
- * translation and a lookup. Only while the instruction TLB holds `to`'s page, so that
- * following the link is exactly what the lookup would do; every change to the hart's
- * translations or to the code cache changes the hart's chain tag, which drops all links. */
-static void link_blocks(struct hart *h, struct block *from, struct block *to)
+/* Link exit `x` (left under chain tag `tag`) to block `b`, which hart_run found after it,
+ * so that the exit goes on into `b` by itself next time (exec_chain). Only when nothing
+ * changed in between and the instruction TLB holds `b`'s page, so that following the link
+ * is exactly what the lookup does; every change to the hart's translations or to the code
+ * cache changes the hart's chain tag, which drops all links. */
+static void link_exit(struct hart *h, struct insn *x, uint64_t tag, struct block *b)
 {
     uint64_t pc = h->pc;
-    if (!to->cached || h->mmu.itlb[(pc >> PAGE_SHIFT) & (ITLB_SIZE - 1)].vpage != pc >> PAGE_SHIFT)
+    if (tag != h->chain_tag || !b->cached ||
+        h->mmu.itlb[(pc >> PAGE_SHIFT) & (ITLB_SIZE - 1)].vpage != pc >> PAGE_SHIFT)
         return;
-    if (from->link_tag != h->chain_tag) {
-        from->link_tag = h->chain_tag;
-        from->link[1] = (struct block_link){ UINT64_MAX, NULL };
-    } else {
-        from->link[1] = from->link[0];
-    }
-    from->link[0] = (struct block_link){ pc, to };
+    x->link = b;
+    x->link_tag = tag;
 }
 
 enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)
 {
     h->stop = HART_RUNNING;
     h->fast_until = 0;
-    struct block *prev = NULL; /* the block that ran last, while its links may be made */
+    h->exit = NULL;
     while (h->stop == HART_RUNNING) {
+        /* The exit the last block left by, when its link did not hold. */
+        struct insn *x = h->exit;
+        h->exit = NULL;
         if (likely(h->cycles < h->fast_until)) {
-            /* The fast path: the next block through a link when there is one. */
-            uint64_t tag = h->chain_tag;
-            struct block *b = NULL;
-            if (prev && prev->link_tag == tag) {
-                if (prev->link[0].vpc == h->pc)
-                    b = prev->link[0].to;
-                else if (prev->link[1].vpc == h->pc)
-                    b = prev->link[1].to;
+            /* The fast path: the next block, linked to that exit; then blocks follow each
+             * other through their links (exec_chain) until one needs this loop again. */
+            struct block *b = get_block(h);
+            if (unlikely(!b)) {
+                h->cycles += COST_SYSTEM; /* a fetch fault's trap, as below */
+                continue;
             }
-            if (!b) {
-                b = get_block(h);
-                if (unlikely(!b)) {
-                    h->cycles += COST_SYSTEM; /* a fetch fault's trap, as below */
-                    prev = NULL;
-                    continue;
-                }
-                if (prev && h->chain_tag == tag)
-                    link_blocks(h, prev, b);
-                tag = h->chain_tag;
-            }
-            h->cycles += b->cost;
-            h->retired += b->n;
-            b->insns[0].fn(h, b->insns);
-            /* A flush while it ran may hand its memory to the next block built. */
-            prev = h->chain_tag == tag ? b : NULL;
+            if (x)
+                link_exit(h, x, h->exit_tag, b);
+            run_block(h, b);
             continue;
         }
-        prev = NULL;
         if (h->cycles >= until_cycles)
             return h->stop = HART_STOP_BUDGET;
         if (h->retired + h->traps >= h->retire_limit)

@@ -27,14 +27,8 @@
 /* A superblock: blocks that follow each other through not-taken conditional branches,
  * decoded as one and run as one chain, at most this many instructions. At each branch
  * inside it the block boundary is still there: the branch goes on only when the loop's
- * checks could not have done anything at that point (core/exec_template.h, branch_mid). */
+ * checks could not have done anything at that point (core/exec_template.h, PFX(branch)). */
 #define SUPERBLOCK_MAX_INSNS 256
-
-/* A link from one block to the block that ran after it, found again without the lookup. */
-struct block_link {
-    uint64_t vpc; /* virtual pc the next block starts at */
-    struct block *to;
-};
 
 struct block {
     uint64_t pc;  /* physical address of the first instruction (insns[0].pc is virtual) */
@@ -45,10 +39,9 @@ struct block {
     uint32_t cost;    /* sum of the instructions' costs */
     bool valid;
     bool cached; /* in the hash table (an uncacheable block runs once and is never linked) */
-    /* Two successors, valid while link_tag equals the running hart's chain_tag. */
-    uint64_t link_tag;
-    struct block_link link[2];
-    struct insn insns[]; /* n entries, then a fall-through entry if the last is not END */
+    /* n entries, then a fall-through entry unless the last one always leaves the block
+     * (a jump, a system instruction; a conditional branch is followed by one). */
+    struct insn insns[];
 };
 
 struct code_page {
@@ -105,9 +98,6 @@ extern const insn_fn rv64_dispatch[INSN_COUNT];
 int rv32_exec_illegal(struct hart *h, const struct insn *i);
 int rv64_exec_illegal(struct hart *h, const struct insn *i);
 int exec_fallthrough(struct hart *h, const struct insn *i);
-/* The superblock body of a conditional branch row (by its `sem`), NULL for other rows. */
-insn_fn rv32_mid_fn(unsigned sem);
-insn_fn rv64_mid_fn(unsigned sem);
 
 /* An instruction traps: un-count it and what follows it in its block, raise the trap. */
 static inline int exec_trap(struct hart *h, const struct insn *i, uint64_t cause, uint64_t tval)
@@ -115,6 +105,40 @@ static inline int exec_trap(struct hart *h, const struct insn *i, uint64_t cause
     h->retired -= i->rem_n;
     h->cycles -= i->rem_cost - i->cost;
     return hart_raise(h, cause, tval, i->pc);
+}
+
+/* Most blocks a chain of links runs before hart_run looks again (links are followed by a
+ * tail call, so this also bounds the stack where the compiler does not turn those calls
+ * into jumps). */
+#define CHAIN_MAX_BLOCKS 16
+
+/* Leave the block at exit `i`, h->pc set: go on straight into the block linked from this
+ * exit when the link holds and the run loop would have nothing to check before it (its
+ * fast path, core/hart.c); otherwise return to the loop, which makes the link. */
+static inline __attribute__((always_inline)) int
+exec_chain_adjust(struct hart *h, const struct insn *i, int64_t dcycles, uint64_t unretired)
+{
+    /* `dcycles` and `unretired` correct the counts of the block being left (a taken branch
+     * adds its extra cycles and gives back what it skips); one update of each counter. */
+    uint64_t cycles = h->cycles + (uint64_t)dcycles;
+    uint64_t retired = h->retired - unretired;
+    const struct block *b = i->link;
+    if (likely(i->link_tag == h->chain_tag && b->insns[0].pc == h->pc && cycles < h->fast_until &&
+               --h->chain_left)) {
+        h->cycles = cycles + b->cost;
+        h->retired = retired + b->n;
+        return b->insns[0].fn(h, b->insns);
+    }
+    h->cycles = cycles;
+    h->retired = retired;
+    h->exit = (struct insn *)i;
+    h->exit_tag = h->chain_tag;
+    return 1;
+}
+
+static inline __attribute__((always_inline)) int exec_chain(struct hart *h, const struct insn *i)
+{
+    return exec_chain_adjust(h, i, 0, 0);
 }
 
 /* An instruction completed but its block must end after it. */
@@ -191,15 +215,34 @@ static inline void host_write(uint8_t *p, unsigned size, uint64_t v)
     }
 }
 
-/* The fast paths: a translation-cache hit on an aligned access is a compare and a copy. */
-static inline int mem_load(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
-                           uint64_t *val)
+/* The fast paths: a translation-cache hit on an aligned access is a compare and a copy.
+ * False when the access needs the slow path (hart_load_slow, hart_store_slow). */
+static inline bool mem_load_fast(struct hart *h, uint64_t addr, unsigned size, uint64_t *val)
 {
     const struct tlb_entry *e = &h->tlb_read[(addr >> PAGE_SHIFT) & (TLB_SIZE - 1)];
     if (likely(e->vpage == addr >> PAGE_SHIFT && !(addr & (size - 1)))) {
         *val = host_read(e->host + (addr & (PAGE_SIZE - 1)), size);
-        return 0;
+        return true;
     }
+    return false;
+}
+
+static inline bool mem_store_fast(struct hart *h, uint64_t addr, unsigned size, uint64_t val)
+{
+    const struct tlb_entry *e = &h->tlb_write[(addr >> PAGE_SHIFT) & (TLB_SIZE - 1)];
+    if (likely(e->vpage == addr >> PAGE_SHIFT && !(addr & (size - 1)))) {
+        host_write(e->host + (addr & (PAGE_SIZE - 1)), size, val);
+        return true;
+    }
+    return false;
+}
+
+/* The same with the slow path: 0, or nonzero when the block ends here (a trap, ...). */
+static inline int mem_load(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
+                           uint64_t *val)
+{
+    if (likely(mem_load_fast(h, addr, size, val)))
+        return 0;
     /* Through the hart, not `val`: a body's local whose address escapes to an out-of-line
      * call would stop the compiler from turning the body's last call into a jump. */
     int r = hart_load_slow(h, i, addr, size, &h->load_tmp);
@@ -210,11 +253,8 @@ static inline int mem_load(struct hart *h, const struct insn *i, uint64_t addr, 
 static inline int mem_store(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
                             uint64_t val)
 {
-    const struct tlb_entry *e = &h->tlb_write[(addr >> PAGE_SHIFT) & (TLB_SIZE - 1)];
-    if (likely(e->vpage == addr >> PAGE_SHIFT && !(addr & (size - 1)))) {
-        host_write(e->host + (addr & (PAGE_SIZE - 1)), size, val);
+    if (likely(mem_store_fast(h, addr, size, val)))
         return 0;
-    }
     return hart_store_slow(h, i, addr, size, val);
 }
 
