@@ -42,6 +42,21 @@ typedef int64_t sxlen;
  * dispatch). Without the optimisation the calls nest one frame per instruction, which a
  * block's bounded length keeps small. */
 #define NEXT return i[1].fn(h, i + 1)
+/* An instruction that never traps nor ends its block: its semantics in op_NAME (which
+ * fused pairs use too, see below), its body runs that and goes on. */
+#define OP(name)                                                                                   \
+    static inline void PFX(op_##name)(struct hart * h, const struct insn *i);                      \
+    BODY(name)                                                                                     \
+    {                                                                                              \
+        PFX(op_##name)(h, i);                                                                      \
+        NEXT;                                                                                      \
+    }                                                                                              \
+    static inline bool PFX(try_##name)(struct hart * h, const struct insn *i)                      \
+    {                                                                                              \
+        PFX(op_##name)(h, i);                                                                      \
+        return true;                                                                               \
+    }                                                                                              \
+    static inline void PFX(op_##name)(struct hart * h, const struct insn *i)
 /* Go on unless `status`, a helper's result, says the block ends here. */
 #define CONT(status)                                                                               \
     do {                                                                                           \
@@ -59,15 +74,13 @@ static inline bool PFX(misaligned_target)(const struct hart *h, uxlen target)
 }
 
 /* RV32I / RV64I */
-BODY(lui)
+OP(lui)
 {
     WRD(IMM);
-    NEXT;
 }
-BODY(auipc)
+OP(auipc)
 {
     WRD(i->pc + IMM);
-    NEXT;
 }
 BODY(jal)
 {
@@ -93,8 +106,8 @@ BODY(jalr)
  * superblock started; a branch that ends its superblock is followed by the fall-through
  * entry. Not taken, the branch goes on unless what is a block boundary here needs the run
  * loop's checks (h->fast_until); taken, it gives back what it skips and follows its link. */
-static inline __attribute__((always_inline)) int PFX(branch)(struct hart *h,
-                                                             const struct insn *i, bool taken)
+static inline __attribute__((always_inline)) int PFX(branch)(struct hart *h, const struct insn *i,
+                                                             bool taken)
 {
     /* Cycles and instructions counted for what follows this branch in its superblock. */
     uint32_t after_cost = i->rem_cost - i->cost;
@@ -143,13 +156,18 @@ BODY(bgeu)
         WRD((sxlen)(type)h->load_tmp);                                                             \
         NEXT;                                                                                      \
     }                                                                                              \
-    BODY(name)                                                                                     \
+    static inline bool PFX(try_##name)(struct hart * h, const struct insn *i)                      \
     {                                                                                              \
         uint64_t v;                                                                                \
-        if (likely(mem_load_fast(h, (uxlen)(RS1 + IMM), size, &v))) {                             \
-            WRD((sxlen)(type)v);                                                                   \
+        if (!mem_load_fast(h, (uxlen)(RS1 + IMM), size, &v))                                       \
+            return false;                                                                          \
+        WRD((sxlen)(type)v);                                                                       \
+        return true;                                                                               \
+    }                                                                                              \
+    BODY(name)                                                                                     \
+    {                                                                                              \
+        if (likely(PFX(try_##name)(h, i)))                                                         \
             NEXT;                                                                                  \
-        }                                                                                          \
         return PFX(slow_##name)(h, i);                                                             \
     }
 LOAD_BODY(lb, 1, int8_t)
@@ -165,9 +183,13 @@ LOAD_BODY(lwu, 4, uint32_t)
     {                                                                                              \
         CONT(hart_store_slow(h, i, (uxlen)(RS1 + IMM), size, RS2));                                \
     }                                                                                              \
+    static inline bool PFX(try_##name)(struct hart * h, const struct insn *i)                      \
+    {                                                                                              \
+        return mem_store_fast(h, (uxlen)(RS1 + IMM), size, RS2);                                   \
+    }                                                                                              \
     BODY(name)                                                                                     \
     {                                                                                              \
-        if (likely(mem_store_fast(h, (uxlen)(RS1 + IMM), size, RS2)))                              \
+        if (likely(PFX(try_##name)(h, i)))                                                         \
             NEXT;                                                                                  \
         return PFX(slow_##name)(h, i);                                                             \
     }
@@ -176,132 +198,107 @@ STORE_BODY(sh, 2)
 STORE_BODY(sw, 4)
 STORE_BODY(sd, 8)
 
-BODY(addi)
+OP(addi)
 {
     WRD(RS1 + IMM);
-    NEXT;
 }
-BODY(slti)
+OP(slti)
 {
     WRD(SRS1 < (sxlen)IMM);
-    NEXT;
 }
-BODY(sltiu)
+OP(sltiu)
 {
     WRD(RS1 < IMM);
-    NEXT;
 }
-BODY(xori)
+OP(xori)
 {
     WRD(RS1 ^ IMM);
-    NEXT;
 }
-BODY(ori)
+OP(ori)
 {
     WRD(RS1 | IMM);
-    NEXT;
 }
-BODY(andi)
+OP(andi)
 {
     WRD(RS1 & IMM);
-    NEXT;
 }
-BODY(slli)
+OP(slli)
 {
     WRD(RS1 << (IMM & SHAMT_MASK));
-    NEXT;
 }
-BODY(srli)
+OP(srli)
 {
     WRD(RS1 >> (IMM & SHAMT_MASK));
-    NEXT;
 }
-BODY(srai)
+OP(srai)
 {
     WRD(SRS1 >> (IMM & SHAMT_MASK));
-    NEXT;
 }
-BODY(add)
+OP(add)
 {
     WRD(RS1 + RS2);
-    NEXT;
 }
-BODY(sub)
+OP(sub)
 {
     WRD(RS1 - RS2);
-    NEXT;
 }
-BODY(sll)
+OP(sll)
 {
     WRD(RS1 << (RS2 & SHAMT_MASK));
-    NEXT;
 }
-BODY(slt)
+OP(slt)
 {
     WRD(SRS1 < SRS2);
-    NEXT;
 }
-BODY(sltu)
+OP(sltu)
 {
     WRD(RS1 < RS2);
-    NEXT;
 }
-BODY(xor)
+OP(xor)
 {
     WRD(RS1 ^ RS2);
-    NEXT;
 }
-BODY(srl)
+OP(srl)
 {
     WRD(RS1 >> (RS2 & SHAMT_MASK));
-    NEXT;
 }
-BODY(sra)
+OP(sra)
 {
     WRD(SRS1 >> (RS2 & SHAMT_MASK));
-    NEXT;
 }
-BODY(or)
+OP(or)
 {
     WRD(RS1 | RS2);
-    NEXT;
 }
-BODY(and)
+OP(and)
 {
     WRD(RS1 & RS2);
-    NEXT;
 }
 
 /* RV64I word instructions (never decoded on RV32; compiled there for table symmetry). */
-BODY(addiw)
+OP(addiw)
 {
     WRD32((uint32_t)RS1 + (uint32_t)IMM);
-    NEXT;
 }
-BODY(slliw)
+OP(slliw)
 {
     WRD32((uint32_t)RS1 << (IMM & 31));
-    NEXT;
 }
-BODY(srliw)
+OP(srliw)
 {
     WRD32((uint32_t)RS1 >> (IMM & 31));
-    NEXT;
 }
-BODY(sraiw)
+OP(sraiw)
 {
     WRD32((int32_t)RS1 >> (IMM & 31));
-    NEXT;
 }
-BODY(addw)
+OP(addw)
 {
     WRD32((uint32_t)RS1 + (uint32_t)RS2);
-    NEXT;
 }
-BODY(subw)
+OP(subw)
 {
     WRD32((uint32_t)RS1 - (uint32_t)RS2);
-    NEXT;
 }
 BODY(sllw)
 {
@@ -410,10 +407,9 @@ static inline uint64_t PFX(mulhsu_x)(int64_t a, uint64_t b)
 #endif
 #define SXLEN_MIN ((sxlen)((uxlen)1 << (XLEN - 1)))
 
-BODY(mul)
+OP(mul)
 {
     WRD(RS1 * RS2);
-    NEXT;
 }
 BODY(mulh)
 {
@@ -452,10 +448,9 @@ BODY(remu)
     WRD(RS2 == 0 ? RS1 : RS1 % RS2);
     NEXT;
 }
-BODY(mulw)
+OP(mulw)
 {
     WRD32((uint32_t)RS1 * (uint32_t)RS2);
-    NEXT;
 }
 BODY(divw)
 {
@@ -502,7 +497,7 @@ BODY(sc_d)
 #define AMO_BODY(name, size)                                                                       \
     BODY(name)                                                                                     \
     {                                                                                              \
-        CONT(hart_amo(h, i, RS1, size, INSN_##name));                                             \
+        CONT(hart_amo(h, i, RS1, size, INSN_##name));                                              \
     }
 AMO_BODY(amoswap_w, 4)
 AMO_BODY(amoadd_w, 4)
@@ -592,7 +587,7 @@ BODY(fsd)
         unsigned fl = 0;                                                                           \
         W(fn(A, B, rm, &fl));                                                                      \
         PFX(fp_flags)(h, fl);                                                                      \
-        NEXT;                                                                                  \
+        NEXT;                                                                                      \
     }
 FP_OP2(fadd_s, WFS, FS1, FS2, f32_add)
 FP_OP2(fsub_s, WFS, FS1, FS2, f32_sub)
@@ -611,7 +606,7 @@ FP_OP2(fdiv_d, WFD, FD1, FD2, f64_div)
         unsigned fl = 0;                                                                           \
         W(fn(A, rm, &fl));                                                                         \
         PFX(fp_flags)(h, fl);                                                                      \
-        NEXT;                                                                                  \
+        NEXT;                                                                                      \
     }
 FP_OP1(fsqrt_s, WFS, FS1, f32_sqrt)
 FP_OP1(fsqrt_d, WFD, FD1, f64_sqrt)
@@ -650,7 +645,7 @@ BODY(fcvt_d_s)
         unsigned fl = 0;                                                                           \
         W(fn(A, B, C, neg, rm, &fl));                                                              \
         PFX(fp_flags)(h, fl);                                                                      \
-        NEXT;                                                                                  \
+        NEXT;                                                                                      \
     }
 FP_FMA(fmadd_s, WFS, FS1, FS2, FS3, f32_fma, 0)
 FP_FMA(fmsub_s, WFS, FS1, FS2, FS3, f32_fma, FPU_NEG_C)
@@ -668,7 +663,7 @@ FP_FMA(fnmadd_d, WFD, FD1, FD2, FD3, f64_fma, FPU_NEG_PROD | FPU_NEG_C)
         FP_ENABLED();                                                                              \
         T a = A, b = B, sb = signbit;                                                              \
         W((a & ~sb) | ((expr)&sb));                                                                \
-        NEXT;                                                                                  \
+        NEXT;                                                                                      \
     }
 FP_SGNJ(fsgnj_s, WFS, FS1, FS2, uint32_t, 0x80000000u, b)
 FP_SGNJ(fsgnjn_s, WFS, FS1, FS2, uint32_t, 0x80000000u, ~b)
@@ -685,7 +680,7 @@ FP_SGNJ(fsgnjx_d, WFD, FD1, FD2, uint64_t, 1ull << 63, a ^ b)
         unsigned fl = 0;                                                                           \
         W(fn(A, B, &fl));                                                                          \
         PFX(fp_flags)(h, fl);                                                                      \
-        NEXT;                                                                                  \
+        NEXT;                                                                                      \
     }
 FP_NORM2(fmin_s, WFS, FS1, FS2, f32_min)
 FP_NORM2(fmax_s, WFS, FS1, FS2, f32_max)
@@ -733,6 +728,55 @@ BODY(fmv_d_x)
     FP_ENABLED();
     WFD((uint64_t)RS1);
     NEXT;
+}
+
+/* Fused pairs. A block entry whose instruction and the next are both in these lists runs
+ * both: the first through its try_ form (the same semantics as its body; false when a load
+ * or store needs its slow path, which then runs the usual way, unfused), the second by a
+ * direct call of its body with its own entry, so traps, counts and the rest of the block are
+ * exactly as unfused. One dispatch instead of two; the pairs are chosen by build_block
+ * (core/hart.c). */
+#define FUSE_FIRST(X)                                                                              \
+    X(add)                                                                                         \
+    X(addi) X(sub) X(and) X(andi) X(or) X(ori) X(xor) X(xori) X(slli) X(srli) X(srai) X(sll)       \
+        X(srl) X(sra) X(lui) X(auipc) X(addw) X(addiw) X(subw) X(slliw) X(srliw) X(sraiw) X(mul)   \
+            X(mulw) X(slt) X(sltu) X(sltiu) X(slti) X(lb) X(lh) X(lw) X(ld) X(lbu) X(lhu) X(lwu)   \
+                X(sb) X(sh) X(sw) X(sd)
+#define FUSE_SECOND(X, a)                                                                          \
+    X(a, add)                                                                                      \
+    X(a, addi) X(a, sub) X(a, and) X(a, andi) X(a, or) X(a, ori) X(a, xor) X(a, xori) X(a, slli)   \
+        X(a, srli) X(a, srai) X(a, sll) X(a, srl) X(a, sra) X(a, lui) X(a, auipc) X(a, addw)       \
+            X(a, addiw) X(a, subw) X(a, slliw) X(a, srliw) X(a, sraiw) X(a, mul) X(a, mulw)        \
+                X(a, slt) X(a, sltu) X(a, sltiu) X(a, slti) X(a, lb) X(a, lh) X(a, lw) X(a, ld)    \
+                    X(a, lbu) X(a, lhu) X(a, lwu) X(a, sb) X(a, sh) X(a, sw) X(a, sd) X(a, beq)    \
+                        X(a, bne) X(a, blt) X(a, bge) X(a, bltu) X(a, bgeu) X(a, jal) X(a, jalr)
+
+#define FUSE_DEFINE(a, b)                                                                          \
+    static int PFX(fuse_##a##__##b)(struct hart * h, const struct insn *i)                         \
+    {                                                                                              \
+        if (unlikely(!PFX(try_##a)(h, i)))                                                         \
+            return PFX(sem_##a)(h, i);                                                             \
+        return PFX(sem_##b)(h, i + 1);                                                             \
+    }
+#define FUSE_DEFINE_ROW(a) FUSE_SECOND(FUSE_DEFINE, a)
+FUSE_FIRST(FUSE_DEFINE_ROW)
+
+#define FUSE_ENUM_FIRST(a)     FF_##a,
+#define FUSE_ENUM_SECOND(_, b) FS_##b,
+enum { FUSE_FIRST(FUSE_ENUM_FIRST) FF_COUNT };
+enum { FUSE_SECOND(FUSE_ENUM_SECOND, _) FS_COUNT };
+#define FUSE_PTR(a, b)        PFX(fuse_##a##__##b),
+#define FUSE_PTR_ROW(a)       { FUSE_SECOND(FUSE_PTR, a) },
+#define FUSE_IDX_FIRST(a)     [INSN_##a] = FF_##a + 1,
+#define FUSE_IDX_SECOND(_, b) [INSN_##b] = FS_##b + 1,
+static const insn_fn PFX(fused)[FF_COUNT][FS_COUNT] = { FUSE_FIRST(FUSE_PTR_ROW) };
+static const uint8_t PFX(fuse_first)[INSN_COUNT] = { FUSE_FIRST(FUSE_IDX_FIRST) };
+static const uint8_t PFX(fuse_second)[INSN_COUNT] = { FUSE_SECOND(FUSE_IDX_SECOND, _) };
+
+insn_fn PFX(fuse_fn)(unsigned first_sem, unsigned second_sem)
+{
+    unsigned a = PFX(fuse_first)[first_sem], b = PFX(fuse_second)[second_sem];
+    return a && b ? PFX(fused)[a - 1][b - 1] : NULL;
 }
 
 int PFX(exec_illegal)(struct hart *h, const struct insn *i)

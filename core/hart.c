@@ -376,6 +376,15 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
         b->insns[k].rem_cost = cost;
     }
     b->cost = cost;
+    /* Pairs of instructions that one body runs together (exec_template.h, fused pairs). */
+    insn_fn (*fuse)(unsigned, unsigned) = h->xlen == 32 ? rv32_fuse_fn : rv64_fuse_fn;
+    for (unsigned k = 0; k + 1 < n; k++) {
+        insn_fn f = fuse(b->insns[k].sem, b->insns[k + 1].sem);
+        if (f && b->insns[k].id != INSN_COUNT) {
+            b->insns[k].fn = f;
+            k++;
+        }
+    }
     const struct insn *last = &b->insns[n - 1];
     if (!(last->flags & END) || is_cond_branch(last))
         b->insns[n] = (struct insn){ .fn = exec_fallthrough, .pc = at, .id = INSN_COUNT };

@@ -98,6 +98,10 @@ extern const insn_fn rv64_dispatch[INSN_COUNT];
 int rv32_exec_illegal(struct hart *h, const struct insn *i);
 int rv64_exec_illegal(struct hart *h, const struct insn *i);
 int exec_fallthrough(struct hart *h, const struct insn *i);
+/* The body running the pair of rows with semantic bodies `first` and `second` as one
+ * (exec_template.h), NULL for pairs that are not fused. */
+insn_fn rv32_fuse_fn(unsigned first, unsigned second);
+insn_fn rv64_fuse_fn(unsigned first, unsigned second);
 
 /* An instruction traps: un-count it and what follows it in its block, raise the trap. */
 static inline int exec_trap(struct hart *h, const struct insn *i, uint64_t cause, uint64_t tval)
