@@ -99,7 +99,7 @@ BODY(jalr)
         return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
     h->pc = target;
     WRD(link);
-    return exec_chain(h, i);
+    return exec_chain_indirect(h, i);
 }
 /* A conditional branch. Blocks end at one, but a superblock (core/hart.c, build_block)
  * goes on after it into the next block, whose instructions were counted when the
@@ -736,20 +736,21 @@ BODY(fmv_d_x)
  * direct call of its body with its own entry, so traps, counts and the rest of the block are
  * exactly as unfused. One dispatch instead of two; the pairs are chosen by build_block
  * (core/hart.c). */
-#define FUSE_FIRST(X)                                                                              \
-    X(add)                                                                                         \
-    X(addi) X(sub) X(and) X(andi) X(or) X(ori) X(xor) X(xori) X(slli) X(srli) X(srai) X(sll)       \
-        X(srl) X(sra) X(lui) X(auipc) X(addw) X(addiw) X(subw) X(slliw) X(srliw) X(sraiw) X(mul)   \
-            X(mulw) X(slt) X(sltu) X(sltiu) X(slti) X(lb) X(lh) X(lw) X(ld) X(lbu) X(lhu) X(lwu)   \
-                X(sb) X(sh) X(sw) X(sd)
-#define FUSE_SECOND(X, a)                                                                          \
-    X(a, add)                                                                                      \
-    X(a, addi) X(a, sub) X(a, and) X(a, andi) X(a, or) X(a, ori) X(a, xor) X(a, xori) X(a, slli)   \
-        X(a, srli) X(a, srai) X(a, sll) X(a, srl) X(a, sra) X(a, lui) X(a, auipc) X(a, addw)       \
-            X(a, addiw) X(a, subw) X(a, slliw) X(a, srliw) X(a, sraiw) X(a, mul) X(a, mulw)        \
-                X(a, slt) X(a, sltu) X(a, sltiu) X(a, slti) X(a, lb) X(a, lh) X(a, lw) X(a, ld)    \
-                    X(a, lbu) X(a, lhu) X(a, lwu) X(a, sb) X(a, sh) X(a, sw) X(a, sd) X(a, beq)    \
-                        X(a, bne) X(a, blt) X(a, bge) X(a, bltu) X(a, bgeu) X(a, jal) X(a, jalr)
+/* clang-format off */
+#define FUSE_FIRST(X) \
+    X(add) X(addi) X(sub) X(and) X(andi) X(or) X(ori) X(xor) X(xori) X(slli) X(srli) X(srai) \
+    X(sll) X(srl) X(sra) X(lui) X(auipc) X(addw) X(addiw) X(subw) X(slliw) X(srliw) X(sraiw) \
+    X(mul) X(mulw) X(slt) X(sltu) X(sltiu) X(slti) \
+    X(lb) X(lh) X(lw) X(ld) X(lbu) X(lhu) X(lwu) X(sb) X(sh) X(sw) X(sd)
+#define FUSE_SECOND(X, a) \
+    X(a, add) X(a, addi) X(a, sub) X(a, and) X(a, andi) X(a, or) X(a, ori) X(a, xor) \
+    X(a, xori) X(a, slli) X(a, srli) X(a, srai) X(a, sll) X(a, srl) X(a, sra) X(a, lui) \
+    X(a, auipc) X(a, addw) X(a, addiw) X(a, subw) X(a, slliw) X(a, srliw) X(a, sraiw) \
+    X(a, mul) X(a, mulw) X(a, slt) X(a, sltu) X(a, sltiu) X(a, slti) \
+    X(a, lb) X(a, lh) X(a, lw) X(a, ld) X(a, lbu) X(a, lhu) X(a, lwu) X(a, sb) X(a, sh) \
+    X(a, sw) X(a, sd) \
+    X(a, beq) X(a, bne) X(a, blt) X(a, bge) X(a, bltu) X(a, bgeu) X(a, jal) X(a, jalr)
+/* clang-format on */
 
 #define FUSE_DEFINE(a, b)                                                                          \
     static int PFX(fuse_##a##__##b)(struct hart * h, const struct insn *i)                         \

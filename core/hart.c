@@ -504,6 +504,7 @@ static void link_exit(struct hart *h, struct insn *x, uint64_t tag, struct block
         return;
     x->link = b;
     x->link_tag = tag;
+    *hart_jump_cache(h, pc) = (struct jump_cache_entry){ tag, b };
 }
 
 enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)

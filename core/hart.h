@@ -104,6 +104,8 @@ enum hart_stop {
     HART_STOP_BREAK,  /* a debugger breakpoint or watchpoint */
 };
 
+#define HART_JUMP_CACHE_SIZE 1024
+
 struct hart {
     /* Hot state first. x[32] is a write sink: the decoder turns rd=x0 into 32 so that
      * instruction bodies can write unconditionally. */
@@ -168,6 +170,12 @@ struct hart {
     struct hart_hooks hooks;
     struct hart_debug *debug; /* breakpoints/watchpoints (core/debug.h); NULL: no debugger */
     const void *symbols;      /* opaque symbol table for traces (struct symtab *) */
+
+    /* Blocks by virtual pc for indirect jumps, valid under chain_tag (core/hart.c). */
+    struct jump_cache_entry {
+        uint64_t tag;
+        struct block *block;
+    } jump_cache[HART_JUMP_CACHE_SIZE];
 };
 
 #define RESERVATION_NONE  UINT64_MAX

@@ -145,6 +145,33 @@ static inline __attribute__((always_inline)) int exec_chain(struct hart *h, cons
     return exec_chain_adjust(h, i, 0, 0);
 }
 
+static inline struct jump_cache_entry *hart_jump_cache(struct hart *h, uint64_t pc)
+{
+    return &h->jump_cache[(pc >> 1) & (HART_JUMP_CACHE_SIZE - 1)];
+}
+
+/* Leave by an indirect jump: its link holds the last target; others are found in the
+ * hart's jump cache (filled by hart_run under the same conditions as links). */
+static inline __attribute__((always_inline)) int exec_chain_indirect(struct hart *h,
+                                                                     const struct insn *i)
+{
+    const struct block *b = i->link;
+    if (!(i->link_tag == h->chain_tag && b->insns[0].pc == h->pc)) {
+        const struct jump_cache_entry *e = hart_jump_cache(h, h->pc);
+        b = e->block;
+        if (!(e->tag == h->chain_tag && b->insns[0].pc == h->pc))
+            b = NULL;
+    }
+    if (likely(b != NULL && h->cycles < h->fast_until && --h->chain_left)) {
+        h->cycles += b->cost;
+        h->retired += b->n;
+        return b->insns[0].fn(h, b->insns);
+    }
+    h->exit = (struct insn *)i;
+    h->exit_tag = h->chain_tag;
+    return 1;
+}
+
 /* An instruction completed but its block must end after it. */
 static inline int exec_leave_after(struct hart *h, const struct insn *i)
 {
