@@ -45,18 +45,18 @@ typedef int64_t sxlen;
 /* An instruction that never traps nor ends its block: its semantics in op_NAME (which
  * fused pairs use too, see below), its body runs that and goes on. */
 #define OP(name)                                                                                   \
-    static inline void PFX(op_##name)(struct hart * h, const struct insn *i);                      \
+    ALWAYS_INLINE void PFX(op_##name)(struct hart * h, const struct insn *i);                      \
     BODY(name)                                                                                     \
     {                                                                                              \
         PFX(op_##name)(h, i);                                                                      \
         NEXT;                                                                                      \
     }                                                                                              \
-    static inline bool PFX(try_##name)(struct hart * h, const struct insn *i)                      \
+    ALWAYS_INLINE bool PFX(try_##name)(struct hart * h, const struct insn *i)                      \
     {                                                                                              \
         PFX(op_##name)(h, i);                                                                      \
         return true;                                                                               \
     }                                                                                              \
-    static inline void PFX(op_##name)(struct hart * h, const struct insn *i)
+    ALWAYS_INLINE void PFX(op_##name)(struct hart * h, const struct insn *i)
 /* Go on unless `status`, a helper's result, says the block ends here. */
 #define CONT(status)                                                                               \
     do {                                                                                           \
@@ -106,8 +106,7 @@ BODY(jalr)
  * superblock started; a branch that ends its superblock is followed by the fall-through
  * entry. Not taken, the branch goes on unless what is a block boundary here needs the run
  * loop's checks (h->fast_until); taken, it gives back what it skips and follows its link. */
-static inline __attribute__((always_inline)) int PFX(branch)(struct hart *h, const struct insn *i,
-                                                             bool taken)
+ALWAYS_INLINE int PFX(branch)(struct hart *h, const struct insn *i, bool taken)
 {
     /* Cycles and instructions counted for what follows this branch in its superblock. */
     uint32_t after_cost = i->rem_cost - i->cost;
@@ -156,7 +155,7 @@ BODY(bgeu)
         WRD((sxlen)(type)h->load_tmp);                                                             \
         NEXT;                                                                                      \
     }                                                                                              \
-    static inline bool PFX(try_##name)(struct hart * h, const struct insn *i)                      \
+    ALWAYS_INLINE bool PFX(try_##name)(struct hart * h, const struct insn *i)                      \
     {                                                                                              \
         uint64_t v;                                                                                \
         if (!mem_load_fast(h, (uxlen)(RS1 + IMM), size, &v))                                       \
@@ -183,7 +182,7 @@ LOAD_BODY(lwu, 4, uint32_t)
     {                                                                                              \
         CONT(hart_store_slow(h, i, (uxlen)(RS1 + IMM), size, RS2));                                \
     }                                                                                              \
-    static inline bool PFX(try_##name)(struct hart * h, const struct insn *i)                      \
+    ALWAYS_INLINE bool PFX(try_##name)(struct hart * h, const struct insn *i)                      \
     {                                                                                              \
         return mem_store_fast(h, (uxlen)(RS1 + IMM), size, RS2);                                   \
     }                                                                                              \

@@ -519,13 +519,17 @@ enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)
         if (likely(h->cycles < h->fast_until)) {
             /* The fast path: the next block, linked to that exit; then blocks follow each
              * other through their links (exec_chain) until one needs this loop again. */
-            struct block *b = get_block(h);
-            if (unlikely(!b)) {
-                h->cycles += COST_SYSTEM; /* a fetch fault's trap, as below */
-                continue;
+            uint64_t tag = h->chain_tag;
+            struct block *b = x && h->exit_tag == tag && x->link_tag == tag ? x->link : NULL;
+            if (!b || b->insns[0].pc != h->pc) {
+                b = get_block(h);
+                if (unlikely(!b)) {
+                    h->cycles += COST_SYSTEM; /* a fetch fault's trap, as below */
+                    continue;
+                }
+                if (x)
+                    link_exit(h, x, h->exit_tag, b);
             }
-            if (x)
-                link_exit(h, x, h->exit_tag, b);
             run_block(h, b);
             continue;
         }

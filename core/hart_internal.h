@@ -16,8 +16,9 @@
 #include "core/decode.h"
 #include "core/hart.h"
 
-#define likely(x)   __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#define likely(x)     __builtin_expect(!!(x), 1)
+#define unlikely(x)   __builtin_expect(!!(x), 0)
 
 /* Longest block (instructions) between two points where the run loop checks for
  * interrupts, limits and the debugger. Where blocks end is part of the timing model (an
@@ -114,13 +115,17 @@ static inline int exec_trap(struct hart *h, const struct insn *i, uint64_t cause
 /* Most blocks a chain of links runs before hart_run looks again (links are followed by a
  * tail call, so this also bounds the stack where the compiler does not turn those calls
  * into jumps). */
-#define CHAIN_MAX_BLOCKS 16
+#ifdef __OPTIMIZE__
+#define CHAIN_MAX_BLOCKS 256
+#else
+#define CHAIN_MAX_BLOCKS 16 /* -O0 (the sanitizer build): every link is a nested call */
+#endif
 
 /* Leave the block at exit `i`, h->pc set: go on straight into the block linked from this
  * exit when the link holds and the run loop would have nothing to check before it (its
  * fast path, core/hart.c); otherwise return to the loop, which makes the link. */
-static inline __attribute__((always_inline)) int
-exec_chain_adjust(struct hart *h, const struct insn *i, int64_t dcycles, uint64_t unretired)
+ALWAYS_INLINE int exec_chain_adjust(struct hart *h, const struct insn *i, int64_t dcycles,
+                                    uint64_t unretired)
 {
     /* `dcycles` and `unretired` correct the counts of the block being left (a taken branch
      * adds its extra cycles and gives back what it skips); one update of each counter. */
@@ -140,7 +145,7 @@ exec_chain_adjust(struct hart *h, const struct insn *i, int64_t dcycles, uint64_
     return 1;
 }
 
-static inline __attribute__((always_inline)) int exec_chain(struct hart *h, const struct insn *i)
+ALWAYS_INLINE int exec_chain(struct hart *h, const struct insn *i)
 {
     return exec_chain_adjust(h, i, 0, 0);
 }
@@ -152,8 +157,7 @@ static inline struct jump_cache_entry *hart_jump_cache(struct hart *h, uint64_t 
 
 /* Leave by an indirect jump: its link holds the last target; others are found in the
  * hart's jump cache (filled by hart_run under the same conditions as links). */
-static inline __attribute__((always_inline)) int exec_chain_indirect(struct hart *h,
-                                                                     const struct insn *i)
+ALWAYS_INLINE int exec_chain_indirect(struct hart *h, const struct insn *i)
 {
     const struct block *b = i->link;
     if (!(i->link_tag == h->chain_tag && b->insns[0].pc == h->pc)) {
