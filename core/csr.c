@@ -450,7 +450,7 @@ int csr_exec(struct hart *h, const struct insn *i, unsigned op)
         if (!csr_write(h, csr, v))
             return exec_trap(h, i, EXC_ILLEGAL_INSN, i->raw);
         mmu_context_check(h);
-        h->fast_until = 0; /* an interrupt may be enabled or pending now */
+        hart_attention(h); /* an interrupt may be enabled or pending now */
     }
     h->x[i->rd] = old;
     h->pc = i->pc + i->len;

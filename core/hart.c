@@ -127,7 +127,7 @@ void hart_set_mip(struct hart *h, enum irq_num irq, bool level)
         h->mip |= 1ull << irq;
     else
         h->mip &= ~(1ull << irq);
-    h->fast_until = 0; /* the run loop looks at interrupts at the next block boundary */
+    hart_attention(h); /* the run loop looks at interrupts at the next block boundary */
 }
 
 bool hart_irq_wakeup(const struct hart *h)
@@ -154,7 +154,7 @@ static void trap_enter_s(struct hart *h, uint64_t cause, uint64_t tval, uint64_t
     h->pc &= xlen_mask(h);
     h->wfi = false;
     h->traps++;
-    h->fast_until = 0;
+    hart_attention(h);
     mmu_context_check(h);
     if (h->hooks.on_trap)
         h->hooks.on_trap(h->hooks.ctx, h, h->scause, epc, tval);
@@ -188,7 +188,7 @@ static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval, uint64_t e
     h->pc &= xlen_mask(h);
     h->wfi = false;
     h->traps++;
-    h->fast_until = 0;
+    hart_attention(h);
     mmu_context_check(h);
     if (h->hooks.on_trap)
         h->hooks.on_trap(h->hooks.ctx, h, h->mcause, epc, tval);
@@ -420,7 +420,8 @@ static inline void run_block(struct hart *h, const struct block *b)
 {
     h->cycles += b->cost;
     h->retired += b->n;
-    h->chain_left = CHAIN_MAX_BLOCKS;
+    uint64_t budget = h->cycles + CHAIN_MAX_CYCLES;
+    h->chain_until = budget < h->fast_until ? budget : h->fast_until;
     b->insns[0].fn(h, b->insns);
 }
 
@@ -450,7 +451,7 @@ bool hart_decode_one(struct hart *h, uint64_t pc, struct block *b)
 
 enum hart_stop hart_step(struct hart *h)
 {
-    h->fast_until = 0; /* one instruction: no branch goes on, no link is followed */
+    hart_attention(h); /* one instruction: no branch goes on, no link is followed */
     if (h->wfi) {
         if (!hart_irq_wakeup(h))
             return h->stop = HART_STOP_WFI;
@@ -510,7 +511,7 @@ static void link_exit(struct hart *h, struct insn *x, uint64_t tag, struct block
 enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)
 {
     h->stop = HART_RUNNING;
-    h->fast_until = 0;
+    hart_attention(h);
     h->exit = NULL;
     while (h->stop == HART_RUNNING) {
         /* The exit the last block left by, when its link did not hold. */
@@ -884,7 +885,7 @@ int hart_exec_mret(struct hart *h, const struct insn *i)
         s &= ~MSTATUS_MPRV;
     h->mstatus = s;
     h->priv = mpp;
-    h->fast_until = 0; /* interrupts may be enabled now */
+    hart_attention(h); /* interrupts may be enabled now */
     mmu_context_check(h);
     uint64_t from = i->pc;
     h->pc = h->mepc & ~(uint64_t)(h->ialign_mask == 1 ? 1 : 3);
@@ -908,7 +909,7 @@ int hart_exec_sret(struct hart *h, const struct insn *i)
     s &= ~MSTATUS_MPRV;
     h->mstatus = s;
     h->priv = spp;
-    h->fast_until = 0;
+    hart_attention(h);
     mmu_context_check(h);
     uint64_t from = i->pc;
     h->pc = h->sepc & ~(uint64_t)(h->ialign_mask == 1 ? 1 : 3) & xlen_mask(h);
@@ -926,7 +927,7 @@ int hart_exec_wfi(struct hart *h, const struct insn *i)
     h->pc = i->pc + i->len;
     if (!hart_irq_wakeup(h))
         h->wfi = true;
-    h->fast_until = 0;
+    hart_attention(h);
     return 1;
 }
 

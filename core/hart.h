@@ -117,11 +117,11 @@ struct hart {
      * fast_until`; whatever could need the full per-block checks (an interrupt line, a CSR
      * write, a trap, wfi, a debugger, --max-insns) sets it to 0 (core/hart.c). */
     uint64_t fast_until;
-    uint64_t chain_tag;  /* block links made under this tag are valid (core/codecache.c) */
-    unsigned chain_left; /* blocks that may still follow each other by links */
-    struct insn *exit;   /* the exit that found no link, for hart_run to link it */
-    uint64_t exit_tag;   /* chain_tag when `exit` was left */
-    uint64_t load_tmp;   /* a slow-path load's value (keeps the bodies' locals in registers) */
+    uint64_t chain_tag;   /* block links made under this tag are valid (core/codecache.c) */
+    uint64_t chain_until; /* blocks follow each other by links while cycles are below */
+    struct insn *exit;    /* the exit that found no link, for hart_run to link it */
+    uint64_t exit_tag;    /* chain_tag when `exit` was left */
+    uint64_t load_tmp;    /* a slow-path load's value (keeps the bodies' locals in registers) */
     struct tlb_entry tlb_read[TLB_SIZE];
     struct tlb_entry tlb_write[TLB_SIZE];
     const struct hart_bus *bus;

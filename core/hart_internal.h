@@ -112,14 +112,23 @@ static inline int exec_trap(struct hart *h, const struct insn *i, uint64_t cause
     return hart_raise(h, cause, tval, i->pc);
 }
 
-/* Most blocks a chain of links runs before hart_run looks again (links are followed by a
- * tail call, so this also bounds the stack where the compiler does not turn those calls
- * into jumps). */
+/* Cycles a chain of links may run before hart_run looks again. Links are followed by tail
+ * calls, which the compiler turns into jumps when optimising, but not in the few bodies
+ * whose locals escape (the FP ones) nor at -O0: every block costs at least a cycle, so
+ * this bounds the stack those calls use. */
 #ifdef __OPTIMIZE__
-#define CHAIN_MAX_BLOCKS 256
+#define CHAIN_MAX_CYCLES 4096
 #else
-#define CHAIN_MAX_BLOCKS 16 /* -O0 (the sanitizer build): every link is a nested call */
+#define CHAIN_MAX_CYCLES 16 /* -O0 (the sanitizer build): every call nests */
 #endif
+
+/* Something the run loop must look at may have changed (an interrupt line, a CSR, a trap,
+ * wfi): no branch goes on past a block boundary and no link is followed until it has. */
+static inline void hart_attention(struct hart *h)
+{
+    h->fast_until = 0;
+    h->chain_until = 0;
+}
 
 /* Leave the block at exit `i`, h->pc set: go on straight into the block linked from this
  * exit when the link holds and the run loop would have nothing to check before it (its
@@ -132,8 +141,9 @@ ALWAYS_INLINE int exec_chain_adjust(struct hart *h, const struct insn *i, int64_
     uint64_t cycles = h->cycles + (uint64_t)dcycles;
     uint64_t retired = h->retired - unretired;
     const struct block *b = i->link;
-    if (likely(i->link_tag == h->chain_tag && b->insns[0].pc == h->pc && cycles < h->fast_until &&
-               --h->chain_left)) {
+    /* The exits that come here have one target, so a link made under the current tag is
+     * to the block at h->pc. */
+    if (likely(i->link_tag == h->chain_tag && cycles < h->chain_until)) {
         h->cycles = cycles + b->cost;
         h->retired = retired + b->n;
         return b->insns[0].fn(h, b->insns);
@@ -166,7 +176,7 @@ ALWAYS_INLINE int exec_chain_indirect(struct hart *h, const struct insn *i)
         if (!(e->tag == h->chain_tag && b->insns[0].pc == h->pc))
             b = NULL;
     }
-    if (likely(b != NULL && h->cycles < h->fast_until && --h->chain_left)) {
+    if (likely(b != NULL && h->cycles < h->chain_until)) {
         h->cycles += b->cost;
         h->retired += b->n;
         return b->insns[0].fn(h, b->insns);
