@@ -96,8 +96,8 @@ void hart_tlb_flush_write_page(struct hart *h, uint64_t ppage)
     /* Under paging any virtual page may map to `ppage`: compare the physical pages. */
     for (unsigned k = 0; k < TLB_SIZE; k++) {
         struct tlb_entry *e = &h->tlb_write[k];
-        if (e->vpage != TLB_INVALID && e->ppage == ppage)
-            e->vpage = TLB_INVALID;
+        if (e->tag != TLB_INVALID && e->ppage == ppage)
+            e->tag = TLB_INVALID;
     }
 }
 
@@ -614,18 +614,14 @@ static enum bus_status load_aligned(struct hart *h, uint64_t addr, uint64_t pa, 
         else
             *val = host_read(page + (pa & (PAGE_SIZE - 1)), size);
         if (page && whole && !debug_watch_page(h->debug, vpage, false))
-            h->tlb_read[vpage & (TLB_SIZE - 1)] = (struct tlb_entry){ vpage, page, ppage };
+            tlb_fill(&h->tlb_read[vpage & (TLB_SIZE - 1)], vpage, page, ppage);
         if (st != BUS_FAULT)
             debug_check_access(h, addr, size, false);
         return st;
     }
     if (page) {
-        if (whole) {
-            struct tlb_entry *e = &h->tlb_read[vpage & (TLB_SIZE - 1)];
-            e->vpage = vpage;
-            e->host = page;
-            e->ppage = ppage;
-        }
+        if (whole)
+            tlb_fill(&h->tlb_read[vpage & (TLB_SIZE - 1)], vpage, page, ppage);
         *val = host_read(page + (pa & (PAGE_SIZE - 1)), size);
         return BUS_OK;
     }
@@ -669,12 +665,8 @@ static enum bus_status store_aligned(struct hart *h, uint64_t addr, uint64_t pa,
         if (debug_watch_page(h->debug, vpage, true))
             return st;
     }
-    if (page && whole && !code && !reserved) {
-        struct tlb_entry *e = &h->tlb_write[vpage & (TLB_SIZE - 1)];
-        e->vpage = vpage;
-        e->host = page;
-        e->ppage = ppage;
-    }
+    if (page && whole && !code && !reserved)
+        tlb_fill(&h->tlb_write[vpage & (TLB_SIZE - 1)], vpage, page, ppage);
     return st;
 }
 

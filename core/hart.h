@@ -81,15 +81,19 @@ struct hart_config {
     uint32_t time_divider; /* cycles per mtime tick */
 };
 
-/* One entry of the per-hart translation cache: virtual page -> host page. */
+/* One entry of the per-hart translation cache: virtual page -> host page. The fast path
+ * (core/hart_internal.h) compares the tag with the access address, its page offset masked
+ * down to the bits that must be zero for alignment: one compare checks both. */
 struct tlb_entry {
-    uint64_t vpage; /* virtual page number, or TLB_INVALID */
-    uint8_t *host;  /* host address of the page start */
-    uint64_t ppage; /* physical page number it translates to (core/mmu.h) */
+    uint64_t tag;     /* virtual address of the page, or TLB_INVALID */
+    uintptr_t addend; /* host address minus virtual address, for any address in the page */
+    uint64_t ppage;   /* physical page number it translates to (core/mmu.h) */
+    uint64_t unused;  /* (32-byte entries index with a shift) */
 };
 #define TLB_BITS    8
 #define TLB_SIZE    (1u << TLB_BITS)
-#define TLB_INVALID UINT64_MAX
+/* A tag no masked address equals (bit 11 of the page offset is never kept). */
+#define TLB_INVALID 0x800u
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  (1ull << PAGE_SHIFT)

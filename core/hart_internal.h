@@ -265,8 +265,8 @@ static inline void host_write(uint8_t *p, unsigned size, uint64_t v)
 static inline bool mem_load_fast(struct hart *h, uint64_t addr, unsigned size, uint64_t *val)
 {
     const struct tlb_entry *e = &h->tlb_read[(addr >> PAGE_SHIFT) & (TLB_SIZE - 1)];
-    if (likely(e->vpage == addr >> PAGE_SHIFT && !(addr & (size - 1)))) {
-        *val = host_read(e->host + (addr & (PAGE_SIZE - 1)), size);
+    if (likely(e->tag == (addr & (~(PAGE_SIZE - 1) | (size - 1))))) {
+        *val = host_read((const uint8_t *)(e->addend + (uintptr_t)addr), size);
         return true;
     }
     return false;
@@ -275,8 +275,8 @@ static inline bool mem_load_fast(struct hart *h, uint64_t addr, unsigned size, u
 static inline bool mem_store_fast(struct hart *h, uint64_t addr, unsigned size, uint64_t val)
 {
     const struct tlb_entry *e = &h->tlb_write[(addr >> PAGE_SHIFT) & (TLB_SIZE - 1)];
-    if (likely(e->vpage == addr >> PAGE_SHIFT && !(addr & (size - 1)))) {
-        host_write(e->host + (addr & (PAGE_SIZE - 1)), size, val);
+    if (likely(e->tag == (addr & (~(PAGE_SIZE - 1) | (size - 1))))) {
+        host_write((uint8_t *)(e->addend + (uintptr_t)addr), size, val);
         return true;
     }
     return false;
@@ -301,6 +301,14 @@ static inline int mem_store(struct hart *h, const struct insn *i, uint64_t addr,
     if (likely(mem_store_fast(h, addr, size, val)))
         return 0;
     return hart_store_slow(h, i, addr, size, val);
+}
+
+/* Point a translation-cache entry at a host page. */
+static inline void tlb_fill(struct tlb_entry *e, uint64_t vpage, uint8_t *page, uint64_t ppage)
+{
+    e->tag = vpage << PAGE_SHIFT;
+    e->addend = (uintptr_t)page - (uintptr_t)(vpage << PAGE_SHIFT);
+    e->ppage = ppage;
 }
 
 /* Decode the instruction at `pc` into a block of one (plus fall-through), uncached. */

@@ -150,11 +150,11 @@ bool mmu_fetch_slow(struct hart *h, uint64_t pc, uint64_t *ppc)
 void mmu_flush(struct hart *h)
 {
     for (unsigned k = 0; k < TLB_SIZE; k++) {
-        h->tlb_read[k].vpage = TLB_INVALID;
-        h->tlb_write[k].vpage = TLB_INVALID;
+        h->tlb_read[k].tag = TLB_INVALID;
+        h->tlb_write[k].tag = TLB_INVALID;
     }
     for (unsigned k = 0; k < ITLB_SIZE; k++)
-        h->mmu.itlb[k].vpage = TLB_INVALID;
+        h->mmu.itlb[k].vpage = ITLB_INVALID;
     h->mmu.superpage = false;
     hart_new_links(h);
 }
@@ -179,12 +179,12 @@ static void flush_vpage(struct hart *h, uint64_t vpage)
     struct tlb_entry *r = &h->tlb_read[vpage & (TLB_SIZE - 1)];
     struct tlb_entry *w = &h->tlb_write[vpage & (TLB_SIZE - 1)];
     struct itlb_entry *x = &h->mmu.itlb[vpage & (ITLB_SIZE - 1)];
-    if (r->vpage == vpage)
-        r->vpage = TLB_INVALID;
-    if (w->vpage == vpage)
-        w->vpage = TLB_INVALID;
+    if (r->tag == vpage << PAGE_SHIFT)
+        r->tag = TLB_INVALID;
+    if (w->tag == vpage << PAGE_SHIFT)
+        w->tag = TLB_INVALID;
     if (x->vpage == vpage)
-        x->vpage = TLB_INVALID;
+        x->vpage = ITLB_INVALID;
     hart_new_links(h);
 }
 

@@ -59,8 +59,10 @@ enum mmu_access { MMU_READ = 0, MMU_WRITE = 1, MMU_EXEC = 2 };
 #define ITLB_SIZE (1u << ITLB_BITS)
 
 /* Instruction TLB entry: virtual page -> physical page, for block lookup. */
+#define ITLB_INVALID UINT64_MAX
+
 struct itlb_entry {
-    uint64_t vpage; /* virtual page number, or TLB_INVALID */
+    uint64_t vpage; /* virtual page number, or ITLB_INVALID */
     uint64_t ppage;
 };
 
