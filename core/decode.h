@@ -133,10 +133,11 @@ struct insn {
     uint8_t len; /* 2 or 4 */
     uint8_t cost;
     uint8_t flags;
-    /* Block bookkeeping: instructions and cycles from this one to the end of its block,
-     * this one included (so a trap or early exit can un-count what did not run). */
-    uint16_t rem_n;
-    uint32_t rem_cost;
+    /* Block bookkeeping: instructions and cycles after this one to the end of its block
+     * (all were counted when the block started, so a trap or an early exit gives them
+     * back). */
+    uint16_t after_n;
+    uint32_t after_cost;
     /* For an entry that can leave its block (a jump or branch, the closing fall-through
      * entry): the block that ran after it last time, valid while `link_tag` equals the
      * hart's chain tag (core/hart.c). */

@@ -108,10 +108,8 @@ BODY(jalr)
  * loop's checks (h->fast_until); taken, it gives back what it skips and follows its link. */
 ALWAYS_INLINE int PFX(branch)(struct hart *h, const struct insn *i, bool taken)
 {
-    /* Cycles and instructions counted for what follows this branch in its superblock. */
-    uint32_t after_cost = i->rem_cost - i->cost;
     if (!taken) {
-        if (likely(h->cycles - after_cost < h->fast_until))
+        if (likely(h->cycles - i->after_cost < h->fast_until))
             NEXT;
         return exec_leave_after(h, i);
     }
@@ -119,7 +117,7 @@ ALWAYS_INLINE int PFX(branch)(struct hart *h, const struct insn *i, bool taken)
     if (unlikely(PFX(misaligned_target)(h, target)))
         return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
     h->pc = target;
-    return exec_chain_adjust(h, i, COST_TAKEN_EXTRA - (int64_t)after_cost, i->rem_n - 1u);
+    return exec_chain_adjust(h, i, COST_TAKEN_EXTRA - (int64_t)i->after_cost, i->after_n);
 }
 
 BODY(beq)

@@ -372,8 +372,8 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
     uint32_t cost = 0;
     for (unsigned k = n; k-- > 0;) {
         cost += b->insns[k].cost;
-        b->insns[k].rem_n = (uint16_t)(n - k);
-        b->insns[k].rem_cost = cost;
+        b->insns[k].after_n = (uint16_t)(n - k - 1);
+        b->insns[k].after_cost = cost - b->insns[k].cost;
     }
     b->cost = cost;
     /* Pairs of instructions that one body runs together (exec_template.h, fused pairs). */

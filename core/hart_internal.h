@@ -107,8 +107,8 @@ insn_fn rv64_fuse_fn(unsigned first, unsigned second);
 /* An instruction traps: un-count it and what follows it in its block, raise the trap. */
 static inline int exec_trap(struct hart *h, const struct insn *i, uint64_t cause, uint64_t tval)
 {
-    h->retired -= i->rem_n;
-    h->cycles -= i->rem_cost - i->cost;
+    h->retired -= i->after_n + 1u;
+    h->cycles -= i->after_cost;
     return hart_raise(h, cause, tval, i->pc);
 }
 
@@ -189,8 +189,8 @@ ALWAYS_INLINE int exec_chain_indirect(struct hart *h, const struct insn *i)
 /* An instruction completed but its block must end after it. */
 static inline int exec_leave_after(struct hart *h, const struct insn *i)
 {
-    h->retired -= i->rem_n - 1u;
-    h->cycles -= i->rem_cost - i->cost;
+    h->retired -= i->after_n;
+    h->cycles -= i->after_cost;
     h->pc = i->pc + i->len;
     return 1;
 }
