@@ -82,14 +82,25 @@ OP(auipc)
 {
     WRD(i->pc + IMM);
 }
-BODY(jal)
+/* jal and the conditional branches have a fixed target: the decoder gives the few whose
+ * target is misaligned (possible only without C) the `check` form of the body, which is
+ * not fused (core/hart.c, fill_insn). */
+ALWAYS_INLINE int PFX(jal)(struct hart *h, const struct insn *i, bool check)
 {
     uxlen target = (uxlen)(i->pc + IMM);
-    if (unlikely(PFX(misaligned_target)(h, target)))
+    if (check && PFX(misaligned_target)(h, target))
         return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
     WRD(i->pc + i->len);
     h->pc = target;
     return exec_chain(h, i);
+}
+BODY(jal)
+{
+    return PFX(jal)(h, i, false);
+}
+static int PFX(check_jal)(struct hart *h, const struct insn *i)
+{
+    return PFX(jal)(h, i, true);
 }
 BODY(jalr)
 {
@@ -106,7 +117,7 @@ BODY(jalr)
  * superblock started; a branch that ends its superblock is followed by the fall-through
  * entry. Not taken, the branch goes on unless what is a block boundary here needs the run
  * loop's checks (h->fast_until); taken, it gives back what it skips and follows its link. */
-ALWAYS_INLINE int PFX(branch)(struct hart *h, const struct insn *i, bool taken)
+ALWAYS_INLINE int PFX(branch)(struct hart *h, const struct insn *i, bool taken, bool check)
 {
     if (!taken) {
         if (likely(h->cycles - i->after_cost < h->fast_until))
@@ -114,37 +125,45 @@ ALWAYS_INLINE int PFX(branch)(struct hart *h, const struct insn *i, bool taken)
         return exec_leave_after(h, i);
     }
     uxlen target = (uxlen)(i->pc + IMM);
-    if (unlikely(PFX(misaligned_target)(h, target)))
+    if (check && PFX(misaligned_target)(h, target))
         return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
     h->pc = target;
     return exec_chain_adjust(h, i, COST_TAKEN_EXTRA - (int64_t)i->after_cost, i->after_n);
 }
 
-BODY(beq)
+#define BRANCH_BODY(name, cond)                                                                    \
+    BODY(name)                                                                                     \
+    {                                                                                              \
+        return PFX(branch)(h, i, cond, false);                                                     \
+    }                                                                                              \
+    static int PFX(check_##name)(struct hart * h, const struct insn *i)                            \
+    {                                                                                              \
+        return PFX(branch)(h, i, cond, true);                                                      \
+    }
+BRANCH_BODY(beq, RS1 == RS2)
+BRANCH_BODY(bne, RS1 != RS2)
+BRANCH_BODY(blt, SRS1 < SRS2)
+BRANCH_BODY(bge, SRS1 >= SRS2)
+BRANCH_BODY(bltu, RS1 < RS2)
+BRANCH_BODY(bgeu, RS1 >= RS2)
+
+/* The `check` body of a row with a fixed jump target, NULL for other rows. */
+insn_fn PFX(check_fn)(unsigned sem)
 {
-    return PFX(branch)(h, i, RS1 == RS2);
-}
-BODY(bne)
-{
-    return PFX(branch)(h, i, RS1 != RS2);
-}
-BODY(blt)
-{
-    return PFX(branch)(h, i, SRS1 < SRS2);
-}
-BODY(bge)
-{
-    return PFX(branch)(h, i, SRS1 >= SRS2);
-}
-BODY(bltu)
-{
-    return PFX(branch)(h, i, RS1 < RS2);
-}
-BODY(bgeu)
-{
-    return PFX(branch)(h, i, RS1 >= RS2);
+    switch (sem) {
+    case INSN_jal: return PFX(check_jal);
+    case INSN_beq: return PFX(check_beq);
+    case INSN_bne: return PFX(check_bne);
+    case INSN_blt: return PFX(check_blt);
+    case INSN_bge: return PFX(check_bge);
+    case INSN_bltu: return PFX(check_bltu);
+    case INSN_bgeu: return PFX(check_bgeu);
+    default: return NULL;
+    }
 }
 
+/* Loads and stores: the translation-cache hit inline, everything else in a separate body
+ * (so the fast one needs no stack frame and ends in a jump like the others). */
 #define LOAD_BODY(name, size, type)                                                                \
     static __attribute__((noinline)) int PFX(slow_##name)(struct hart * h, const struct insn *i)   \
     {                                                                                              \

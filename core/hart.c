@@ -298,6 +298,13 @@ static void fill_insn(struct hart *h, struct insn *ins, uint32_t raw, uint64_t p
     ins->pc = pc;
     ins->link = NULL;
     ins->link_tag = 0;
+    /* A fixed jump target that is not IALIGN-aligned (Unprivileged ISA 2.5): a body that
+     * checks it. The others skip the check. */
+    insn_fn check = h->xlen == 32 ? rv32_check_fn(ins->sem) : rv64_check_fn(ins->sem);
+    if (check && ins->id != INSN_COUNT && ((pc + (uint64_t)ins->imm) & h->ialign_mask)) {
+        ins->fn = check;
+        ins->flags |= NO_FUSE;
+    }
 }
 
 /* Fetch and decode at virtual `pc` into `b`, which is keyed by the physical address: one
@@ -380,7 +387,8 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
     insn_fn (*fuse)(unsigned, unsigned) = h->xlen == 32 ? rv32_fuse_fn : rv64_fuse_fn;
     for (unsigned k = 0; k + 1 < n; k++) {
         insn_fn f = fuse(b->insns[k].sem, b->insns[k + 1].sem);
-        if (f && b->insns[k].id != INSN_COUNT) {
+        if (f && b->insns[k].id != INSN_COUNT &&
+            !((b->insns[k].flags | b->insns[k + 1].flags) & NO_FUSE)) {
             b->insns[k].fn = f;
             k++;
         }

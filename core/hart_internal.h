@@ -99,6 +99,10 @@ extern const insn_fn rv64_dispatch[INSN_COUNT];
 int rv32_exec_illegal(struct hart *h, const struct insn *i);
 int rv64_exec_illegal(struct hart *h, const struct insn *i);
 int exec_fallthrough(struct hart *h, const struct insn *i);
+/* The body of a jal or conditional branch row (by `sem`) that checks its target's
+ * alignment, NULL for other rows. */
+insn_fn rv32_check_fn(unsigned sem);
+insn_fn rv64_check_fn(unsigned sem);
 /* The body running the pair of rows with semantic bodies `first` and `second` as one
  * (exec_template.h), NULL for pairs that are not fused. */
 insn_fn rv32_fuse_fn(unsigned first, unsigned second);
