@@ -758,24 +758,37 @@ BODY(fmv_d_x)
     X(sll) X(srl) X(sra) X(lui) X(auipc) X(addw) X(addiw) X(subw) X(slliw) X(srliw) X(sraiw) \
     X(mul) X(mulw) X(slt) X(sltu) X(sltiu) X(slti) \
     X(lb) X(lh) X(lw) X(ld) X(lbu) X(lhu) X(lwu) X(sb) X(sh) X(sw) X(sd)
-#define FUSE_SECOND(X, a) \
+#define FUSE_SECOND_OPS(X, a) \
     X(a, add) X(a, addi) X(a, sub) X(a, and) X(a, andi) X(a, or) X(a, ori) X(a, xor) \
     X(a, xori) X(a, slli) X(a, srli) X(a, srai) X(a, sll) X(a, srl) X(a, sra) X(a, lui) \
     X(a, auipc) X(a, addw) X(a, addiw) X(a, subw) X(a, slliw) X(a, srliw) X(a, sraiw) \
     X(a, mul) X(a, mulw) X(a, slt) X(a, sltu) X(a, sltiu) X(a, slti) \
     X(a, lb) X(a, lh) X(a, lw) X(a, ld) X(a, lbu) X(a, lhu) X(a, lwu) X(a, sb) X(a, sh) \
-    X(a, sw) X(a, sd) \
+    X(a, sw) X(a, sd)
+#define FUSE_SECOND_JUMPS(X, a) \
     X(a, beq) X(a, bne) X(a, blt) X(a, bge) X(a, bltu) X(a, bgeu) X(a, jal) X(a, jalr)
+#define FUSE_SECOND(X, a) FUSE_SECOND_OPS(X, a) FUSE_SECOND_JUMPS(X, a)
 /* clang-format on */
 
-#define FUSE_DEFINE(a, b)                                                                          \
+/* A second that never ends the block runs inline too (its fast path; the usual body when
+ * that misses); a jump or branch is called, with its own entry. */
+#define FUSE_DEFINE_OP(a, b)                                                                       \
+    static int PFX(fuse_##a##__##b)(struct hart * h, const struct insn *i)                         \
+    {                                                                                              \
+        if (unlikely(!PFX(try_##a)(h, i)))                                                         \
+            return PFX(sem_##a)(h, i);                                                             \
+        if (unlikely(!PFX(try_##b)(h, i + 1)))                                                     \
+            return PFX(sem_##b)(h, i + 1);                                                         \
+        return i[2].fn(h, i + 2);                                                                  \
+    }
+#define FUSE_DEFINE_JUMP(a, b)                                                                     \
     static int PFX(fuse_##a##__##b)(struct hart * h, const struct insn *i)                         \
     {                                                                                              \
         if (unlikely(!PFX(try_##a)(h, i)))                                                         \
             return PFX(sem_##a)(h, i);                                                             \
         return PFX(sem_##b)(h, i + 1);                                                             \
     }
-#define FUSE_DEFINE_ROW(a) FUSE_SECOND(FUSE_DEFINE, a)
+#define FUSE_DEFINE_ROW(a) FUSE_SECOND_OPS(FUSE_DEFINE_OP, a) FUSE_SECOND_JUMPS(FUSE_DEFINE_JUMP, a)
 FUSE_FIRST(FUSE_DEFINE_ROW)
 
 #define FUSE_ENUM_FIRST(a)     FF_##a,
