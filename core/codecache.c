@@ -209,7 +209,7 @@ void code_cache_insert(struct code_cache *cc, struct block *b)
     b->hash_next = cc->buckets[k];
     cc->buckets[k] = b;
     b->cached = true;
-    mark_code(cc, b->pc, b->end);
+    mark_code(cc, b->lo, b->end);
 }
 
 /* Remove one page from the set (re-inserting the rest of its probe chain). */
@@ -245,7 +245,7 @@ bool code_cache_invalidate(struct code_cache *cc, uint64_t paddr, uint64_t len)
                 struct block **link = &cc->buckets[k];
                 while (*link) {
                     struct block *b = *link;
-                    if (b->pc < phi && b->end > plo) {
+                    if (b->lo < phi && b->end > plo) {
                         b->valid = false;
                         *link = b->hash_next;
                         any = true;

@@ -91,8 +91,14 @@ ALWAYS_INLINE int PFX(jal)(struct hart *h, const struct insn *i, bool check)
     if (check && PFX(misaligned_target)(h, target))
         return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
     WRD(i->pc + i->len);
+    /* The next entry is the target's first instruction, when the superblock goes on there,
+     * or the fall-through entry to the target (core/hart.c, build_block): as at a
+     * conditional branch, going on needs a block boundary with nothing to check. */
+    if (likely(h->cycles - i->after_cost < h->fast_until))
+        NEXT;
+    exec_leave_after(h, i);
     h->pc = target;
-    return exec_chain(h, i);
+    return 1;
 }
 BODY(jal)
 {

@@ -284,6 +284,17 @@ static bool is_cond_branch(const struct insn *ins)
     }
 }
 
+/* A jal (or c.j, c.jal) whose target is aligned (the others trap when they run). */
+static bool is_direct_jal(const struct insn *ins)
+{
+    return ins->sem == INSN_jal && ins->id != INSN_COUNT && !(ins->flags & NO_FUSE);
+}
+
+static uint64_t jal_target(const struct hart *h, const struct insn *ins)
+{
+    return (ins->pc + (uint64_t)ins->imm) & xlen_mask(h);
+}
+
 static void fill_insn(struct hart *h, struct insn *ins, uint32_t raw, uint64_t pc)
 {
     const insn_fn *dispatch = h->xlen == 32 ? rv32_dispatch : rv64_dispatch;
@@ -317,9 +328,9 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
                         bool *cacheable)
 {
     uint64_t page = pc >> PAGE_SHIFT;
-    uint64_t at = pc;
-    unsigned n = 0, seg = 0; /* instructions in the superblock, in its last block */
-    unsigned first_n = 0;    /* in its first block, once that has ended */
+    uint64_t at = pc, low = pc, high = pc; /* next, lowest, past the highest instruction */
+    unsigned n = 0, seg = 0;               /* instructions in the superblock, in its last block */
+    unsigned first_n = 0;                  /* in its first block, once that has ended */
     uint64_t ppc;
     if (!fetch_translate(h, pc, &ppc))
         return false;
@@ -362,17 +373,30 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
             break;
         n++;
         seg++;
+        low = at < low ? at : low;
         at += ins->len;
+        high = at > high ? at : high;
         if (ins->flags & END) {
-            if (!is_cond_branch(ins) || !*cacheable || n + max > cap)
+            /* The next block follows a conditional branch, or is a jal's target: in the
+             * same page, the superblock goes on there. */
+            uint64_t next;
+            if (is_cond_branch(ins))
+                next = at;
+            else if (is_direct_jal(ins))
+                next = jal_target(h, ins);
+            else
                 break;
+            if (!*cacheable || n + max > cap || next >> PAGE_SHIFT != page)
+                break;
+            at = next;
             seg = 0;
             if (!first_n)
                 first_n = n;
         }
     }
     b->pc = ppc;
-    b->end = ppc + (at - pc);
+    b->lo = ppc - (pc - low);
+    b->end = ppc + (high - pc);
     b->n = n;
     b->first_n = first_n ? first_n : n;
     b->valid = true;
@@ -393,9 +417,13 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
             k++;
         }
     }
+    /* After the last instruction, unless it always leaves by itself: the entry that goes
+     * on to the next block (the jal's target after a jal). */
     const struct insn *last = &b->insns[n - 1];
-    if (!(last->flags & END) || is_cond_branch(last))
-        b->insns[n] = (struct insn){ .fn = exec_fallthrough, .pc = at, .id = INSN_COUNT };
+    if (!(last->flags & END) || is_cond_branch(last) || is_direct_jal(last)) {
+        uint64_t next = is_direct_jal(last) ? jal_target(h, last) : at;
+        b->insns[n] = (struct insn){ .fn = exec_fallthrough, .pc = next, .id = INSN_COUNT };
+    }
     return true;
 }
 

@@ -34,6 +34,7 @@
 struct block {
     uint64_t pc;  /* physical address of the first instruction (insns[0].pc is virtual) */
     uint64_t end; /* physical address after the last byte */
+    uint64_t lo;  /* lowest physical address (below pc when a jal in it goes back) */
     struct block *hash_next;
     uint32_t n;       /* instructions, without the closing fall-through entry */
     uint32_t first_n; /* instructions up to the end of the superblock's first block */
