@@ -26,7 +26,7 @@ for path, package in ((bios, "opensbi"), (kernel, "u-boot-qemu")):
         sys.exit(77)
 
 con = Console([hartlab, "--board", "virt", "--bios", bios, "--kernel", kernel,
-               "--max-insns", "3000000000"])
+               "--max-cycles", "6000000000"])
 con.check("OpenSBI banner", con.wait_for("OpenSBI v"))
 con.check("IPI device: the CLINT's MSWI", con.line_after("Platform IPI Device", "aclint-mswi"))
 con.check("timer device: the CLINT's MTIMER at 10 MHz",

@@ -17,7 +17,7 @@ if not os.path.exists(image):
     print(f"SKIP: {image} not found (Debian package u-boot-qemu)")
     sys.exit(77)
 
-con = Console([hartlab, "--bios", image, "--max-insns", "2000000000"], timeout=60)
+con = Console([hartlab, "--bios", image, "--max-cycles", "4000000000"], timeout=60)
 con.check("U-Boot banner", con.wait_for("U-Boot 20"))
 con.check("finds the UART from the device tree", con.wait_for("serial@10000000"))
 uboot_prompt_session(con)
