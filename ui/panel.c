@@ -5,6 +5,11 @@
  * as the Privileged Architecture names it (mstatus.MIE/MPIE, mie/mip bits) and as the PLIC
  * and CLINT read-only views report it. Nothing here runs simulation logic.
  */
+/* Built as the module ui/panel_load.c loads: its entry points get names of their own, so
+ * that they never resolve to the executable's loader functions of the same API. */
+#define panel_new    panel_module_new
+#define panel_finish panel_module_finish
+#define panel_free   panel_module_free
 #include "ui/panel.h"
 
 #include <SDL.h>
