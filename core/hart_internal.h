@@ -25,10 +25,11 @@
  * interrupt is taken at the first such point after it is raised), so these points never
  * move: a superblock only strings blocks together, see below. */
 #define BLOCK_MAX_INSNS      64
-/* A superblock: blocks that follow each other through not-taken conditional branches,
- * decoded as one and run as one chain, at most this many instructions. At each branch
- * inside it the block boundary is still there: the branch goes on only when the loop's
- * checks could not have done anything at that point (core/exec_template.h, PFX(branch)). */
+/* A superblock: blocks that follow each other through not-taken conditional branches and
+ * jal (to a target in the same page), decoded as one and run as one chain, at most this
+ * many instructions. At each branch or jal inside it the block boundary is still there: it
+ * goes on only when the loop's checks could not have done anything at that point
+ * (core/exec_template.h, PFX(branch) and PFX(jal)). */
 #define SUPERBLOCK_MAX_INSNS 256
 
 struct block {
