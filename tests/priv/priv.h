@@ -6,6 +6,9 @@
 #ifndef HARTLAB_PRIV_H
 #define HARTLAB_PRIV_H
 
+/* Assembler macros: clang-format would split the labels ("1 : sw"). */
+/* clang-format off */
+
 #define TESTNUM gp
 
 #define FAIL_IF_NE(reg, val) li t6, val; bne reg, t6, fail
@@ -47,5 +50,7 @@ report:                          \
 tohost: .dword 0;                \
   .globl fromhost;               \
 fromhost: .dword 0
+
+/* clang-format on */
 
 #endif
