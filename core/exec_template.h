@@ -3,9 +3,12 @@
  * in hot code). Bodies follow the RISC-V Unprivileged ISA chapters 2 (RV32I), 5 (RV64I),
  * 7 (M) and 8 (A); the privileged ones call into hart.c.
  *
- * A body returns 0 to go on with the next instruction of its block, nonzero when it has set
- * h->pc itself (jumps, branches, traps, system instructions). Registers are stored
- * zero-extended to 64 bits on RV32. Writes to x0 land in the sink register (decode.c).
+ * A body goes on with the next entry of its block by a tail call (NEXT), so that a block
+ * runs as a chain of jumps; it returns (nonzero) when the block ends with h->pc set: jumps
+ * and branches that leave it (after following a link into the next block, when they can:
+ * exec_chain in hart_internal.h), traps, system instructions. Helpers in hart.c and csr.c
+ * still return 0 to go on (CONT). Registers are stored zero-extended to 64 bits on RV32.
+ * Writes to x0 land in the sink register (decode.c).
  */
 #ifndef XLEN
 #error "define XLEN (32 or 64) before including exec_template.h"

@@ -320,8 +320,8 @@ static void fill_insn(struct hart *h, struct insn *ins, uint32_t raw, uint64_t p
 
 /* Fetch and decode at virtual `pc` into `b`, which is keyed by the physical address: one
  * block of up to `max` instructions, and, while the superblock stays within `cap`
- * instructions, the blocks that follow it through not-taken conditional branches (see
- * SUPERBLOCK_MAX_INSNS). Returns false (with the trap taken) if not even the first
+ * instructions and the page, the blocks that follow it through not-taken conditional
+ * branches and jal targets (see SUPERBLOCK_MAX_INSNS). Returns false (with the trap taken) if not even the first
  * instruction can be fetched. `*cacheable` is cleared for a block whose bytes are not
  * physically contiguous (an instruction across two pages that paging maps apart). */
 static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned max, unsigned cap,
@@ -519,7 +519,7 @@ enum hart_stop hart_step(struct hart *h)
 /* The cycle count up to which hart_run may skip its per-block checks: `until`, unless one
  * of them could do something (an interrupt pending and enabled, wfi, the debugger, single
  * steps, the instruction trace, --max-insns); then 0. Anything that changes one of these
- * while a block runs sets h->fast_until to 0. */
+ * while a block runs calls hart_attention(), which sets it to 0. */
 static inline uint64_t fast_deadline(const struct hart *h, uint64_t until)
 {
     if (h->debug || h->single_step || h->trace || h->wfi || (h->mip & h->mie) ||

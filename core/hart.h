@@ -119,7 +119,8 @@ struct hart {
     uint64_t retired; /* instructions retired, never inhibited */
     /* hart_run's fast path runs linked blocks with one check per block, `cycles <
      * fast_until`; whatever could need the full per-block checks (an interrupt line, a CSR
-     * write, a trap, wfi, a debugger, --max-insns) sets it to 0 (core/hart.c). */
+     * write, a trap, wfi, a debugger, --max-insns) sets it to 0 (hart_attention in
+     * core/hart_internal.h). */
     uint64_t fast_until;
     uint64_t chain_tag;   /* block links made under this tag are valid (core/codecache.c) */
     uint64_t chain_until; /* blocks follow each other by links while cycles are below */
