@@ -321,9 +321,9 @@ static void fill_insn(struct hart *h, struct insn *ins, uint32_t raw, uint64_t p
 /* Fetch and decode at virtual `pc` into `b`, which is keyed by the physical address: one
  * block of up to `max` instructions, and, while the superblock stays within `cap`
  * instructions and the page, the blocks that follow it through not-taken conditional
- * branches and jal targets (see SUPERBLOCK_MAX_INSNS). Returns false (with the trap taken) if not even the first
- * instruction can be fetched. `*cacheable` is cleared for a block whose bytes are not
- * physically contiguous (an instruction across two pages that paging maps apart). */
+ * branches and jal targets (see SUPERBLOCK_MAX_INSNS). Returns false (with the trap taken) if not
+ * even the first instruction can be fetched. `*cacheable` is cleared for a block whose bytes are
+ * not physically contiguous (an instruction across two pages that paging maps apart). */
 static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned max, unsigned cap,
                         bool *cacheable)
 {
