@@ -15,9 +15,9 @@ import tempfile
 results = []
 
 
-def run(*args, timeout=20):
+def run(*args, timeout=20, env=None):
     return subprocess.run([hartlab, *args], capture_output=True, text=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
+                          stdin=subprocess.DEVNULL, env=env)
 
 
 def check(name, cond, detail=""):
@@ -51,6 +51,14 @@ other = "rv64imac" if xlen == "32" else "rv32imac"
 r = run("--isa", other, spin)
 check("--isa contradicting the ELF", r.returncode == 2 and "does not match" in r.stderr,
       r.stderr)
+# The panel is a module loaded on --ui (ui/panel_load.c): one that cannot be loaded is one
+# line naming it, exit 2, before anything runs (a build without SDL says so instead).
+r = run("--ui-screenshot", os.path.join(tempfile.gettempdir(), "never.png") + "@1000", spin,
+        env=dict(os.environ, HARTLAB_PANEL="/nonexistent/panel.so"))
+check("--ui with a panel module that cannot be loaded",
+      r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1
+      and ("HARTLAB_PANEL=/nonexistent/panel.so" in r.stderr
+           or "without the SDL panel" in r.stderr), f"status {r.returncode}, {r.stderr!r}")
 r = run("/nonexistent/fw.elf")
 check("missing file", r.returncode == 2 and "/nonexistent/fw.elf" in r.stderr
       and len(r.stderr.strip().splitlines()) == 1, r.stderr)
