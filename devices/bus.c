@@ -8,7 +8,7 @@
 #include <sys/mman.h>
 
 #include "core/hart_internal.h"
-#include "devices/log.h"
+#include "host/log.h"
 
 void bus_init(struct bus *bus)
 {

@@ -3,7 +3,7 @@
  * A device registers an address range with read/write callbacks that receive an offset and
  * an access size. The bus checks the size against the device's limits and the alignment
  * before the device sees the access; a wrong access is the guest's problem: it is logged
- * once (rate-limited, see devices/log.h) and reads zero / is dropped, and the simulation
+ * once (rate-limited, see host/log.h) and reads zero / is dropped, and the simulation
  * goes on. An address where nothing is mapped is an access fault for the hart.
  *
  * RAM stores normally bypass the bus through host pointers (core/hart.h, page_ptr). A

@@ -19,9 +19,9 @@
 #include "devices/bus.h"
 #include "devices/clock.h"
 #include "devices/irq.h"
-#include "devices/log.h"
-#include "devices/board.h"
-#include "devices/machine.h"
+#include "host/log.h"
+#include "platform/board.h"
+#include "platform/machine.h"
 
 #define CLINT_MTIMECMP_END CLINT_MTIME /* exclusive */
 #define CLINT_MSIP_END     CLINT_MTIMECMP_BASE

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 
 #include "devices/bus.h"
-#include "devices/log.h"
-#include "devices/machine.h"
+#include "host/log.h"
+#include "platform/machine.h"
 
 struct finisher {
     struct machine *m;

@@ -12,7 +12,7 @@
  *     ...
  *     finisher_free(m->finisher);
  * or, from a board's device tree: { "sifive,test0", finisher_device_create } in
- * devices/devtable.c.
+ * platform/devtable.c.
  */
 #ifndef HARTLAB_DEVICES_FINISHER_H
 #define HARTLAB_DEVICES_FINISHER_H
@@ -35,7 +35,7 @@ struct finisher *finisher_new(struct machine *m, uint64_t base);
 void finisher_free(struct finisher *f);
 
 /* The same as a device-table `create` for "sifive,test0" nodes (struct device_desc in
- * devices/machine.h): it frees itself through machine_on_free. Use this or finisher_new,
+ * platform/machine.h): it frees itself through machine_on_free. Use this or finisher_new,
  * not both, for one finisher. */
 bool finisher_device_create(struct machine *m, const void *fdt, int node, uint64_t base,
                             uint64_t size, char *err, size_t errlen);

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 
 #include "devices/bus.h"
-#include "devices/log.h"
-#include "devices/machine.h"
+#include "host/log.h"
+#include "platform/machine.h"
 
 #define HTIF_DEV(v)     ((unsigned)((v) >> 56))
 #define HTIF_CMD(v)     ((unsigned)((v) >> 48) & 0xff)

@@ -18,10 +18,10 @@
 #include <string.h>
 
 #include "devices/bus.h"
-#include "devices/chardev.h"
+#include "host/chardev.h"
 #include "devices/clock.h"
-#include "devices/log.h"
-#include "devices/machine.h"
+#include "host/log.h"
+#include "platform/machine.h"
 
 #define DEFAULT_CLOCK_HZ 3686400u
 #define DEFAULT_BAUD     115200u

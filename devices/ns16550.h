@@ -1,6 +1,6 @@
 /* The NS16550A UART ("ns16550a", "ns16550"), as National Semiconductor's (now TI's)
  * PC16550D datasheet describes it, at QEMU virt's address (0x10000000, PLIC source 10,
- * 3.6864 MHz clock). Its serial line goes to a host character backend (devices/chardev.h).
+ * 3.6864 MHz clock). Its serial line goes to a host character backend (host/chardev.h).
  *
  * Registers (offset << reg-shift, each reg-io-width bytes wide):
  *     0 RBR (read) / THR (write); DLL when LCR.DLAB = 1
@@ -25,7 +25,7 @@
  * Usage:
  *     struct ns16550_config cfg = { .clock_hz = 3686400, .irq_source = 10 };
  *     struct ns16550 *u = ns16550_new(m, 0x10000000, &cfg, chardev_open(NULL, err, n));
- * or, from a board's device tree: { "ns16550a", ns16550_create } in devices/devtable.c; the
+ * or, from a board's device tree: { "ns16550a", ns16550_create } in platform/devtable.c; the
  * UART that /chosen/stdout-path names (else the first one created) gets the backend named
  * by machine_options.serial, the others none (their output is dropped, they get no input).
  */

@@ -21,9 +21,9 @@
 
 #include "devices/bus.h"
 #include "devices/irq.h"
-#include "devices/log.h"
-#include "devices/board.h"
-#include "devices/machine.h"
+#include "host/log.h"
+#include "platform/board.h"
+#include "platform/machine.h"
 
 #define WORDS ((PLIC_MAX_SOURCES + 1) / 32) /* 32 words cover IDs 0..1023 */
 

@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "core/hart.h"
-#include "devices/log.h"
-#include "devices/machine.h"
+#include "host/log.h"
+#include "platform/machine.h"
 #include "loader/symtab.h"
 
 /* Longest path or string the guest can hand us; longer ones are an error (ENAMETOOLONG). */

@@ -22,8 +22,8 @@
 #include "devices/bus.h"
 #include "devices/clock.h"
 #include "devices/irq.h"
-#include "devices/log.h"
-#include "devices/machine.h"
+#include "host/log.h"
+#include "platform/machine.h"
 
 struct gpio_observer {
     sifive_gpio_change_fn fn;

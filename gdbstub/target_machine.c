@@ -23,7 +23,7 @@
 #include "core/disasm.h"
 #include "core/hart.h"
 #include "devices/clint.h"
-#include "devices/machine.h"
+#include "platform/machine.h"
 #include "devices/plic.h"
 
 #define REG_PC   32

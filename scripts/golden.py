@@ -16,7 +16,8 @@ Usage:
   scripts/golden.py record BUILD OUTDIR [--hartlab PATH] [--extra ARG ...]
   scripts/golden.py compare OUTDIR_A OUTDIR_B
 
-`record` runs with the ELF's directory as working directory and stdin from a fixed text,
+Run `meson test -C BUILD` (or at least its elf suite, which writes the malformed-ELF
+corpus) before `record`, so both records hold the same ELFs. `record` runs with the ELF's directory as working directory and stdin from a fixed text,
 so two builds of the same tree record byte-identical files when behaviour is unchanged.
 `compare` lists every file that differs (or exists on one side only) and exits 1 if any.
 --extra passes options to every run (e.g. --extra=--jit=off to compare two modes).
@@ -115,8 +116,11 @@ def compare(a):
     for f in sorted(left & right):
         if not filecmp.cmp(os.path.join(a.a, f), os.path.join(a.b, f), shallow=False):
             bad.append(f)
-    for f in bad:
-        print(f"differs: {f}")
+    for f in bad[:40]:
+        where = "" if f in left and f in right else f" (only in {a.a if f in left else a.b})"
+        print(f"differs: {f}{where}")
+    if len(bad) > 40:
+        print(f"... and {len(bad) - 40} more")
     print(f"golden: {len(left & right)} common runs, {len(bad)} differences")
     return 1 if bad else 0
 

@@ -10,7 +10,7 @@
 
 #include "core/decode.h"
 #include "core/hart.h"
-#include "devices/machine.h"
+#include "platform/machine.h"
 #include "loader/symtab.h"
 #include "ui/observe.h"
 

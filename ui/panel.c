@@ -27,7 +27,7 @@
 #include "devices/clint.h"
 #include "devices/clock.h"
 #include "devices/irq.h"
-#include "devices/machine.h"
+#include "platform/machine.h"
 #include "devices/ns16550.h"
 #include "devices/plic.h"
 #include "devices/sifive_gpio.h"

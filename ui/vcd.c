@@ -13,7 +13,7 @@
 
 #include "devices/clock.h"
 #include "devices/irq.h"
-#include "devices/machine.h"
+#include "platform/machine.h"
 #include "devices/ns16550.h"
 #include "devices/sifive_gpio.h"
 #include "ui/observe.h"

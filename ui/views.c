@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "devices/machine.h"
+#include "platform/machine.h"
 #include "ui/frames.h"
 #include "ui/observe.h"
 #include "ui/pace.h"

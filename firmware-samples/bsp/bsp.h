@@ -1,5 +1,5 @@
 /* bsp.h: the board support shared by the bare-metal samples (no C library): the addresses
- * of the devices on hartlab's `virt` and `mcu` boards (devices/boards/virt.dts, mcu.dts;
+ * of the devices on hartlab's `virt` and `mcu` boards (platform/boards/virt.dts, mcu.dts;
  * the build passes -DBOARD_VIRT or -DBOARD_MCU), CSR access for the machine-mode registers
  * of the RISC-V Privileged Architecture 1.12 chapter 3, and the small drivers in bsp.c:
  * a polled NS16550A transmitter with a tiny printf, the PLIC's priority/enable/threshold/

@@ -17,7 +17,7 @@
 
 #include "core/hart.h"
 #include "devices/clint.h"
-#include "devices/machine.h"
+#include "platform/machine.h"
 
 #define BASE        0x2000000ull
 #define MSIP(k)     (BASE + CLINT_MSIP_BASE + 4 * (k))

@@ -1,5 +1,5 @@
 /* Unit tests of the SiFive GPIO0 bank (devices/sifive_gpio.c) and of GPIO input scripts
- * (devices/gpio_script.c), in QEMU qtest style: poke registers through the bus, drive pins
+ * (host/gpio_script.c), in QEMU qtest style: poke registers through the bus, drive pins
  * from outside, step the virtual clock, check the pins, the pending bits and the interrupt
  * lines (wired by irq_connect to a fake receiver, or through a real PLIC to a hart's mip).
  *
@@ -20,10 +20,10 @@
 #include <cmocka.h>
 
 #include "core/hart.h"
-#include "devices/board.h"
-#include "devices/gpio_script.h"
+#include "platform/board.h"
+#include "host/gpio_script.h"
 #include "devices/irq.h"
-#include "devices/machine.h"
+#include "platform/machine.h"
 #include "devices/plic.h"
 #include "devices/sifive_gpio.h"
 

@@ -1,5 +1,5 @@
 /* Unit tests of the NS16550A UART (devices/ns16550.c) and its host backends
- * (devices/chardev.c), in QEMU qtest style: poke registers through the bus, step the
+ * (host/chardev.c), in QEMU qtest style: poke registers through the bus, step the
  * virtual clock, check the interrupt line and the bytes that reach the host.
  *
  * Sources: the PC16550D datasheet (register map and DLAB, FCR FIFO enable/reset/trigger
@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 #include "devices/bus.h"
-#include "devices/chardev.h"
-#include "devices/machine.h"
+#include "host/chardev.h"
+#include "platform/machine.h"
 #include "devices/ns16550.h"
 
 #define BASE     0x10000000ull

@@ -20,7 +20,7 @@
 
 #include "core/hart.h"
 #include "devices/irq.h"
-#include "devices/machine.h"
+#include "platform/machine.h"
 #include "devices/plic.h"
 
 #define BASE 0xc000000ull

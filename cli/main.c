@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "devices/board.h"
-#include "devices/gpio_script.h"
-#include "devices/log.h"
-#include "devices/machine.h"
+#include "platform/board.h"
+#include "host/gpio_script.h"
+#include "host/log.h"
+#include "platform/machine.h"
 #include "gdbstub/gdbstub.h"
 #include "gdbstub/target_machine.h"
 #include "loader/loader.h"

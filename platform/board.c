@@ -3,7 +3,7 @@
  * the reference for reg/#address-cells and the standard nodes, the RISC-V device-tree
  * bindings for /cpus (riscv,isa, timebase-frequency).
  */
-#include "devices/board.h"
+#include "platform/board.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -15,8 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "devices/log.h"
-#include "devices/machine.h"
+#include "host/log.h"
+#include "platform/machine.h"
 
 extern char **environ;
 

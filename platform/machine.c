@@ -4,17 +4,17 @@
  * The default map follows QEMU's `virt` board where it has the same devices: the SiFive
  * test finisher at 0x100000 and RAM at 0x80000000.
  */
-#include "devices/machine.h"
+#include "platform/machine.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/hart_internal.h"
-#include "devices/board.h"
+#include "platform/board.h"
 #include "devices/finisher.h"
 #include "devices/htif.h"
-#include "devices/log.h"
+#include "host/log.h"
 #include "devices/semihost.h"
 
 #define FINISHER_BASE 0x100000ull

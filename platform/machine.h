@@ -39,14 +39,14 @@ struct machine_options {
     enum misaligned_policy misaligned;
     bool misaligned_set;            /* given by the user: the board's policy does not apply */
     bool ext_set;                   /* --isa given: the board's riscv,isa extensions do not apply */
-    const void *fdt;                /* the board's device tree (devices/board.h), or NULL for a
+    const void *fdt;                /* the board's device tree (platform/board.h), or NULL for a
                                        bare machine: RAM and the test finisher only */
     uint64_t max_insns, max_cycles; /* 0 = no limit */
     uint32_t time_divider;          /* cycles per mtime tick */
     const char *semihost_root;      /* NULL: semihosting file access refused */
     const char *cmdline;            /* semihosting SYS_GET_CMDLINE */
     FILE *trace;                    /* instruction trace, or NULL */
-    const char *serial;             /* console UART backend (devices/chardev.h), NULL = stdio */
+    const char *serial;             /* console UART backend (host/chardev.h), NULL = stdio */
 };
 
 struct htif;
@@ -58,7 +58,7 @@ struct sifive_gpio;
 struct machine;
 
 /* A device type the machine can build from a device-tree node (DESIGN.md decision 6: a new
- * device is its own file, its board entry, and one row in devices/devtable.c). `create`
+ * device is its own file, its board entry, and one row in platform/devtable.c). `create`
  * gets the node's first `reg` range; it registers its registers with bus_add_device, its
  * clean-up with machine_on_free, and its interrupt output with machine_connect_irq. */
 struct device_desc {

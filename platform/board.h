@@ -1,6 +1,6 @@
 /* Boards as device trees (DESIGN.md decision 7).
  *
- * A board is a flattened device tree: built-in ones are compiled from devices/boards/ (one .dts per
+ * A board is a flattened device tree: built-in ones are compiled from platform/boards/ (one .dts per
  * board) at build time; users can give their own .dts (compiled with dtc at run time) or .dtb. The
  * tree decides the machine: RAM from /memory, XLEN, timebase and misaligned policy from /cpus, and
  * one device per node whose `compatible` names a row of device_table. The same tree, with /memory,

@@ -3,7 +3,7 @@
  * sifive_gpio_release_input) from a virtual-clock event, one event armed at a time
  * (DESIGN.md decision 4: no host time, the same run every time).
  */
-#include "devices/gpio_script.h"
+#include "host/gpio_script.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include <strings.h>
 
 #include "devices/clock.h"
-#include "devices/machine.h"
+#include "platform/machine.h"
 #include "devices/sifive_gpio.h"
 
 enum step_action { STEP_HIGH, STEP_LOW, STEP_RELEASE };

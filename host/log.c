@@ -1,7 +1,7 @@
 /* Guest-error and verbose logging (see log.h). The suppression table is per process on
  * purpose: it only limits how often a message is printed, it never changes what a
  * simulation does, so sharing it between machines cannot break determinism. */
-#include "devices/log.h"
+#include "host/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
  * static state here: the first console to go raw saves them, an atexit handler (and the
  * last chardev_close) puts them back.
  */
-#include "devices/chardev.h"
+#include "host/chardev.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -5,7 +5,7 @@
 #include "devices/clint.h"
 #include "devices/finisher.h"
 #include "devices/plic.h"
-#include "devices/machine.h"
+#include "platform/machine.h"
 #include "devices/ns16550.h"
 #include "devices/sifive_gpio.h"
 
