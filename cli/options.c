@@ -1,0 +1,291 @@
+/* Phase 1 of the command line (cli/cli.h): argv into `struct cli_options`. Every option is
+ * listed here, in the long-option table, the switch below and `hartlab --help`; a bad one is
+ * one line naming it, the usage line, and exit status 2.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "host/log.h"
+
+#define HARTLAB_VERSION "0.1.0"
+
+static const char usage_line[] = "usage: hartlab [options] FILE.elf [-- guest args]\n";
+
+_Noreturn void cli_usage_error(const char *fmt, const char *arg)
+{
+    fputs("hartlab: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    fputs(usage_line, stderr);
+    fputs("Try 'hartlab --help' for the list of options.\n", stderr);
+    exit(MACHINE_EXIT_USAGE);
+}
+
+static void print_help(void)
+{
+    printf("%s", usage_line);
+    puts("Run bare-metal RISC-V firmware (RV32 or RV64, chosen from the ELF class) on a\n"
+         "simulated board, deterministically. The exit status is the firmware's exit code.\n"
+         "\n"
+         "Options:\n"
+         "  --board BOARD         'virt' (QEMU virt's memory map), 'mcu' (an RV32 SiFive-style\n"
+         "                        microcontroller), or a FILE.dts / FILE.dtb of your own\n"
+         "                        (default: mcu for firmware that starts in its flash at\n"
+         "                        0x20000000, else virt)\n"
+         "  --isa ISA             rv64gc, rv32imac, rv32i, rv64imafdc, ... (default: the\n"
+         "                        board's harts at the ELF's XLEN: rv32gc/rv64gc on virt,\n"
+         "                        rv32imac on mcu)\n"
+         "  -m, --memory SIZE     RAM size, e.g. 64M, 1G (default: the board's, 128M on virt)\n"
+         "  --load FILE@ADDR      load a raw binary at ADDR (repeatable); without an ELF the\n"
+         "                        first one's address is the entry point\n"
+         "  --bios FILE           firmware (ELF or raw image) at the start of RAM, entry\n"
+         "                        there, as QEMU's -bios (e.g. OpenSBI, M-mode U-Boot)\n"
+         "  --kernel FILE         next stage (ELF or raw) for --bios firmware; a raw image\n"
+         "                        goes 2 MiB (RV32: 4 MiB) into RAM, as QEMU's -kernel\n"
+         "  --misaligned=POLICY   misaligned loads/stores: 'emulate' (as QEMU; virt's default)\n"
+         "                        or 'trap' (address-misaligned exception, mtval = address;\n"
+         "                        mcu's default)\n"
+         "  --max-insns N         stop after N instructions (exit status 124)\n"
+         "  --max-cycles N        stop after N cycles (exit status 124)\n"
+         "  --trace[=FILE]        instruction trace (pc, bits, disassembly, result) to FILE\n"
+         "                        or standard error\n"
+         "  --trace=irq[:FILE]    interrupts: lines raised/lowered, PLIC claim/complete, trap\n"
+         "                        entry and return, with cycle stamps (repeatable with\n"
+         "                        --trace=frames; 'irq' and 'frames' are keywords: write\n"
+         "                        ./irq for a file of that name)\n"
+         "  --trace=frames[:FILE] calls and returns with frame sizes, indented by depth\n"
+         "  --vcd FILE            GPIO pins, UART TX/RX and interrupt lines as a VCD file\n"
+         "  --ui                  the SDL panel: LEDs, buttons, UART console, registers,\n"
+         "                        interrupts, call stack, traps (keys: see docs/labs/)\n"
+         "  --ui-screenshot FILE@CYCLES  write the panel as PNG when the virtual clock\n"
+         "                        reaches CYCLES (repeatable; implies --ui); the run ends\n"
+         "                        after the last one (exit status 0)\n"
+         "  --ui-script FILE      inject SDL input events at given cycles (tests, demos)\n"
+         "  --realtime            pace virtual time to the host clock (same results)\n"
+         "  --signature FILE      at exit, write memory from begin_signature to end_signature\n"
+         "                        as 32-bit words, one per line in hex (compliance tests)\n"
+         "  --semihost-root DIR   allow semihosting file access below DIR (default: refused)\n"
+         "  --gpio-script FILE    drive GPIO bank 0's inputs at given cycles: lines\n"
+         "                        'CYCLE pin N high|low|release' (# comments)\n"
+         "  --serial SPEC         the UART's host side: stdio (default; on a terminal Ctrl-A x\n"
+         "                        quits), null, file:PATH, tcp:PORT (127.0.0.1), pty\n"
+         "  --gdb [HOST:]PORT     serve the GDB remote protocol on PORT (127.0.0.1 unless HOST\n"
+         "                        is given; see docs/gdb.md); the machine starts running\n"
+         "  -s                    shorthand for --gdb 1234 (as QEMU)\n"
+         "  -S                    with --gdb/-s: wait for the debugger before the first\n"
+         "                        instruction (as QEMU)\n"
+         "  -v, --verbose         report what the machine does (devices, exit, counts)\n"
+         "  -h, --help            this text\n"
+         "  --version             print the version\n"
+         "\n"
+         "Arguments after '--' are the guest's argv[1..] (semihosting SYS_GET_CMDLINE).\n"
+         "\n"
+         "Exit status: the firmware's exit code (HTIF tohost, the SiFive test finisher at\n"
+         "0x100000, or semihosting SYS_EXIT); codes outside 0..255 are reported as 255.\n"
+         "  2    bad option or input file (one line on stderr says which and why)\n"
+         "  124  --max-insns or --max-cycles reached\n"
+         "  125  every hart waits in wfi for an interrupt that nothing will raise\n");
+}
+
+/* Parse a number with an optional K/M/G suffix (powers of 1024 when `suffixes`). */
+static bool parse_u64(const char *s, bool suffixes, uint64_t *out)
+{
+    if (!*s || *s == '-')
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s)
+        return false;
+    if (suffixes && *end) {
+        unsigned shift = 0;
+        switch (*end) {
+        case 'k':
+        case 'K': shift = 10; break;
+        case 'm':
+        case 'M': shift = 20; break;
+        case 'g':
+        case 'G': shift = 30; break;
+        default: return false;
+        }
+        end++;
+        if (*end == 'i' && end[1] == 'B')
+            end += 2;
+        else if (*end == 'B')
+            end++;
+        if (v > (UINT64_MAX >> shift))
+            return false;
+        v <<= shift;
+    }
+    if (*end)
+        return false;
+    *out = v;
+    return true;
+}
+
+enum {
+    OPT_ISA = 256,
+    OPT_BOARD,
+    OPT_LOAD,
+    OPT_MISALIGNED,
+    OPT_MAX_INSNS,
+    OPT_MAX_CYCLES,
+    OPT_TRACE,
+    OPT_SIGNATURE,
+    OPT_SEMIHOST_ROOT,
+    OPT_SERIAL,
+    OPT_BIOS,
+    OPT_GPIO_SCRIPT,
+    OPT_KERNEL,
+    OPT_GDB,
+    OPT_VERSION,
+    OPT_UI,
+    OPT_UI_SCREENSHOT,
+    OPT_UI_SCRIPT,
+    OPT_REALTIME,
+    OPT_VCD,
+};
+
+int cli_parse_options(int argc, char **argv, struct cli_options *o)
+{
+    static const struct option longopts[] = {
+        { "isa", required_argument, NULL, OPT_ISA },
+        { "board", required_argument, NULL, OPT_BOARD },
+        { "memory", required_argument, NULL, 'm' },
+        { "load", required_argument, NULL, OPT_LOAD },
+        { "misaligned", required_argument, NULL, OPT_MISALIGNED },
+        { "max-insns", required_argument, NULL, OPT_MAX_INSNS },
+        { "max-cycles", required_argument, NULL, OPT_MAX_CYCLES },
+        { "trace", optional_argument, NULL, OPT_TRACE },
+        { "signature", required_argument, NULL, OPT_SIGNATURE },
+        { "semihost-root", required_argument, NULL, OPT_SEMIHOST_ROOT },
+        { "serial", required_argument, NULL, OPT_SERIAL },
+        { "bios", required_argument, NULL, OPT_BIOS },
+        { "gpio-script", required_argument, NULL, OPT_GPIO_SCRIPT },
+        { "kernel", required_argument, NULL, OPT_KERNEL },
+        { "gdb", required_argument, NULL, OPT_GDB },
+        { "ui", no_argument, NULL, OPT_UI },
+        { "ui-screenshot", required_argument, NULL, OPT_UI_SCREENSHOT },
+        { "ui-script", required_argument, NULL, OPT_UI_SCRIPT },
+        { "realtime", no_argument, NULL, OPT_REALTIME },
+        { "vcd", required_argument, NULL, OPT_VCD },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, OPT_VERSION },
+        { NULL, 0, NULL, 0 },
+    };
+    memset(o, 0, sizeof *o);
+    machine_options_default(&o->machine);
+    struct machine_options *mo = &o->machine;
+
+    /* Everything after '--' belongs to the guest; options and the firmware come before. */
+    for (int k = 1; k < argc; k++) {
+        if (strcmp(argv[k], "--") == 0) {
+            o->guest_argv = argv + k + 1;
+            o->guest_argc = argc - k - 1;
+            argc = k;
+            break;
+        }
+    }
+
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "m:vhsS", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_ISA: o->isa = optarg; break;
+        case OPT_BOARD: o->board = optarg; break;
+        case 'm':
+            if (!parse_u64(optarg, true, &mo->ram_size) || mo->ram_size == 0 ||
+                (mo->ram_size & 0xfff) || mo->ram_size > (1ull << 36))
+                cli_usage_error(
+                    "-m: '%s' is not a RAM size (a multiple of 4K up to 64G, e.g. 128M)", optarg);
+            o->ram_set = true;
+            break;
+        case OPT_LOAD: {
+            const char *at = strrchr(optarg, '@');
+            if (!at || at == optarg || o->nloads == CLI_MAX_IMAGES)
+                cli_usage_error("--load: '%s' is not FILE@ADDR", optarg);
+            char *path = strndup(optarg, (size_t)(at - optarg));
+            if (!path || !parse_u64(at + 1, false, &o->loads[o->nloads].addr))
+                cli_usage_error("--load: '%s' is not FILE@ADDR (ADDR like 0x80000000)", optarg);
+            o->loads[o->nloads].in_ram = false;
+            o->loads[o->nloads++].path = path;
+            break;
+        }
+        case OPT_MISALIGNED:
+            mo->misaligned_set = true;
+            if (strcmp(optarg, "trap") == 0)
+                mo->misaligned = MISALIGNED_TRAP;
+            else if (strcmp(optarg, "emulate") == 0)
+                mo->misaligned = MISALIGNED_EMULATE;
+            else
+                cli_usage_error("--misaligned: '%s' is neither 'trap' nor 'emulate'", optarg);
+            break;
+        case OPT_MAX_INSNS:
+            if (!parse_u64(optarg, false, &mo->max_insns) || mo->max_insns == 0)
+                cli_usage_error("--max-insns: '%s' is not a positive number", optarg);
+            break;
+        case OPT_MAX_CYCLES:
+            if (!parse_u64(optarg, false, &mo->max_cycles) || mo->max_cycles == 0)
+                cli_usage_error("--max-cycles: '%s' is not a positive number", optarg);
+            break;
+        case OPT_TRACE:
+            if (views_parse_trace(&o->views, optarg))
+                break;
+            o->trace = true;
+            o->trace_path = optarg;
+            break;
+        case OPT_UI: o->views.ui = true; break;
+        case OPT_UI_SCREENSHOT:
+            if (!views_parse_screenshot(&o->views, optarg))
+                cli_usage_error("--ui-screenshot: '%s' is not FILE@CYCLES (at most 32)", optarg);
+            break;
+        case OPT_UI_SCRIPT:
+            o->views.ui = true;
+            o->views.panel.script = optarg;
+            break;
+        case OPT_REALTIME: o->views.realtime = true; break;
+        case OPT_VCD: o->views.vcd_path = optarg; break;
+        case OPT_SIGNATURE: o->signature = optarg; break;
+        case OPT_SEMIHOST_ROOT: mo->semihost_root = optarg; break;
+        case OPT_SERIAL: mo->serial = optarg; break;
+        case OPT_BIOS: o->bios = optarg; break;
+        case OPT_GPIO_SCRIPT: o->gpio_script = optarg; break;
+        case OPT_KERNEL: o->kernel = optarg; break;
+        case OPT_GDB: o->gdb_spec = optarg; break;
+        case 's': o->gdb_spec = "1234"; break;
+        case 'S': o->gdb_wait = true; break;
+        case 'v': log_verbose = true; break;
+        case 'h': print_help(); return 0;
+        case OPT_VERSION: printf("hartlab %s\n", HARTLAB_VERSION); return 0;
+        case ':':
+        case '?':
+        default:
+            if (optopt && optopt < 256)
+                cli_usage_error("option '-%c' is unknown or needs a value",
+                                (char[]){ (char)optopt, 0 });
+            cli_usage_error("option '%s' is unknown or needs a value", argv[optind - 1]);
+        }
+    }
+
+    if (optind < argc)
+        o->firmware = argv[optind++];
+    if (optind < argc)
+        cli_usage_error("unexpected argument '%s' (arguments for the guest go after '--')",
+                        argv[optind]);
+    return -1;
+}
+
+void cli_options_free(struct cli_options *o)
+{
+    if (o->machine.trace && o->machine.trace != stderr)
+        fclose(o->machine.trace);
+    o->machine.trace = NULL;
+    for (unsigned k = 0; k < o->nloads; k++)
+        free((char *)o->loads[k].path);
+    o->nloads = 0;
+}

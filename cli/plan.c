@@ -1,0 +1,190 @@
+/* Phase 2 of the command line (cli/cli.h): the plan. Which image starts (an ELF, or the
+ * first raw image), where --bios and --kernel images go (as QEMU's -bios and -kernel place
+ * them), the guest's command line, the ELF's XLEN and entry point, the ISA, and the board's
+ * device tree with the options the user left unset filled in from it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "host/log.h"
+#include "platform/board.h"
+
+/* "rv32imac", "rv64gc" (g = imafd_zicsr_zifencei; F/D not implemented yet). */
+static bool parse_isa(const char *s, unsigned *xlen, uint32_t *ext, char *why, size_t whylen)
+{
+    if (strncmp(s, "rv32", 4) == 0)
+        *xlen = 32;
+    else if (strncmp(s, "rv64", 4) == 0)
+        *xlen = 64;
+    else {
+        snprintf(why, whylen, "must start with rv32 or rv64");
+        return false;
+    }
+    uint32_t e = 0;
+    const char *p = s + 4;
+    if (*p != 'i' && *p != 'g') {
+        snprintf(why, whylen, "the base must be 'i' (or 'g')");
+        return false;
+    }
+    for (; *p && *p != '_'; p++) {
+        switch (*p) {
+        case 'i': e |= ISA_EXT('I'); break;
+        case 'm': e |= ISA_EXT('M'); break;
+        case 'a': e |= ISA_EXT('A'); break;
+        case 'c': e |= ISA_EXT('C'); break;
+        case 'f': e |= ISA_EXT('F'); break;
+        case 'd': e |= ISA_EXT('D'); break;
+        /* G is IMAFD plus Zicsr and Zifencei (always present here). */
+        case 'g':
+            e |= ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('F') | ISA_EXT('D');
+            break;
+        default:
+            snprintf(why, whylen, "unknown extension '%c' (supported: i, m, a, f, d, c, g)", *p);
+            return false;
+        }
+    }
+    if ((e & ISA_EXT('D')) && !(e & ISA_EXT('F'))) {
+        snprintf(why, whylen, "'d' needs 'f' (the D extension extends F)");
+        return false;
+    }
+    /* Zicsr and Zifencei are always present; accept them spelled out. */
+    while (*p == '_') {
+        const char *next = strchr(p + 1, '_');
+        size_t n = next ? (size_t)(next - p - 1) : strlen(p + 1);
+        if (!((n == 5 && strncmp(p + 1, "zicsr", 5) == 0) ||
+              (n == 8 && strncmp(p + 1, "zifencei", 8) == 0))) {
+            snprintf(why, whylen, "unknown extension '%.*s'", (int)n, p + 1);
+            return false;
+        }
+        p += 1 + n;
+    }
+    *ext = e;
+    return true;
+}
+
+/* True if the file starts with the ELF magic. */
+static bool is_elf_file(const char *path)
+{
+    unsigned char magic[4] = { 0 };
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    size_t n = fread(magic, 1, 4, f);
+    fclose(f);
+    return n == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+}
+
+/* --bios is the firmware that starts (an ELF, or a raw image at the start of RAM); --kernel
+ * is the next stage it jumps to. Mistakes here are usage errors. */
+static void plan_images(const struct cli_options *o, struct cli_plan *p)
+{
+    p->elf = o->firmware;
+    memcpy(p->raws, o->loads, o->nloads * sizeof o->loads[0]);
+    p->nraws = o->nloads;
+    if (o->bios && p->elf)
+        cli_usage_error("both --bios and '%s' given: name the firmware once", p->elf);
+    p->first_raw = 0;
+    if (o->bios) {
+        if (is_elf_file(o->bios)) {
+            p->elf = o->bios;
+        } else {
+            if (p->nraws == CLI_MAX_IMAGES)
+                cli_usage_error("too many images (%s)", o->bios);
+            memmove(&p->raws[1], &p->raws[0], p->nraws * sizeof p->raws[0]);
+            p->raws[0] = (struct cli_image){ .path = o->bios, .addr = 0, .in_ram = true };
+            p->nraws++;
+        }
+    }
+    if (o->kernel) {
+        if (!o->bios)
+            cli_usage_error("--kernel %s needs --bios (the firmware that starts it)", o->kernel);
+        if (is_elf_file(o->kernel)) {
+            p->kernel_elf = o->kernel;
+        } else if (p->nraws < CLI_MAX_IMAGES) {
+            p->raws[p->nraws++] =
+                (struct cli_image){ .path = o->kernel, .addr = 0, .in_ram = true };
+            p->first_raw = 0;
+        }
+    }
+    if (!p->elf && p->nraws == 0)
+        cli_usage_error("%s", "no firmware given");
+}
+
+/* The guest command line: program name, then the arguments after '--'. */
+static char *guest_cmdline(const struct cli_options *o, const char *program)
+{
+    size_t cmdlen = strlen(program) + 1;
+    for (int k = 0; k < o->guest_argc; k++)
+        cmdlen += strlen(o->guest_argv[k]) + 1;
+    char *cmdline = malloc(cmdlen);
+    if (!cmdline)
+        return NULL;
+    strcpy(cmdline, program);
+    for (int k = 0; k < o->guest_argc; k++) {
+        strcat(cmdline, " ");
+        strcat(cmdline, o->guest_argv[k]);
+    }
+    return cmdline;
+}
+
+bool cli_plan(struct cli_options *o, struct cli_plan *p, char *err, size_t errlen)
+{
+    struct machine_options *mo = &o->machine;
+    char why[384];
+    memset(p, 0, sizeof *p);
+    plan_images(o, p);
+
+    p->cmdline = guest_cmdline(o, p->elf ? p->elf : p->raws[0].path);
+    if (!p->cmdline) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    mo->cmdline = p->cmdline;
+
+    if (p->elf && !elf_probe(p->elf, &p->info, err, errlen))
+        return false;
+    if (o->isa) {
+        unsigned xlen;
+        mo->ext_set = true;
+        if (!parse_isa(o->isa, &xlen, &mo->ext, why, sizeof why)) {
+            snprintf(err, errlen, "--isa %s: %s", o->isa, why);
+            return false;
+        }
+        if (p->elf && xlen != p->info.xlen) {
+            snprintf(err, errlen, "--isa %s does not match %s, which is a %u-bit ELF", o->isa,
+                     p->elf, p->info.xlen);
+            return false;
+        }
+        mo->xlen = xlen;
+    } else if (p->elf) {
+        mo->xlen = p->info.xlen;
+    } else {
+        mo->xlen = 0; /* raw images only: the board decides */
+    }
+
+    /* The board: its tree decides RAM, timebase, misaligned policy and devices. */
+    p->board_spec = o->board ? o->board : board_default_for(p->elf ? &p->info : NULL);
+    size_t fdt_size;
+    p->fdt = board_open(p->board_spec, &fdt_size, err, errlen);
+    if (!p->fdt)
+        return false;
+    if (!o->ram_set)
+        mo->ram_size = 0;
+    if (!board_apply_options(p->fdt, mo, why, sizeof why)) {
+        snprintf(err, errlen, "--board %s: %s", p->board_spec, why);
+        return false;
+    }
+    mo->fdt = p->fdt;
+    log_info("board %s%s", p->board_spec, o->board ? "" : " (default for this firmware)");
+    return true;
+}
+
+void cli_plan_free(struct cli_plan *p)
+{
+    free(p->cmdline);
+    free(p->fdt);
+    p->cmdline = NULL;
+    p->fdt = NULL;
+}

@@ -1,0 +1,83 @@
+/* Phase 4 of the command line (cli/cli.h): the run. Under the GDB stub when --gdb or -s is
+ * given (the debugger then drives the machine), else with the views that were asked for
+ * (panel, traces, VCD, pacing); then the compliance signature, if asked for.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "gdbstub/gdbstub.h"
+#include "gdbstub/target_machine.h"
+
+/* Write the signature region as the compliance frameworks expect it. */
+static bool write_signature(struct machine *m, const char *path)
+{
+    uint64_t begin, end;
+    if (!m->symbols || !symtab_find(m->symbols, "begin_signature", &begin) ||
+        !symtab_find(m->symbols, "end_signature", &end)) {
+        fprintf(stderr, "hartlab: --signature: the firmware has no begin_signature/end_signature "
+                        "symbols\n");
+        return false;
+    }
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "hartlab: --signature: cannot write %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    for (uint64_t a = begin; a + 4 <= end; a += 4) {
+        uint32_t w = 0;
+        if (!machine_read_mem(m, a, &w, 4)) {
+            fprintf(stderr, "hartlab: --signature: 0x%" PRIx64 " is not memory\n", a);
+            fclose(f);
+            return false;
+        }
+        fprintf(f, "%08" PRIx32 "\n", w);
+    }
+    if (fclose(f) != 0) {
+        fprintf(stderr, "hartlab: --signature: cannot write %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* The GDB stub serves until the debugger detaches or the firmware ends. */
+static bool run_under_gdb(const struct cli_options *o, struct machine *m, int *status, char *err,
+                          size_t errlen)
+{
+    struct machine_target *mt = machine_target_new(m);
+    struct gdbstub *stub =
+        mt ? gdbstub_new(o->gdb_spec, &machine_target_ops, mt, err, errlen) : NULL;
+    if (!stub) {
+        if (!mt)
+            snprintf(err, errlen, "out of memory for the debugger");
+        machine_target_free(mt);
+        return false;
+    }
+    *status = gdbstub_serve(stub, o->gdb_wait);
+    gdbstub_free(stub);
+    machine_target_free(mt);
+    return true;
+}
+
+bool cli_run(const struct cli_options *o, struct machine *m, int *status, char *err, size_t errlen)
+{
+    fflush(stdout);
+    if (o->gdb_wait && !o->gdb_spec)
+        cli_usage_error("%s", "-S waits for a debugger: give --gdb [HOST:]PORT or -s too");
+    if (o->gdb_spec) {
+        if (!run_under_gdb(o, m, status, err, errlen))
+            return false;
+    } else {
+        struct views *views = NULL;
+        if (views_wanted(&o->views) && !(views = views_start(m, &o->views, err, errlen)))
+            return false;
+        *status = machine_run(m);
+        *status = views_finish(views, *status);
+    }
+    fflush(stdout);
+    if (o->signature && !write_signature(m, o->signature) && *status == 0)
+        *status = MACHINE_EXIT_USAGE;
+    return true;
+}
