@@ -2,7 +2,9 @@
  * board. The encoding is the one QEMU's hw/misc/sifive_test.c gives "sifive,test0" on the
  * virt machine (FINISHER_PASS, FINISHER_FAIL with the code in bits 31:16, FINISHER_RESET);
  * there is no published specification beyond that behaviour, which firmware such as
- * OpenSBI's reset driver and the riscv-tests environments rely on. */
+ * OpenSBI's reset driver and the riscv-tests environments rely on. As QEMU's device, it
+ * takes 16-bit writes too (OpenSBI's SiFive-test driver uses `writew`): the value is the
+ * low half of the register, the code bits are 0. */
 #include "devices/finisher.h"
 
 #include <stdio.h>
@@ -55,7 +57,7 @@ static void finisher_write(void *opaque, uint64_t offset, unsigned size, uint64_
 }
 
 static const struct device_ops finisher_ops = {
-    .min_size = 4,
+    .min_size = 2, /* 2-byte writes: OpenSBI's driver (see the top of this file) */
     .max_size = 4,
     .unaligned_ok = false,
     .read = finisher_read,
