@@ -351,7 +351,9 @@ bool board_build_devices(struct machine *m, const void *fdt, char *err, size_t e
         return false;
     char unknown[512] = "";
     int node;
-    for (node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
+    /* The root node's compatible names the board itself, never a device: start below it. */
+    node = fdt_next_node(fdt, -1, NULL);
+    for (node = fdt_next_node(fdt, node, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
         int len;
         const char *c = fdt_getprop(fdt, node, "compatible", &len);
         if (!c || len <= 0 || !node_enabled(fdt, node) || find_desc(fdt, node) || is_structural(c))
