@@ -59,6 +59,12 @@ static void print_help(void)
          "                        ./irq for a file of that name)\n"
          "  --trace=frames[:FILE] calls and returns with frame sizes, indented by depth\n"
          "  --vcd FILE            GPIO pins, UART TX/RX and interrupt lines as a VCD file\n"
+         "  --profile FILE        cycles and instructions per function (inclusive and\n"
+         "                        exclusive), call counts, per hart, in callgrind's format\n"
+         "                        (callgrind_annotate, KCachegrind); interrupt and exception\n"
+         "                        handlers are roots of their own (docs/cycles.md)\n"
+         "  --profile=folded:FILE the same as folded stacks for flame graphs (repeatable\n"
+         "                        with --profile FILE)\n"
          "  --ui                  the SDL panel: LEDs, buttons, UART console, registers,\n"
          "                        interrupts, call stack, traps (keys: see docs/labs/)\n"
          "  --ui-screenshot FILE@CYCLES  write the panel as PNG when the virtual clock\n"
@@ -148,6 +154,7 @@ enum {
     OPT_UI_SCRIPT,
     OPT_REALTIME,
     OPT_VCD,
+    OPT_PROFILE,
 };
 
 int cli_parse_options(int argc, char **argv, struct cli_options *o)
@@ -173,6 +180,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
         { "ui-script", required_argument, NULL, OPT_UI_SCRIPT },
         { "realtime", no_argument, NULL, OPT_REALTIME },
         { "vcd", required_argument, NULL, OPT_VCD },
+        { "profile", required_argument, NULL, OPT_PROFILE },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -250,6 +258,12 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
             break;
         case OPT_REALTIME: o->views.realtime = true; break;
         case OPT_VCD: o->views.vcd_path = optarg; break;
+        case OPT_PROFILE:
+            if (!views_parse_profile(&o->views, optarg))
+                cli_usage_error("--profile: '%s' names no file (FILE, callgrind:FILE or "
+                                "folded:FILE)",
+                                optarg);
+            break;
         case OPT_SIGNATURE: o->signature = optarg; break;
         case OPT_SEMIHOST_ROOT: mo->semihost_root = optarg; break;
         case OPT_SERIAL: mo->serial = optarg; break;

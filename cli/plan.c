@@ -135,6 +135,7 @@ bool cli_plan(struct cli_options *o, struct cli_plan *p, char *err, size_t errle
     char why[384];
     memset(p, 0, sizeof *p);
     plan_images(o, p);
+    o->views.firmware = p->elf; /* --profile names it in its output */
 
     p->cmdline = guest_cmdline(o, p->elf ? p->elf : p->raws[0].path);
     if (!p->cmdline) {

@@ -12,6 +12,7 @@
 #include "ui/frames.h"
 #include "ui/observe.h"
 #include "ui/pace.h"
+#include "ui/profile.h"
 #include "ui/trace_irq.h"
 #include "ui/vcd.h"
 
@@ -21,6 +22,7 @@ struct views {
     struct trace_irq *irq;
     struct vcd *vcd;
     struct panel *panel;
+    struct profile *profile;
     struct pace pace;
     FILE *irq_file, *frames_file;
 };
@@ -45,6 +47,22 @@ bool views_parse_trace(struct views_options *vo, const char *arg)
     return false;
 }
 
+bool views_parse_profile(struct views_options *vo, const char *arg)
+{
+    const char *path = arg;
+    const char **slot = &vo->profile_callgrind;
+    if (strncmp(arg, "folded:", 7) == 0) {
+        path = arg + 7;
+        slot = &vo->profile_folded;
+    } else if (strncmp(arg, "callgrind:", 10) == 0) {
+        path = arg + 10;
+    }
+    if (!*path)
+        return false;
+    *slot = path;
+    return true;
+}
+
 bool views_parse_screenshot(struct views_options *vo, const char *arg)
 {
     const char *at = strrchr(arg, '@');
@@ -66,7 +84,8 @@ bool views_parse_screenshot(struct views_options *vo, const char *arg)
 
 bool views_wanted(const struct views_options *vo)
 {
-    return vo->ui || vo->realtime || vo->trace_irq || vo->trace_frames || vo->vcd_path;
+    return vo->ui || vo->realtime || vo->trace_irq || vo->trace_frames || vo->vcd_path ||
+           vo->profile_callgrind || vo->profile_folded;
 }
 
 static void pace_quantum(void *ctx)
@@ -109,6 +128,24 @@ struct views *views_start(struct machine *m, const struct views_options *vo, cha
     }
     if (vo->vcd_path && !(v->vcd = vcd_new(v->ob, vo->vcd_path, err, errlen)))
         goto fail;
+    if (vo->profile_callgrind || vo->profile_folded) {
+        /* Found out now, not after the run, if an output cannot be written. */
+        const char *paths[2] = { vo->profile_callgrind, vo->profile_folded };
+        for (unsigned k = 0; k < 2; k++) {
+            FILE *f = paths[k] ? fopen(paths[k], "w") : NULL;
+            if (paths[k] && !f) {
+                snprintf(err, errlen, "--profile: cannot write %s: %s", paths[k], strerror(errno));
+                goto fail;
+            }
+            if (f)
+                fclose(f);
+        }
+        struct profile_config pc = { .callgrind_path = vo->profile_callgrind,
+                                     .folded_path = vo->profile_folded,
+                                     .cmd = vo->firmware };
+        if (!(v->profile = profile_new(v->ob, &pc, err, errlen)))
+            goto fail;
+    }
     if (vo->ui) {
         struct panel_config pc = vo->panel;
         pc.realtime = vo->realtime;
@@ -131,6 +168,15 @@ int views_finish(struct views *v, int status)
         return status;
     if (v->panel)
         status = panel_finish(v->panel, status);
+    if (v->profile) {
+        char err[512];
+        if (!profile_finish(v->profile, err, sizeof err)) {
+            fprintf(stderr, "hartlab: %s\n", err);
+            if (status == 0)
+                status = MACHINE_EXIT_USAGE;
+        }
+        profile_free(v->profile);
+    }
     panel_free(v->panel);
     vcd_free(v->vcd);
     trace_irq_free(v->irq);

@@ -1,0 +1,692 @@
+/* The cycle profiler (see profile.h). Per hart it keeps a calling-context tree: one node
+ * per distinct call path, holding how often that path was entered and the cycles and
+ * instructions spent in it exclusively; and, per instruction address, the exclusive costs
+ * charged there. Both outputs are computed from these when the run ends. Callgrind's
+ * format is described in valgrind's "Callgrind Format Specification"; folded stacks are
+ * the "frame;frame;frame count" lines flame-graph tools read.
+ */
+#include "ui/profile.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/decode.h"
+#include "core/hart.h"
+#include "loader/symtab.h"
+#include "platform/machine.h"
+#include "ui/observe.h"
+
+#define MAX_DEPTH 1024
+#define MAX_NODES (1u << 22)
+#define NO_NODE   UINT32_MAX
+
+/* A function: a symbol's entry, "[unknown]" (no symbol), or a trap root. */
+struct pfunc {
+    char *name;
+    uint64_t key; /* symbol address; trap roots: the cause with bit 63 flipped */
+    uint8_t kind; /* FN_SYMBOL, FN_UNKNOWN, FN_TRAP */
+};
+enum { FN_SYMBOL, FN_UNKNOWN, FN_TRAP };
+
+/* A calling-context node. Children are a singly linked list (few per node). */
+struct pnode {
+    uint32_t fn, parent, child, sibling;
+    uint64_t calls, cycles, insns;
+    uint64_t site; /* pc of the first call that entered it (0: a trap root or the start) */
+};
+
+struct pframe {
+    uint32_t node;
+    uint64_t ra; /* the return address its call saved */
+    bool trap;   /* a trap root: returns stop here, mret pops through it */
+};
+
+/* Exclusive cost at one instruction address. */
+struct pcost {
+    uint64_t pc;
+    uint64_t cycles, insns;
+    uint32_t fn;
+    bool used;
+};
+
+struct phart {
+    struct hart *h;
+    struct pnode *nodes;
+    uint32_t nnodes, cap;
+    struct pframe stack[MAX_DEPTH];
+    unsigned depth, lost;
+    uint64_t last_cycles, last_insns;
+    /* The function of the last pc looked up, valid for pc in [lo, hi). */
+    uint64_t lo, hi;
+    uint32_t lo_fn;
+    /* After a trap or a trap return, the step hook's report of the instruction that
+     * caused it (whose cost is already charged) is skipped. */
+    bool skip;
+    uint64_t skip_pc;
+    struct pcost *costs;
+    size_t ncosts, costcap; /* open addressing, capacity a power of two */
+    uint64_t last_pc;
+    bool truncated; /* ran out of nodes: deeper paths were charged to their parent */
+};
+
+struct profile {
+    struct observe *ob;
+    struct machine *m;
+    struct profile_config cfg;
+    struct pfunc *fns;
+    uint32_t nfns, fncap;
+    uint32_t *fnhash; /* fn index + 1 by key, open addressing */
+    uint32_t fnhashcap;
+    struct phart harts[MACHINE_MAX_HARTS];
+    unsigned nharts;
+    bool oom;
+};
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return x;
+}
+
+/* ---- functions ---- */
+
+static uint64_t fn_key(uint8_t kind, uint64_t key)
+{
+    /* Symbols keep their address; the others get keys no address can have. */
+    return kind == FN_SYMBOL ? key : kind == FN_UNKNOWN ? UINT64_MAX : key ^ (1ull << 63);
+}
+
+static bool fn_rehash(struct profile *p, uint32_t cap)
+{
+    uint32_t *t = calloc(cap, sizeof *t);
+    if (!t)
+        return false;
+    for (uint32_t i = 0; i < p->nfns; i++) {
+        uint32_t s = (uint32_t)mix(fn_key(p->fns[i].kind, p->fns[i].key)) & (cap - 1);
+        while (t[s])
+            s = (s + 1) & (cap - 1);
+        t[s] = i + 1;
+    }
+    free(p->fnhash);
+    p->fnhash = t;
+    p->fnhashcap = cap;
+    return true;
+}
+
+/* The function for (kind, key), created with `name` if new; 0 ("[unknown]") if memory
+ * runs out. */
+static uint32_t fn_get(struct profile *p, uint8_t kind, uint64_t key, const char *name)
+{
+    uint64_t k = fn_key(kind, key);
+    uint32_t s = (uint32_t)mix(k) & (p->fnhashcap - 1);
+    while (p->fnhash[s]) {
+        struct pfunc *f = &p->fns[p->fnhash[s] - 1];
+        if (f->kind == kind && fn_key(f->kind, f->key) == k)
+            return p->fnhash[s] - 1;
+        s = (s + 1) & (p->fnhashcap - 1);
+    }
+    if (p->nfns == p->fncap) {
+        uint32_t cap = p->fncap * 2;
+        struct pfunc *n = realloc(p->fns, cap * sizeof *n);
+        if (!n) {
+            p->oom = true;
+            return 0;
+        }
+        p->fns = n;
+        p->fncap = cap;
+    }
+    char *copy = strdup(name);
+    if (!copy) {
+        p->oom = true;
+        return 0;
+    }
+    uint32_t id = p->nfns++;
+    p->fns[id] = (struct pfunc){ .name = copy, .key = key, .kind = kind };
+    if (2 * p->nfns > p->fnhashcap) {
+        if (!fn_rehash(p, p->fnhashcap * 2))
+            p->oom = true;
+    } else {
+        p->fnhash[s] = id + 1;
+    }
+    return id;
+}
+
+/* The function containing `pc`, remembered with the range it covers. */
+static uint32_t fn_of_pc(struct profile *p, struct phart *ph, uint64_t pc)
+{
+    if (pc >= ph->lo && pc < ph->hi)
+        return ph->lo_fn;
+    const struct symtab *st = p->m->symbols;
+    const struct symbol *s = st ? symtab_lookup(st, pc) : NULL;
+    /* A symbol without a size (an assembly label) reaches up to the next symbol. */
+    if (s && pc >= s->addr && (s->size ? pc - s->addr < s->size : pc - s->addr < 0x100000)) {
+        uint64_t hi = s->size ? s->addr + s->size : UINT64_MAX;
+        /* The next symbol above pc ends the range (binary search in the sorted table). */
+        size_t lo = 0, n = st->n;
+        while (lo < n) {
+            size_t mid = lo + (n - lo) / 2;
+            if (st->syms[mid].addr <= pc)
+                lo = mid + 1;
+            else
+                n = mid;
+        }
+        if (lo < st->n && st->syms[lo].addr < hi)
+            hi = st->syms[lo].addr;
+        if (!s->size && hi - s->addr > 0x100000)
+            hi = s->addr + 0x100000;
+        ph->lo = s->addr;
+        ph->hi = hi;
+        ph->lo_fn = fn_get(p, FN_SYMBOL, s->addr, s->name);
+        return ph->lo_fn;
+    }
+    ph->lo = ph->hi = 0;
+    return fn_get(p, FN_UNKNOWN, 0, "[unknown]");
+}
+
+/* ---- the calling-context tree ---- */
+
+static uint32_t node_new(struct profile *p, struct phart *ph, uint32_t parent, uint32_t fn)
+{
+    if (ph->nnodes == ph->cap) {
+        uint32_t cap = ph->cap * 2;
+        struct pnode *n = cap <= MAX_NODES ? realloc(ph->nodes, (size_t)cap * sizeof *n) : NULL;
+        if (!n) {
+            ph->truncated = true;
+            if (cap <= MAX_NODES)
+                p->oom = true;
+            return parent;
+        }
+        ph->nodes = n;
+        ph->cap = cap;
+    }
+    uint32_t id = ph->nnodes++;
+    ph->nodes[id] =
+        (struct pnode){ .fn = fn, .parent = parent, .child = NO_NODE, .sibling = NO_NODE };
+    if (parent != NO_NODE) {
+        ph->nodes[id].sibling = ph->nodes[parent].child;
+        ph->nodes[parent].child = id;
+    }
+    return id;
+}
+
+/* The child of `parent` for `fn`, created if new; entered once more. */
+static uint32_t node_enter(struct profile *p, struct phart *ph, uint32_t parent, uint32_t fn,
+                           uint64_t site)
+{
+    uint32_t c = ph->nodes[parent].child;
+    while (c != NO_NODE && ph->nodes[c].fn != fn)
+        c = ph->nodes[c].sibling;
+    if (c == NO_NODE) {
+        c = node_new(p, ph, parent, fn);
+        if (c != parent)
+            ph->nodes[c].site = site;
+    }
+    ph->nodes[c].calls++;
+    return c;
+}
+
+/* ---- costs per instruction address ---- */
+
+static bool costs_grow(struct phart *ph)
+{
+    size_t cap = ph->costcap ? ph->costcap * 2 : 1024;
+    struct pcost *t = calloc(cap, sizeof *t);
+    if (!t)
+        return false;
+    for (size_t i = 0; i < ph->costcap; i++) {
+        if (!ph->costs[i].used)
+            continue;
+        size_t s = mix(ph->costs[i].pc) & (cap - 1);
+        while (t[s].used)
+            s = (s + 1) & (cap - 1);
+        t[s] = ph->costs[i];
+    }
+    free(ph->costs);
+    ph->costs = t;
+    ph->costcap = cap;
+    return true;
+}
+
+static void charge(struct profile *p, struct phart *ph, uint64_t pc, uint32_t fn, uint64_t cycles,
+                   uint64_t insns)
+{
+    struct pnode *n = &ph->nodes[ph->stack[ph->depth - 1].node];
+    n->cycles += cycles;
+    n->insns += insns;
+    if (2 * (ph->ncosts + 1) > ph->costcap && !costs_grow(ph)) {
+        p->oom = true;
+        return;
+    }
+    size_t s = mix(pc) & (ph->costcap - 1);
+    while (ph->costs[s].used && ph->costs[s].pc != pc)
+        s = (s + 1) & (ph->costcap - 1);
+    if (!ph->costs[s].used) {
+        ph->costs[s] = (struct pcost){ .pc = pc, .fn = fn, .used = true };
+        ph->ncosts++;
+    }
+    ph->costs[s].cycles += cycles;
+    ph->costs[s].insns += insns;
+}
+
+/* Cycles and instructions since the last report, charged at `pc` to the innermost frame. */
+static void charge_pending(struct profile *p, struct phart *ph, uint64_t pc)
+{
+    struct hart *h = ph->h;
+    uint64_t dc = h->cycles - ph->last_cycles, di = h->retired - ph->last_insns;
+    ph->last_cycles = h->cycles;
+    ph->last_insns = h->retired;
+    ph->last_pc = pc;
+    if (dc || di)
+        charge(p, ph, pc, fn_of_pc(p, ph, pc), dc, di);
+}
+
+static void push(struct phart *ph, uint32_t node, uint64_t ra, bool trap)
+{
+    if (ph->depth == MAX_DEPTH) {
+        ph->lost++;
+        return;
+    }
+    ph->stack[ph->depth++] = (struct pframe){ .node = node, .ra = ra, .trap = trap };
+}
+
+static struct phart *hart_of(struct profile *p, const struct hart *h)
+{
+    for (unsigned k = 0; k < p->nharts; k++)
+        if (p->harts[k].h == h)
+            return &p->harts[k];
+    return NULL;
+}
+
+static bool is_link(unsigned r)
+{
+    return r == 1 || r == 5;
+}
+
+static void on_step(void *ctx, struct hart *h, const struct insn *ins)
+{
+    struct profile *p = ctx;
+    struct phart *ph = hart_of(p, h);
+    if (!ph)
+        return;
+    if (ph->skip) {
+        ph->skip = false;
+        if (ins->pc == ph->skip_pc) {
+            charge_pending(p, ph, ins->pc);
+            return;
+        }
+    }
+    uint32_t fn = fn_of_pc(p, ph, ins->pc);
+    struct pframe *top = &ph->stack[ph->depth - 1];
+    if (ph->nodes[top->node].fn != fn && !top->trap && ph->lost == 0) {
+        /* Reached without a call we saw: a tail call (or a jump) from the innermost
+         * function; the new one takes its place under the same caller. */
+        uint32_t parent = ph->nodes[top->node].parent;
+        if (parent != NO_NODE)
+            top->node = node_enter(p, ph, parent, fn, ins->pc);
+    }
+    uint64_t dc = h->cycles - ph->last_cycles, di = h->retired - ph->last_insns;
+    ph->last_cycles = h->cycles;
+    ph->last_insns = h->retired;
+    ph->last_pc = ins->pc;
+    if (dc || di)
+        charge(p, ph, ins->pc, fn, dc, di);
+    if (ins->sem != INSN_jal && ins->sem != INSN_jalr)
+        return;
+    bool links = is_link(ins->rd);
+    bool pops = ins->sem == INSN_jalr && is_link(ins->rs1) && (!links || ins->rs1 != ins->rd);
+    if (pops) {
+        if (ph->lost) {
+            ph->lost--;
+        } else {
+            /* Pop to the frame whose saved return address this is, if one is (a longjmp
+             * leaves frames behind), else just the innermost; never the first frame nor
+             * a handler's (a trap root's callee). */
+            unsigned k = ph->depth;
+            while (k > 1 && !ph->stack[k - 1].trap && ph->stack[k - 1].ra != h->pc)
+                k--;
+            if (k <= 1 || ph->stack[k - 1].trap)
+                k = ph->depth;
+            /* Frames k-1 and above go; what remains must not end in a trap root. */
+            if (k >= 2 && !ph->stack[k - 1].trap && !ph->stack[k - 2].trap)
+                ph->depth = k - 1;
+        }
+    }
+    if (links) {
+        uint32_t caller = ph->stack[ph->depth - 1].node;
+        uint32_t callee = node_enter(p, ph, caller, fn_of_pc(p, ph, h->pc), ins->pc);
+        push(ph, callee, ins->pc + ins->len, false);
+    }
+}
+
+static void on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval)
+{
+    (void)tval;
+    struct profile *p = ctx;
+    struct phart *ph = hart_of(p, h);
+    if (!ph)
+        return;
+    /* What ran up to the trap (an exception: the instruction that raised it) belongs to
+     * the code that was running. */
+    charge_pending(p, ph, epc);
+    bool irq = cause >> (h->xlen - 1);
+    char name[96];
+    const char *what = irq ? "interrupt" : "exception", *cn = observe_cause_name(cause, h->xlen);
+    if (strcmp(cn, what) == 0) /* a cause without a name */
+        snprintf(name, sizeof name, "[%s %" PRIu64 "]", what,
+                 (uint64_t)(cause & ~(1ull << (h->xlen - 1))));
+    else
+        snprintf(name, sizeof name, "[%s %s]", what, cn);
+    uint32_t root_fn = fn_get(p, FN_TRAP, cause, name);
+    uint32_t root = node_enter(p, ph, 0, root_fn, 0);
+    push(ph, root, 0, true);
+    uint32_t handler = node_enter(p, ph, root, fn_of_pc(p, ph, h->pc), 0);
+    push(ph, handler, 0, false);
+    ph->skip = true;
+    ph->skip_pc = epc;
+}
+
+static void on_trap_return(void *ctx, struct hart *h, uint64_t from_pc)
+{
+    struct profile *p = ctx;
+    struct phart *ph = hart_of(p, h);
+    if (!ph)
+        return;
+    charge_pending(p, ph, from_pc);
+    unsigned k = ph->depth;
+    while (k > 1 && !ph->stack[k - 1].trap)
+        k--;
+    if (k > 1) {
+        ph->depth = k - 1;
+        ph->lost = 0;
+    }
+    ph->skip = true;
+    ph->skip_pc = from_pc;
+}
+
+struct profile *profile_new(struct observe *ob, const struct profile_config *cfg, char *err,
+                            size_t errlen)
+{
+    struct profile *p = calloc(1, sizeof *p);
+    if (!p)
+        goto oom;
+    p->ob = ob;
+    p->m = observe_machine(ob);
+    p->cfg = *cfg;
+    p->fncap = 256;
+    if (!(p->fns = malloc(p->fncap * sizeof *p->fns)) || !fn_rehash(p, 512))
+        goto oom;
+    fn_get(p, FN_UNKNOWN, 0, "[unknown]");
+    p->nharts = p->m->nharts;
+    for (unsigned k = 0; k < p->nharts; k++) {
+        struct phart *ph = &p->harts[k];
+        struct hart *h = p->m->harts[k];
+        ph->h = h;
+        ph->cap = 1024;
+        if (!(ph->nodes = malloc(ph->cap * sizeof *ph->nodes)) || !costs_grow(ph))
+            goto oom;
+        /* Node 0: the hart itself (no function); node 1: the code it starts in. */
+        node_new(p, ph, NO_NODE, 0);
+        uint32_t first = node_enter(p, ph, 0, fn_of_pc(p, ph, h->pc), 0);
+        push(ph, first, 0, false);
+        ph->last_cycles = h->cycles;
+        ph->last_insns = h->retired;
+        ph->last_pc = h->pc;
+    }
+    if (p->oom)
+        goto oom;
+    observe_on_step(ob, on_step, p);
+    observe_on_trap(ob, on_trap, p);
+    observe_on_trap_return(ob, on_trap_return, p);
+    observe_set_stepping(ob, true);
+    return p;
+oom:
+    profile_free(p);
+    snprintf(err, errlen, "out of memory for the profiler");
+    return NULL;
+}
+
+/* ---- output ---- */
+
+struct edge {
+    uint32_t caller, callee;
+    uint64_t site, calls, cycles, insns;
+};
+
+static int cmp_edge(const void *a, const void *b)
+{
+    const struct edge *x = a, *y = b;
+    if (x->caller != y->caller)
+        return x->caller < y->caller ? -1 : 1;
+    if (x->callee != y->callee)
+        return x->callee < y->callee ? -1 : 1;
+    return 0;
+}
+
+static int cmp_cost(const void *a, const void *b)
+{
+    const struct pcost *x = a, *y = b;
+    if (x->fn != y->fn)
+        return x->fn < y->fn ? -1 : 1;
+    return x->pc < y->pc ? -1 : x->pc > y->pc;
+}
+
+/* Inclusive costs of every node (children have higher indices than their parents). */
+static bool inclusive(const struct phart *ph, uint64_t **cyc, uint64_t **ins)
+{
+    *cyc = malloc(ph->nnodes * sizeof **cyc);
+    *ins = malloc(ph->nnodes * sizeof **ins);
+    if (!*cyc || !*ins) {
+        free(*cyc);
+        free(*ins);
+        return false;
+    }
+    for (uint32_t i = 0; i < ph->nnodes; i++) {
+        (*cyc)[i] = ph->nodes[i].cycles;
+        (*ins)[i] = ph->nodes[i].insns;
+    }
+    for (uint32_t i = ph->nnodes; i-- > 1;) {
+        uint32_t up = ph->nodes[i].parent;
+        (*cyc)[up] += (*cyc)[i];
+        (*ins)[up] += (*ins)[i];
+    }
+    return true;
+}
+
+static void fn_ref(FILE *f, const char *what, uint32_t id, const struct pfunc *fn, bool *named)
+{
+    if (named[id]) {
+        fprintf(f, "%s=(%u)\n", what, id + 1);
+    } else {
+        fprintf(f, "%s=(%u) %s\n", what, id + 1, fn->name);
+        named[id] = true;
+    }
+}
+
+static bool write_callgrind(struct profile *p, unsigned k, const char *path, char *err,
+                            size_t errlen)
+{
+    const struct phart *ph = &p->harts[k];
+    uint64_t *icyc, *iins;
+    if (!inclusive(ph, &icyc, &iins)) {
+        snprintf(err, errlen, "--profile: out of memory writing %s", path);
+        return false;
+    }
+    /* Calls between functions, summed over the call paths. */
+    struct edge *edges = malloc((ph->nnodes + 1) * sizeof *edges);
+    struct pcost *costs = malloc((ph->ncosts + 1) * sizeof *costs);
+    bool *named = calloc(p->nfns, sizeof *named);
+    FILE *f = NULL;
+    bool ok = false;
+    if (!edges || !costs || !named) {
+        snprintf(err, errlen, "--profile: out of memory writing %s", path);
+        goto out;
+    }
+    size_t ne = 0;
+    for (uint32_t i = 1; i < ph->nnodes; i++) {
+        const struct pnode *n = &ph->nodes[i];
+        if (n->parent == 0)
+            continue;
+        edges[ne++] = (struct edge){ .caller = ph->nodes[n->parent].fn,
+                                     .callee = n->fn,
+                                     .site = n->site,
+                                     .calls = n->calls,
+                                     .cycles = icyc[i],
+                                     .insns = iins[i] };
+    }
+    qsort(edges, ne, sizeof *edges, cmp_edge);
+    size_t m = 0;
+    for (size_t i = 0; i < ne; i++) {
+        if (m && edges[m - 1].caller == edges[i].caller && edges[m - 1].callee == edges[i].callee) {
+            edges[m - 1].calls += edges[i].calls;
+            edges[m - 1].cycles += edges[i].cycles;
+            edges[m - 1].insns += edges[i].insns;
+        } else {
+            edges[m++] = edges[i];
+        }
+    }
+    ne = m;
+    size_t nc = 0;
+    for (size_t i = 0; i < ph->costcap; i++)
+        if (ph->costs[i].used)
+            costs[nc++] = ph->costs[i];
+    qsort(costs, nc, sizeof *costs, cmp_cost);
+
+    if (!(f = fopen(path, "w"))) {
+        snprintf(err, errlen, "--profile: cannot write %s: %s", path, strerror(errno));
+        goto out;
+    }
+    fprintf(f, "# callgrind format\nversion: 1\ncreator: hartlab\n");
+    fprintf(f, "cmd: %s\npart: 1\n", p->cfg.cmd ? p->cfg.cmd : "(firmware)");
+    if (p->nharts > 1)
+        fprintf(f, "thread: %u\n", k + 1);
+    fprintf(f, "desc: Hart: %" PRIu64 "\n", ph->h->mhartid);
+    fprintf(f, "desc: Trigger: end of the run\n");
+    fprintf(f, "positions: instr\n");
+    fprintf(f, "event: Cycles : hart cycles (virtual clock)\n");
+    fprintf(f, "event: Instructions : instructions retired\n");
+    fprintf(f, "events: Cycles Instructions\n");
+    fprintf(f, "summary: %" PRIu64 " %" PRIu64 "\n\n", icyc[0], iins[0]);
+    if (p->cfg.cmd)
+        fprintf(f, "ob=(1) %s\n", p->cfg.cmd);
+    fprintf(f, "fl=(1) ???\n");
+    /* Each function with its own costs per instruction, then its calls. */
+    size_t ci = 0, ei = 0;
+    for (uint32_t fn = 0; fn < p->nfns; fn++) {
+        bool has_cost = ci < nc && costs[ci].fn == fn;
+        bool has_calls = ei < ne && edges[ei].caller == fn;
+        if (!has_cost && !has_calls)
+            continue;
+        fn_ref(f, "fn", fn, &p->fns[fn], named);
+        for (; ci < nc && costs[ci].fn == fn; ci++)
+            fprintf(f, "0x%" PRIx64 " %" PRIu64 " %" PRIu64 "\n", costs[ci].pc, costs[ci].cycles,
+                    costs[ci].insns);
+        for (; ei < ne && edges[ei].caller == fn; ei++) {
+            const struct edge *e = &edges[ei];
+            fn_ref(f, "cfn", e->callee, &p->fns[e->callee], named);
+            fprintf(f, "calls=%" PRIu64 " 0x%" PRIx64 "\n", e->calls,
+                    p->fns[e->callee].kind == FN_SYMBOL ? p->fns[e->callee].key : 0);
+            fprintf(f, "0x%" PRIx64 " %" PRIu64 " %" PRIu64 "\n", e->site, e->cycles, e->insns);
+        }
+    }
+    fprintf(f, "\ntotals: %" PRIu64 " %" PRIu64 "\n", icyc[0], iins[0]);
+    ok = !ferror(f);
+    if (fclose(f) != 0)
+        ok = false;
+    if (!ok)
+        snprintf(err, errlen, "--profile: error writing %s: %s", path, strerror(errno));
+out:
+    free(icyc);
+    free(iins);
+    free(edges);
+    free(costs);
+    free(named);
+    return ok;
+}
+
+static void write_path(FILE *f, const struct profile *p, const struct phart *ph, uint32_t node)
+{
+    if (ph->nodes[node].parent != 0 && ph->nodes[node].parent != NO_NODE) {
+        write_path(f, p, ph, ph->nodes[node].parent);
+        fputc(';', f);
+    }
+    fputs(p->fns[ph->nodes[node].fn].name, f);
+}
+
+static bool write_folded(struct profile *p, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, errlen, "--profile: cannot write %s: %s", path, strerror(errno));
+        return false;
+    }
+    for (unsigned k = 0; k < p->nharts; k++) {
+        const struct phart *ph = &p->harts[k];
+        for (uint32_t i = 1; i < ph->nnodes; i++) {
+            if (!ph->nodes[i].cycles)
+                continue;
+            if (p->nharts > 1)
+                fprintf(f, "hart%" PRIu64 ";", ph->h->mhartid);
+            write_path(f, p, ph, i);
+            fprintf(f, " %" PRIu64 "\n", ph->nodes[i].cycles);
+        }
+    }
+    bool ok = !ferror(f);
+    if (fclose(f) != 0)
+        ok = false;
+    if (!ok)
+        snprintf(err, errlen, "--profile: error writing %s: %s", path, strerror(errno));
+    return ok;
+}
+
+bool profile_finish(struct profile *p, char *err, size_t errlen)
+{
+    if (!p)
+        return true;
+    /* What ran since the last instruction reported (a final trap, time in wfi). */
+    for (unsigned k = 0; k < p->nharts; k++)
+        charge_pending(p, &p->harts[k], p->harts[k].last_pc);
+    if (p->oom) {
+        snprintf(err, errlen, "--profile: out of memory while profiling");
+        return false;
+    }
+    if (p->cfg.callgrind_path) {
+        for (unsigned k = 0; k < p->nharts; k++) {
+            char path[4096];
+            if (p->nharts == 1)
+                snprintf(path, sizeof path, "%s", p->cfg.callgrind_path);
+            else
+                snprintf(path, sizeof path, "%s-%02u", p->cfg.callgrind_path, k + 1);
+            if (!write_callgrind(p, k, path, err, errlen))
+                return false;
+        }
+    }
+    if (p->cfg.folded_path && !write_folded(p, p->cfg.folded_path, err, errlen))
+        return false;
+    for (unsigned k = 0; k < p->nharts; k++)
+        if (p->harts[k].truncated)
+            fprintf(stderr,
+                    "hartlab: --profile: hart %u had more than %u call paths; deeper ones were "
+                    "charged to their callers\n",
+                    k, MAX_NODES);
+    return true;
+}
+
+void profile_free(struct profile *p)
+{
+    if (!p)
+        return;
+    for (unsigned k = 0; k < MACHINE_MAX_HARTS; k++) {
+        free(p->harts[k].nodes);
+        free(p->harts[k].costs);
+    }
+    for (uint32_t i = 0; i < p->nfns; i++)
+        free(p->fns[i].name);
+    free(p->fns);
+    free(p->fnhash);
+    free(p);
+}
