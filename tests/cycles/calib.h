@@ -17,7 +17,9 @@ void k_div(void);
 void k_div_zero(void);
 void k_jumps(void);
 void k_misaligned_fetch(void);
+void k_misaligned_data(void);
 void k_csr(void);
+void k_ecall(void);
 void k_compressed(void);
 
 /* C kernels (kernels.c, coremark_like.c). */

@@ -1,9 +1,10 @@
 /* kernels.S: the calibration kernels written in assembly (tests/cycles/README.md), each
  * isolating one timing effect of an in-order RV32IMC core: dependent and independent ALU
  * chains, load-use pairs, stores, multiplies, divides (and divide by zero), jumps, 32-bit
- * instructions at 2-byte-aligned addresses, CSR accesses and compressed code. Every kernel
- * is a leaf function with a counted loop; encodings are fixed (.option norvc) except where
- * compressed instructions are the point. */
+ * instructions at 2-byte-aligned addresses, misaligned loads and stores, CSR accesses,
+ * trap entry and return, and compressed code. Every kernel is a leaf function with a
+ * counted loop; encodings are fixed (.option norvc) except where compressed instructions
+ * are the point. */
     .option norvc
     .text
 
@@ -158,27 +159,42 @@ k_jumps:
     ret
 
 /* Jumps to 32-bit instructions that start 2 bytes into a word, and straight-line
- * 32-bit instructions that straddle words after a compressed one. */
+ * 32-bit instructions that straddle words after a compressed one. Only the c.nop padding
+ * and one c.addi are compressed (the assembler would otherwise compress the addi's). */
+#define RVC(...) .option push; .option rvc; __VA_ARGS__; .option pop
     .globl k_misaligned_fetch
     .balign 4
 k_misaligned_fetch:
     LOOP_BEGIN(100)
     j 2f
-    .option push
-    .option rvc
     .balign 4
-    c.nop
+    RVC(c.nop)
 2:  addi a0, a0, 1
     addi a1, a1, 1
-    c.addi a2, 1
+    RVC(c.addi a2, 1)
     addi a3, a3, 1
     addi a4, a4, 1
     j 3f
     .balign 4
-    c.nop
+    RVC(c.nop)
 3:  add a5, a5, a0
-    c.nop
-    .option pop
+    RVC(c.nop)
+    LOOP_END
+    ret
+
+/* Loads and stores of words and halfwords that cross their natural alignment. */
+    .globl k_misaligned_data
+    .balign 4
+k_misaligned_data:
+    la a0, kbuf
+    LOOP_BEGIN(50)
+    sw t6, 1(a0)
+    lw a1, 1(a0)
+    sh t6, 7(a0)
+    lhu a2, 7(a0)
+    sw t6, 10(a0)
+    lw a3, 10(a0)
+    add a1, a1, a2
     LOOP_END
     ret
 
@@ -192,6 +208,16 @@ k_csr:
     csrrs a1, mscratch, a0
     csrr a2, mcause
     csrrw a3, mscratch, a2
+    LOOP_END
+    ret
+
+/* Trap entry and return: ecall, through the vector table to the handler in start.S,
+ * and mret back. */
+    .globl k_ecall
+    .balign 4
+k_ecall:
+    LOOP_BEGIN(20)
+    ecall
     LOOP_END
     ret
 

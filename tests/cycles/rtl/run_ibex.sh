@@ -2,7 +2,8 @@
 # run_ibex.sh SIM ELF FIGURES [IBEX_DIR]: run the calibration ELF on the Ibex simple_system
 # simulator that build_ibex.sh made, and write its figures (calib.py record) to FIGURES,
 # with a header naming the Ibex commit, Verilator, the compiler and the configuration.
-# See tests/cycles/README.md.
+# With TRACE=FILE in the environment, Ibex's instruction trace is kept there (for
+# ibex_trace_model.py). See tests/cycles/README.md.
 set -eu
 SIM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 ELF=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
@@ -15,6 +16,9 @@ trap 'rm -rf "$RUN"' EXIT
   cat "$RUN/sim.out" >&2
   exit 1
 }
+if [ -n "${TRACE:-}" ]; then
+  cp "$RUN/trace_core_00000000.log" "$TRACE"
+fi
 COMMIT=unknown
 if [ -n "$IBEX" ]; then
   COMMIT=$(git -C "$IBEX" rev-parse HEAD 2>/dev/null || echo "${IBEX_COMMIT:-unknown}")
