@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""profile_test.py HARTLAB ELF: the --profile outputs for profile_fw.S, whose profile is
-known exactly (see the comment there): call counts, exclusive and inclusive instruction
-counts, trap roots, the per-instruction costs under the default cycle model, totals equal
-to the run's own counts (-v), callgrind_annotate reading the file, folded stacks adding
-up, and one-line errors with exit status 2 for bad --profile arguments."""
+"""profile_test.py HARTLAB ELF DEEP_ELF: the --profile outputs for profile_fw.S, whose
+profile is known exactly (see the comment there): call counts, exclusive and inclusive
+instruction counts, trap roots, the per-instruction costs under the default cycle model,
+totals equal to the run's own counts (-v), callgrind_annotate reading the file, folded
+stacks adding up, and one-line errors with exit status 2 for bad --profile arguments.
+DEEP_ELF (deep_fw.S) recurses deeper than the profiler keeps frames."""
 import os
 import re
 import shutil
@@ -92,7 +93,7 @@ def run(hartlab, *args):
 
 
 def main():
-    hartlab, elf = sys.argv[1], sys.argv[2]
+    hartlab, elf, deep = sys.argv[1], sys.argv[2], sys.argv[3]
     tmp = tempfile.mkdtemp(prefix="hartlab-profile-")
     try:
         cg, folded = os.path.join(tmp, "fw.cg"), os.path.join(tmp, "fw.folded")
@@ -172,6 +173,21 @@ def main():
                   "callgrind_annotate --tree=caller: leaf called 30x from outer")
             check(re.search(r"< \?\?\?:\[interrupt machine timer\] \(1x\)", a.stdout) is not None,
                   "callgrind_annotate --tree=caller: trap_entry from the timer root")
+
+        # Recursion deeper than the frames kept: still adds up, and `after` is called from
+        # _start, not from somewhere in the recursion.
+        r = run(hartlab, "-v", "--profile", cg, f"--profile=folded:{folded}", deep)
+        check(r.returncode == 0, f"deep: exit status {r.returncode}: {r.stderr}")
+        m = re.search(r"after (\d+) instructions, (\d+) cycles", r.stderr)
+        costs, calls, summary, totals = parse_callgrind(cg)
+        check(m is not None and totals == (int(m.group(2)), int(m.group(1))),
+              f"deep: totals {totals} are the run's")
+        check(excl(costs, "after")[1] == 1 + 2 * 100 + 1, f"deep: after: {excl(costs, 'after')}")
+        check(calls.get(("_start", "after"), (0,))[0] == 1, "deep: _start -> after once")
+        check(calls.get(("_start", "deep"), (0,))[0] == 1, "deep: _start -> deep once")
+        with open(folded) as f:
+            depth = max(line.rpartition(" ")[0].count(";") + 1 for line in f)
+        check(depth == 1024, f"deep: folded stacks are at most 1024 frames deep: {depth}")
 
         # Bad arguments: exit status 2 before anything runs, the error on the first line.
         for arg, words in ((["--profile="], "names no file"),
