@@ -89,6 +89,170 @@ static void *compile_dts(const char *path, size_t *size, char *err, size_t errle
     return blob;
 }
 
+/* ---- checking a blob before libfdt reads it ----
+ *
+ * The Devicetree Specification 0.4, chapter 5 (the DTB format): a 40-byte header (version
+ * 17), then the memory reservation block (16-byte entries ending with a zero-size one), the
+ * structure block (FDT_BEGIN_NODE, FDT_END_NODE, FDT_PROP, FDT_NOP tags ending with FDT_END)
+ * and the strings block. libfdt trusts a blob that passes fdt_check_header() far more than
+ * it should (a header whose blocks overlap or run past its end makes fdt_open_into move a
+ * negative number of bytes), so every offset, size and the order of the blocks is checked
+ * here, and every tag of the structure block is walked, before libfdt sees the blob; then
+ * libfdt's own fdt_check_full() gives a second opinion. */
+
+#define DTB_HEADER_SIZE 40u
+#define DTB_BEGIN_NODE  1u
+#define DTB_END_NODE    2u
+#define DTB_PROP        3u
+#define DTB_NOP         4u
+#define DTB_END         9u
+
+static uint32_t be32_at(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t be64_at(const unsigned char *p)
+{
+    return (uint64_t)be32_at(p) << 32 | be32_at(p + 4);
+}
+
+/* Walk the structure block [s, s + n); strings block [str, str + nstr). Returns NULL if it
+ * is well formed, else what is wrong. */
+static const char *check_structure(const unsigned char *s, uint64_t n, const unsigned char *str,
+                                   uint64_t nstr)
+{
+    uint64_t at = 0;
+    unsigned long depth = 0;
+    bool root_done = false;
+    for (;;) {
+        if (n - at < 4)
+            return "the structure block ends without an FDT_END tag";
+        uint32_t tag = be32_at(s + at);
+        at += 4;
+        if (root_done && tag != DTB_NOP && tag != DTB_END)
+            return "the structure block has something after the root node";
+        switch (tag) {
+        case DTB_BEGIN_NODE: {
+            const unsigned char *name = s + at;
+            const unsigned char *nul = memchr(name, 0, (size_t)(n - at));
+            if (!nul)
+                return "a node name runs past the end of the structure block";
+            if (depth == 0 && nul != name)
+                return "the root node has a name (it must be empty)";
+            at = (at + (uint64_t)(nul - name) + 1 + 3) & ~3ull;
+            if (at > n)
+                return "a node name runs past the end of the structure block";
+            depth++;
+            break;
+        }
+        case DTB_END_NODE:
+            if (depth == 0)
+                return "the structure block closes a node it never opened";
+            if (--depth == 0)
+                root_done = true;
+            break;
+        case DTB_PROP: {
+            if (depth == 0)
+                return "a property outside every node";
+            if (n - at < 8)
+                return "a property header runs past the end of the structure block";
+            uint32_t len = be32_at(s + at), nameoff = be32_at(s + at + 4);
+            at += 8;
+            if (len > n - at)
+                return "a property's value runs past the end of the structure block";
+            at = (at + len + 3) & ~3ull;
+            if (at > n)
+                return "a property's value runs past the end of the structure block";
+            if (nameoff >= nstr || !memchr(str + nameoff, 0, (size_t)(nstr - nameoff)))
+                return "a property's name lies outside the strings block";
+            break;
+        }
+        case DTB_NOP: break;
+        case DTB_END:
+            if (!root_done)
+                return depth ? "the structure block ends inside a node"
+                             : "the structure block has no root node";
+            return NULL;
+        default: return "the structure block has an unknown tag";
+        }
+    }
+}
+
+bool board_check_blob(const void *blob, size_t size, char *err, size_t errlen)
+{
+    const unsigned char *b = blob;
+    if (size < DTB_HEADER_SIZE) {
+        snprintf(err, errlen, "%zu bytes, too short for a device-tree header (%u bytes)", size,
+                 DTB_HEADER_SIZE);
+        return false;
+    }
+    uint32_t magic = be32_at(b), total = be32_at(b + 4), off_struct = be32_at(b + 8),
+             off_strings = be32_at(b + 12), off_rsv = be32_at(b + 16), version = be32_at(b + 20),
+             last_comp = be32_at(b + 24), size_strings = be32_at(b + 32),
+             size_struct = be32_at(b + 36);
+    if (magic != FDT_MAGIC) {
+        snprintf(err, errlen, "no device-tree magic number (0x%08x) at its start", FDT_MAGIC);
+        return false;
+    }
+    if (version < 17 || last_comp > 17) {
+        snprintf(err, errlen,
+                 "device-tree format version %" PRIu32 " (readable by %" PRIu32
+                 "); hartlab reads version 17, which dtc writes",
+                 version, last_comp);
+        return false;
+    }
+    if (total > size || total < DTB_HEADER_SIZE) {
+        snprintf(err, errlen, "its header says it is %" PRIu32 " bytes long, but it has %zu", total,
+                 size);
+        return false;
+    }
+    /* Each block inside the blob, then the blocks in the order the specification gives
+     * (header, memory reservations, structure, strings), none overlapping. */
+    uint64_t struct_end = (uint64_t)off_struct + size_struct,
+             strings_end = (uint64_t)off_strings + size_strings;
+    if (struct_end > total || strings_end > total || off_rsv > total - 16) {
+        snprintf(err, errlen,
+                 "a block lies past its end (%" PRIu32 " bytes): memory reservations at %" PRIu32
+                 ", structure %" PRIu32 " bytes at %" PRIu32 ", strings %" PRIu32
+                 " bytes at %" PRIu32,
+                 total, off_rsv, size_struct, off_struct, size_strings, off_strings);
+        return false;
+    }
+    if (off_rsv < DTB_HEADER_SIZE || off_rsv % 8 || off_struct % 4 ||
+        (uint64_t)off_rsv + 16 > off_struct || struct_end > off_strings) {
+        snprintf(err, errlen,
+                 "its blocks overlap, are misaligned or out of order (memory reservations at "
+                 "%" PRIu32 ", structure at %" PRIu32 ", strings at %" PRIu32
+                 "; dtc writes them in that order)",
+                 off_rsv, off_struct, off_strings);
+        return false;
+    }
+    uint64_t rsv_end = off_struct;
+    uint64_t at = off_rsv;
+    for (;; at += 16) {
+        if (at + 16 > rsv_end) {
+            snprintf(err, errlen,
+                     "the memory reservation list runs into the structure block (no "
+                     "terminating entry)");
+            return false;
+        }
+        if (be64_at(b + at + 8) == 0)
+            break;
+    }
+    const char *why = check_structure(b + off_struct, size_struct, b + off_strings, size_strings);
+    if (why) {
+        snprintf(err, errlen, "%s", why);
+        return false;
+    }
+    int r = fdt_check_full(blob, size);
+    if (r != 0) {
+        snprintf(err, errlen, "libfdt's check fails: %s", fdt_strerror(r));
+        return false;
+    }
+    return true;
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -97,16 +261,26 @@ static bool ends_with(const char *s, const char *suffix)
 
 void *board_open(const char *spec, size_t *size, char *err, size_t errlen)
 {
+    void *blob = NULL;
+    char why[240];
     for (const struct board_blob *b = board_builtins; b->name; b++) {
         if (strcmp(b->name, spec) == 0) {
-            void *copy = malloc(b->size);
-            if (copy)
-                memcpy(copy, b->data, b->size);
+            blob = malloc(b->size);
+            if (!blob) {
+                snprintf(err, errlen, "board %s: out of memory", spec);
+                return NULL;
+            }
+            memcpy(blob, b->data, b->size);
             *size = b->size;
-            return copy;
+            if (!board_check_blob(blob, *size, why, sizeof why)) {
+                snprintf(err, errlen, "built-in board %s: not a valid device-tree blob: %s", spec,
+                         why);
+                free(blob);
+                return NULL;
+            }
+            return blob;
         }
     }
-    void *blob;
     if (ends_with(spec, ".dts")) {
         blob = compile_dts(spec, size, err, errlen);
     } else if (ends_with(spec, ".dtb")) {
@@ -124,9 +298,10 @@ void *board_open(const char *spec, size_t *size, char *err, size_t errlen)
     }
     if (!blob)
         return NULL;
-    if (*size < sizeof(struct fdt_header) || fdt_check_header(blob) != 0 ||
-        fdt_totalsize(blob) > *size) {
-        snprintf(err, errlen, "%s: not a valid device-tree blob", spec);
+    if (!board_check_blob(blob, *size, why, sizeof why)) {
+        snprintf(err, errlen, "%s: not a valid device-tree blob: %s%s", spec, why,
+                 ends_with(spec, ".dts") ? " (as dtc compiled it)"
+                                         : "; compile its .dts again with dtc -O dtb");
         free(blob);
         return NULL;
     }
@@ -201,8 +376,21 @@ static int memory_node(const void *fdt)
     return -1;
 }
 
+/* A tree handed to the library directly (not through board_open) is checked all the same;
+ * its header's total size is all there is to go by. */
+static bool tree_ok(const void *fdt, char *err, size_t errlen)
+{
+    char why[240];
+    if (board_check_blob(fdt, fdt_totalsize(fdt), why, sizeof why))
+        return true;
+    snprintf(err, errlen, "board: not a valid device-tree blob: %s", why);
+    return false;
+}
+
 bool board_apply_options(const void *fdt, struct machine_options *o, char *err, size_t errlen)
 {
+    if (!tree_ok(fdt, err, errlen))
+        return false;
     int mem = memory_node(fdt);
     uint64_t base, size;
     if (mem < 0 || !node_reg(fdt, mem, &base, &size) || size == 0) {
@@ -346,6 +534,8 @@ struct hart *board_intc_hart(struct machine *m, const void *fdt, uint32_t phandl
 
 bool board_build_devices(struct machine *m, const void *fdt, char *err, size_t errlen)
 {
+    if (!tree_ok(fdt, err, errlen))
+        return false;
     /* Interrupt controllers first, so that devices can connect their lines. */
     if (!create_pass(m, fdt, true, err, errlen) || !create_pass(m, fdt, false, err, errlen))
         return false;

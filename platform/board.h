@@ -1,11 +1,11 @@
 /* Boards as device trees (DESIGN.md decision 7).
  *
- * A board is a flattened device tree: built-in ones are compiled from platform/boards/ (one .dts per
- * board) at build time; users can give their own .dts (compiled with dtc at run time) or .dtb. The
- * tree decides the machine: RAM from /memory, XLEN, timebase and misaligned policy from /cpus, and
- * one device per node whose `compatible` names a row of device_table. The same tree, with /memory,
- * /cpus and /chosen filled in from the options, is copied into RAM and its address handed to the
- * firmware in a1 (hart id in a0), as OpenSBI, U-Boot and Linux expect.
+ * A board is a flattened device tree: built-in ones are compiled from platform/boards/ (one .dts
+ * per board) at build time; users can give their own .dts (compiled with dtc at run time) or .dtb.
+ * The tree decides the machine: RAM from /memory, XLEN, timebase and misaligned policy from /cpus,
+ * and one device per node whose `compatible` names a row of device_table. The same tree, with
+ * /memory, /cpus and /chosen filled in from the options, is copied into RAM and its address handed
+ * to the firmware in a1 (hart id in a0), as OpenSBI, U-Boot and Linux expect.
  *
  * Usage:
  *     void *fdt = board_open("virt", &size, err, sizeof err);
@@ -35,6 +35,11 @@ extern const struct board_blob board_builtins[];
 
 /* Resolve --board SPEC: a built-in name, FILE.dts or FILE.dtb. Returns a malloc'd blob. */
 void *board_open(const char *spec, size_t *size, char *err, size_t errlen);
+/* Check a device-tree blob of `size` bytes before anything reads it: the header, the offset,
+ * size and order of every block, every tag of the structure block, then libfdt's
+ * fdt_check_full(). False with what is wrong in err (one phrase, no file name). Every tree
+ * hartlab uses passes here first (board_open, machine_new). */
+bool board_check_blob(const void *blob, size_t size, char *err, size_t errlen);
 /* The built-in board that suits an ELF: mcu when it starts in the mcu's flash, else virt. */
 const char *board_default_for(const struct elf_info *info);
 /* Fill the options the user left unset (RAM, XLEN, timebase, misaligned policy) from the
