@@ -2,8 +2,8 @@
  * handlers, all in terms of `struct gdb_target_ops`.
  *
  * Implements, from the GDB manual appendix E "GDB Remote Serial Protocol": E.1 framing and
- * acknowledgments (with QStartNoAckMode, E.11), E.2 packets `?`, `c`, `C`, `D`, `g`, `G`,
- * `H`, `k`, `m`, `M`, `p`, `P`, `s`, `S`, `T`, `X`, `vCont`, `vCont?`, `vKill`,
+ * acknowledgments (with QStartNoAckMode, E.11), E.2 packets `?`, `c`, `C`, `D`/`D;pid`, `g`,
+ * `G`, `H`, `k`, `m`, `M`, `p`, `P`, `s`, `S`, `T`, `X`, `vCont`, `vCont?`, `vKill;pid`,
  * `vMustReplyEmpty`, `z`/`Z` types 0-4; E.3 stop replies `S`, `T` (with `thread:`,
  * `watch:`, `rwatch:`, `awatch:`), `W` and console output `O`; E.4 general queries
  * `qSupported` (PacketSize, qXfer:features:read, QStartNoAckMode, vContSupported), `qC`,
@@ -560,6 +560,19 @@ static void handle_query(struct gdbstub *s, const char *p)
     }
 }
 
+/* The `n` bytes at p are empty or `;PID` with PID 1 to 16 hex digits. */
+static bool pid_suffix(const char *p, size_t n)
+{
+    if (n == 0)
+        return true;
+    if (p[0] != ';' || n < 2 || n > 17)
+        return false;
+    for (size_t k = 1; k < n; k++)
+        if (rsp_hex_digit((unsigned char)p[k]) < 0)
+            return false;
+    return true;
+}
+
 void gdbstub_handle_packet(struct gdbstub *s, const char *data, size_t len)
 {
     if (len == 0) {
@@ -589,8 +602,19 @@ void gdbstub_handle_packet(struct gdbstub *s, const char *data, size_t len)
         send_str(s, ok ? "OK" : "E01");
         break;
     }
-    case 'k': s->killed = true; break; /* no reply (E.2) */
+    case 'k':
+        /* Exactly `k` (no reply, E.2); anything longer is not a kill. */
+        if (len == 1)
+            s->killed = true;
+        else
+            send_str(s, "E01");
+        break;
     case 'D':
+        /* `D` or `D;pid` (E.2); anything else is an error and the debugger stays. */
+        if (!pid_suffix(p, len - 1)) {
+            send_str(s, "E01");
+            break;
+        }
         send_str(s, "OK");
         drop_client(s, "the debugger detached");
         s->stopped = false;
@@ -603,8 +627,13 @@ void gdbstub_handle_packet(struct gdbstub *s, const char *data, size_t len)
         else if (strncmp(data, "vCont;", 6) == 0)
             handle_vcont(s, data + 5);
         else if (strncmp(data, "vKill", 5) == 0) {
-            send_str(s, "OK");
-            s->killed = true;
+            /* `vKill;pid` only (E.2). */
+            if (len > 5 && data[5] == ';' && pid_suffix(data + 5, len - 5)) {
+                send_str(s, "OK");
+                s->killed = true;
+            } else {
+                send_str(s, "E01");
+            }
         } else
             send_str(s, "");
         break;

@@ -4,7 +4,8 @@ acknowledgments and NAK/resend, bad checksums, malformed and oversized packets, 
 queries (qSupported, qXfer target.xml, threads, qAttached, qRcmd), the hardware step `s` and
 `vCont;s`, Z2/Z3/Z4 watchpoints with the data address in the stop reply, the 0x03
 interrupt, a second client refused, a disconnect while running followed by a new client,
-D (detach: the machine runs on) and k (hartlab exits 0). A second session watches
+D and D;pid (detach: the machine runs on), k (hartlab exits 0), and the malformed
+forms of D, k and vKill (an error reply; the debugger stays attached). A second session watches
 `amo_target` while atomic_probe() writes it with c.sw/c.sd, amoadd.w, lr.w/sc.w, sb and
 amoswap.w: a Z2 write watchpoint must stop after each writing instruction and a Z3 read
 watchpoint after each reading one, with the data address and the pc after the instruction.
@@ -158,6 +159,15 @@ def run(args, port):
         r = c.cmd(bad)
         check(f"malformed {bad!r} -> {want!r}", re.fullmatch(want, r) is not None, r)
 
+    # Only `D`, `D;pid`, `k` and `vKill;pid` detach or kill: anything longer is an error
+    # and the debugger stays attached (issue 20: `$Dgarbage` used to detach).
+    for bad in [b"Dgarbage", b"D;", b"D;zz", b"D1", b"kx", b"k;1", b"vKill", b"vKillx",
+                b"vKill;zz"]:
+        r = c.cmd(bad)
+        check(f"{bad!r} is an error, not a detach or kill", r == b"E01", r)
+        r = c.cmd(b"qC")
+        check(f"still attached after {bad!r}", r == b"QC1", r)
+
     big = b"X80000000,4e20:" + b"a" * 20000
     r = c.cmd(big)
     check("oversized packet is refused", r.startswith(b"E.packet longer"), r[:60])
@@ -279,6 +289,12 @@ def run(args, port):
     c.packet()
     n2 = c.cmd(b"m%x,%x" % (loops, xlen_bytes))
     check("after D the machine ran on", n1 != n2, (n1, n2))
+    # D;pid detaches too (GDB sends it with the multiprocess extensions).
+    check("D;1", c.cmd(b"D;1") == b"OK")
+    time.sleep(0.2)
+    c = Client(port)
+    c.s.sendall(b"+")
+    c.cmd(b"qSupported")
     c.s.sendall(frame(b"k"))
     time.sleep(0.2)
     c.close()
