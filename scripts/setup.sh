@@ -10,7 +10,7 @@ HARTLAB_PACKAGES=(
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   qemu-system-misc gdb-multiarch u-boot-qemu opensbi
   libsdl2-dev libsdl2-ttf-dev zlib1g-dev fonts-dejavu-core xvfb xauth
-  valgrind
+  valgrind libdw-dev
 )
 
 hartlab_install_packages() {

@@ -8,10 +8,17 @@
 #include "ui/profile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#ifdef HARTLAB_HAVE_LIBDW
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#endif
 
 #include "core/decode.h"
 #include "core/hart.h"
@@ -450,6 +457,129 @@ oom:
     return NULL;
 }
 
+/* ---- source lines: DWARF's line table (.debug_line) through elfutils' libdw ---- */
+
+/* File names for callgrind's fl=/fi= (id = index + 1; id 1 is "???", unknown). */
+struct srclines {
+#ifdef HARTLAB_HAVE_LIBDW
+    Dwarf *dbg;
+    int fd;
+#endif
+    bool have; /* the firmware has a line table */
+    char **files;
+    unsigned nfiles, cap;
+    bool *named;
+};
+
+static unsigned src_file_id(struct srclines *s, const char *name)
+{
+    for (unsigned i = 0; i < s->nfiles; i++)
+        if (strcmp(s->files[i], name) == 0)
+            return i + 1;
+    if (s->nfiles == s->cap) {
+        unsigned cap = s->cap ? 2 * s->cap : 16;
+        char **n = realloc(s->files, cap * sizeof *n);
+        bool *b = realloc(s->named, cap * sizeof *b);
+        if (b)
+            s->named = b;
+        if (!n || !b) {
+            if (n)
+                s->files = n;
+            return 1;
+        }
+        s->files = n;
+        s->cap = cap;
+    }
+    char *copy = strdup(name);
+    if (!copy)
+        return 1;
+    s->files[s->nfiles] = copy;
+    s->named[s->nfiles] = false;
+    return ++s->nfiles;
+}
+
+static void src_open(struct srclines *s, const char *elf)
+{
+    memset(s, 0, sizeof *s);
+    src_file_id(s, "???");
+#ifdef HARTLAB_HAVE_LIBDW
+    s->fd = elf ? open(elf, O_RDONLY) : -1;
+    if (s->fd >= 0 && !(s->dbg = dwarf_begin(s->fd, DWARF_C_READ))) {
+        close(s->fd);
+        s->fd = -1;
+    }
+    s->have = s->dbg != NULL;
+#else
+    (void)elf;
+#endif
+}
+
+static void src_close(struct srclines *s)
+{
+#ifdef HARTLAB_HAVE_LIBDW
+    if (s->dbg)
+        dwarf_end(s->dbg);
+    if (s->fd >= 0)
+        close(s->fd);
+#endif
+    for (unsigned i = 0; i < s->nfiles; i++)
+        free(s->files[i]);
+    free(s->files);
+    free(s->named);
+}
+
+/* The file id and line of the code at `addr`; id 1 and line 0 if unknown. */
+static unsigned src_lookup(struct srclines *s, uint64_t addr, unsigned *line)
+{
+    *line = 0;
+#ifdef HARTLAB_HAVE_LIBDW
+    Dwarf_Die cu;
+    Dwarf_Line *l;
+    const char *name;
+    int n;
+    if (s->dbg && dwarf_addrdie(s->dbg, addr, &cu) && (l = dwarf_getsrc_die(&cu, addr)) &&
+        (name = dwarf_linesrc(l, NULL, NULL)) && dwarf_lineno(l, &n) == 0 && n > 0) {
+        *line = (unsigned)n;
+        /* A relative name is relative to the compilation's directory; the file's real
+         * path when it exists, so that callgrind_annotate finds it from anywhere. */
+        char joined[4096], real[4096];
+        Dwarf_Attribute attr;
+        const char *dir = dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &attr));
+        if (name[0] != '/' && dir) {
+            snprintf(joined, sizeof joined, "%s/%s", dir, name);
+            name = joined;
+        }
+        if (realpath(name, real))
+            name = real;
+        return src_file_id(s, name);
+    }
+#else
+    (void)s;
+    (void)addr;
+#endif
+    return 1;
+}
+
+/* "fl=(id) name" the first time, "fl=(id)" after. */
+static void src_ref(FILE *f, struct srclines *s, const char *what, unsigned id)
+{
+    if (s->named[id - 1]) {
+        fprintf(f, "%s=(%u)\n", what, id);
+    } else {
+        fprintf(f, "%s=(%u) %s\n", what, id, s->files[id - 1]);
+        s->named[id - 1] = true;
+    }
+}
+
+/* A position: the address, and its line when the firmware has a line table. */
+static void position(FILE *f, const struct srclines *s, uint64_t addr, unsigned line)
+{
+    if (s->have)
+        fprintf(f, "0x%" PRIx64 " %u", addr, line);
+    else
+        fprintf(f, "0x%" PRIx64, addr);
+}
+
 /* ---- output ---- */
 
 struct edge {
@@ -566,33 +696,62 @@ static bool write_callgrind(struct profile *p, unsigned k, const char *path, cha
         fprintf(f, "thread: %u\n", k + 1);
     fprintf(f, "desc: Hart: %" PRIu64 "\n", ph->h->mhartid);
     fprintf(f, "desc: Trigger: end of the run\n");
-    fprintf(f, "positions: instr\n");
+    struct srclines src;
+    src_open(&src, p->cfg.cmd);
+    fprintf(f, "positions: %s\n", src.have ? "instr line" : "instr");
     fprintf(f, "event: Cycles : hart cycles (virtual clock)\n");
     fprintf(f, "event: Instructions : instructions retired\n");
     fprintf(f, "events: Cycles Instructions\n");
     fprintf(f, "summary: %" PRIu64 " %" PRIu64 "\n\n", icyc[0], iins[0]);
     if (p->cfg.cmd)
         fprintf(f, "ob=(1) %s\n", p->cfg.cmd);
-    fprintf(f, "fl=(1) ???\n");
-    /* Each function with its own costs per instruction, then its calls. */
+    /* Each function with its own costs per instruction, then its calls. A function's file
+     * is the one of its entry; lines from other files (inlined code) switch with fi=. */
     size_t ci = 0, ei = 0;
+    unsigned line;
     for (uint32_t fn = 0; fn < p->nfns; fn++) {
         bool has_cost = ci < nc && costs[ci].fn == fn;
         bool has_calls = ei < ne && edges[ei].caller == fn;
         if (!has_cost && !has_calls)
             continue;
-        fn_ref(f, "fn", fn, &p->fns[fn], named);
-        for (; ci < nc && costs[ci].fn == fn; ci++)
-            fprintf(f, "0x%" PRIx64 " %" PRIu64 " %" PRIu64 "\n", costs[ci].pc, costs[ci].cycles,
-                    costs[ci].insns);
+        const struct pfunc *pf = &p->fns[fn];
+        unsigned file = pf->kind == FN_SYMBOL ? src_lookup(&src, pf->key, &line) : 1;
+        /* A trap root has no code: it goes with its handler's file, so that no cfi= is
+         * needed (callgrind_annotate names a cfi= file differently from an fl= one when
+         * it lies below the current directory). */
+        if (pf->kind == FN_TRAP && has_calls && p->fns[edges[ei].callee].kind == FN_SYMBOL)
+            file = src_lookup(&src, p->fns[edges[ei].callee].key, &line);
+        src_ref(f, &src, "fl", file);
+        fn_ref(f, "fn", fn, pf, named);
+        for (; ci < nc && costs[ci].fn == fn; ci++) {
+            unsigned fi = src_lookup(&src, costs[ci].pc, &line);
+            if (fi != file)
+                src_ref(f, &src, "fi", file = fi);
+            position(f, &src, costs[ci].pc, line);
+            fprintf(f, " %" PRIu64 " %" PRIu64 "\n", costs[ci].cycles, costs[ci].insns);
+        }
         for (; ei < ne && edges[ei].caller == fn; ei++) {
             const struct edge *e = &edges[ei];
-            fn_ref(f, "cfn", e->callee, &p->fns[e->callee], named);
-            fprintf(f, "calls=%" PRIu64 " 0x%" PRIx64 "\n", e->calls,
-                    p->fns[e->callee].kind == FN_SYMBOL ? p->fns[e->callee].key : 0);
-            fprintf(f, "0x%" PRIx64 " %" PRIu64 " %" PRIu64 "\n", e->site, e->cycles, e->insns);
+            const struct pfunc *callee = &p->fns[e->callee];
+            unsigned site_line, site_file = e->site ? src_lookup(&src, e->site, &site_line) : file;
+            if (!e->site)
+                site_line = 0;
+            if (site_file != file)
+                src_ref(f, &src, "fi", file = site_file);
+            uint64_t target = callee->kind == FN_SYMBOL ? callee->key : 0;
+            unsigned target_line = 0;
+            unsigned target_file = target ? src_lookup(&src, target, &target_line) : 1;
+            if (target_file != file) /* the callee's file, or it is taken for another function */
+                src_ref(f, &src, "cfi", target_file);
+            fn_ref(f, "cfn", e->callee, callee, named);
+            fprintf(f, "calls=%" PRIu64 " ", e->calls);
+            position(f, &src, target, target_line);
+            fputc('\n', f);
+            position(f, &src, e->site, site_line);
+            fprintf(f, " %" PRIu64 " %" PRIu64 "\n", e->cycles, e->insns);
         }
     }
+    src_close(&src);
     fprintf(f, "\ntotals: %" PRIu64 " %" PRIu64 "\n", icyc[0], iins[0]);
     ok = !ferror(f);
     if (fclose(f) != 0)

@@ -24,8 +24,9 @@ def check(cond, what):
 def parse_callgrind(path):
     """{fn: {pc: (cycles, insns)}}, {(caller, callee): (calls, target, site, cyc, ins)},
     summary, totals; checks the structure as it goes."""
-    names, costs, calls = {}, {}, {}
+    names, costs, calls, lines_of = {}, {}, {}, {}
     summary = totals = None
+    has_line = False
     header_done = False
     fn = cfn = None
     pending = None
@@ -36,6 +37,9 @@ def parse_callgrind(path):
         if not line or line.startswith("#"):
             continue
         if not header_done:
+            if line.startswith("positions:"):
+                has_line = line == "positions: instr line"
+                check(line in ("positions: instr", "positions: instr line"), f"callgrind: {line!r}")
             if line.startswith("events:"):
                 check(line == "events: Cycles Instructions", "callgrind: events line")
                 header_done = True
@@ -56,7 +60,7 @@ def parse_callgrind(path):
             else:
                 cfn = names[ident]
             continue
-        m = re.match(r"^calls=(\d+) (0x[0-9a-f]+)$", line)
+        m = re.match(r"^calls=(\d+) (0x[0-9a-f]+)( \d+)?$", line)
         if m:
             pending = (int(m.group(1)), int(m.group(2), 16))
             continue
@@ -68,9 +72,12 @@ def parse_callgrind(path):
             else:
                 totals = v
             continue
-        m = re.match(r"^(0x[0-9a-f]+) (\d+) (\d+)$", line)
+        m = re.match(r"^(0x[0-9a-f]+)( \d+)? (\d+) (\d+)$", line)
         if m:
-            pc, c, i = int(m.group(1), 16), int(m.group(2)), int(m.group(3))
+            check((m.group(2) is not None) == has_line, f"callgrind: position {line!r}")
+            pc, c, i = int(m.group(1), 16), int(m.group(3)), int(m.group(4))
+            if m.group(2):
+                lines_of[pc] = int(m.group(2))
             if pending:
                 calls[(fn, cfn)] = (pending[0], pending[1], pc, c, i)
                 pending = None
@@ -78,10 +85,10 @@ def parse_callgrind(path):
                 check(pc not in costs[fn], f"callgrind: {fn} 0x{pc:x} twice")
                 costs[fn][pc] = (c, i)
             continue
-        if re.match(r"^(ob|fl)=\(\d+\)", line):
+        if re.match(r"^(ob|fl|fi|fe|cfi|cfl)=\(\d+\)", line):
             continue
         check(False, f"callgrind: unexpected line {line!r}")
-    return costs, calls, summary, totals
+    return costs, calls, summary, totals, lines_of
 
 
 def excl(costs, fn):
@@ -103,7 +110,7 @@ def main():
         check(m is not None, "-v reports the counts")
         run_insns, run_cycles = (int(m.group(1)), int(m.group(2))) if m else (-1, -1)
 
-        costs, calls, summary, totals = parse_callgrind(cg)
+        costs, calls, summary, totals, lines_of = parse_callgrind(cg)
         check(summary == totals == (run_cycles, run_insns),
               f"summary {summary} and totals {totals} are the run's ({run_cycles}, {run_insns})")
         all_c = sum(excl(costs, f)[0] for f in costs)
@@ -143,6 +150,14 @@ def main():
             check(costs["leaf"][leaf_pcs[2]] == (120 + 2 * 90, 120), f"bnez: {costs['leaf'][leaf_pcs[2]]}")
             check(costs["leaf"][leaf_pcs[3]] == (60, 30), f"ret: 30 x 2 cycles: {costs['leaf'][leaf_pcs[3]]}")
 
+        # Source lines (profile_fw.S is assembled with -g): leaf's bnez is on the line
+        # after its label "1:" in the source.
+        src = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "profile_fw.S")).read()
+        bnez_line = src.splitlines().index("1:  addi t0, t0, -1") + 2
+        if len(leaf_pcs) == 4:
+            check(lines_of.get(leaf_pcs[2]) == bnez_line,
+                  f"leaf's bnez is at profile_fw.S:{bnez_line}: {lines_of.get(leaf_pcs[2])}")
+
         # Folded stacks.
         stacks = {}
         with open(folded) as f:
@@ -163,15 +178,19 @@ def main():
             check(a.returncode == 0 and "WARNING" not in a.stderr, f"callgrind_annotate: {a.stderr}")
             tot = f"{run_cycles:,} (100.0%) {run_insns:,} (100.0%)  PROGRAM TOTALS"
             check(tot in a.stdout, f"callgrind_annotate totals: {tot!r}")
-            check(re.search(r"^\s*510 \(\s*[\d.]+%\)\s+300 \(\s*[\d.]+%\)\s+\?\?\?:leaf ", a.stdout, re.M)
+            check(re.search(r"^\s*510 \(\s*[\d.]+%\)\s+300 \(\s*[\d.]+%\)\s+\S+:leaf ", a.stdout, re.M)
                   is not None, "callgrind_annotate: leaf 510 cycles, 300 instructions")
             a = subprocess.run([ann, "--inclusive=yes", cg], capture_output=True, text=True, timeout=60)
-            check(re.search(r"^\s*640 \(\s*[\d.]+%\)\s+380 \(\s*[\d.]+%\)\s+\?\?\?:outer ", a.stdout, re.M)
+            check(re.search(r"^\s*640 \(\s*[\d.]+%\)\s+380 \(\s*[\d.]+%\)\s+\S+:outer ", a.stdout, re.M)
                   is not None, "callgrind_annotate --inclusive=yes: outer 640 cycles, 380 insns")
+            a = subprocess.run([ann, "--auto=yes", cg], capture_output=True, text=True, timeout=60)
+            check(re.search(r"^\s*300 \(\s*[\d.]+%\)\s+120 \(\s*[\d.]+%\)\s+bnez t0, 1b$",
+                            a.stdout, re.M) is not None,
+                  "callgrind_annotate --auto=yes: leaf's bnez line, 300 cycles, 120 insns")
             a = subprocess.run([ann, "--tree=caller", cg], capture_output=True, text=True, timeout=60)
-            check(re.search(r"< \?\?\?:outer \(30x\)", a.stdout) is not None,
+            check(re.search(r"< \S+:outer \(30x\)", a.stdout) is not None,
                   "callgrind_annotate --tree=caller: leaf called 30x from outer")
-            check(re.search(r"< \?\?\?:\[interrupt machine timer\] \(1x\)", a.stdout) is not None,
+            check(re.search(r"< \S+:\[interrupt machine timer\] \(1x\)", a.stdout) is not None,
                   "callgrind_annotate --tree=caller: trap_entry from the timer root")
 
         # Recursion deeper than the frames kept: still adds up, and `after` is called from
@@ -179,7 +198,7 @@ def main():
         r = run(hartlab, "-v", "--profile", cg, f"--profile=folded:{folded}", deep)
         check(r.returncode == 0, f"deep: exit status {r.returncode}: {r.stderr}")
         m = re.search(r"after (\d+) instructions, (\d+) cycles", r.stderr)
-        costs, calls, summary, totals = parse_callgrind(cg)
+        costs, calls, summary, totals, _ = parse_callgrind(cg)
         check(m is not None and totals == (int(m.group(2)), int(m.group(1))),
               f"deep: totals {totals} are the run's")
         check(excl(costs, "after")[1] == 1 + 2 * 100 + 1, f"deep: after: {excl(costs, 'after')}")
