@@ -33,11 +33,7 @@ static bool load_images(const struct cli_options *o, struct cli_plan *p, struct 
     if (p->elf)
         return machine_load_elf(m, p->elf, &p->info, err, errlen);
     /* Raw images only: start at the first one, as QEMU's -bios does. */
-    m->entry = p->raws[p->first_raw].addr;
-    for (unsigned k = 0; k < m->nharts; k++) {
-        hart_reset(m->harts[k], m->entry);
-        m->harts[k]->x[10] = k;
-    }
+    machine_set_entry(m, p->raws[p->first_raw].addr);
     return true;
 }
 

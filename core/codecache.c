@@ -1,4 +1,5 @@
-/* The code cache: decoded blocks by physical address (DESIGN.md decision 3).
+/* The code cache: decoded blocks by physical address (DESIGN.md decision 3), one per
+ * cluster (core/cluster.h).
  *
  * Blocks live in one arena and are found through a hash table. Invalidation (a store into a
  * page holding code) only unlinks blocks, so a block that is running while its own page is
@@ -22,11 +23,12 @@ static unsigned bucket_of(const struct code_cache *cc, uint64_t pc)
     return (unsigned)((pc >> 1) ^ (pc >> 15)) & (cc->nbuckets - 1);
 }
 
-struct code_cache *code_cache_new(void)
+struct code_cache *code_cache_new(struct cluster *cl)
 {
     struct code_cache *cc = calloc(1, sizeof *cc);
     if (!cc)
         return NULL;
+    cc->cl = cl;
     cc->nbuckets = CC_BUCKETS;
     cc->buckets = calloc(cc->nbuckets, sizeof *cc->buckets);
     cc->arena_size = CC_ARENA_SIZE;
@@ -56,21 +58,6 @@ void code_cache_free(struct code_cache *cc)
     free(cc);
 }
 
-void code_cache_add_hart(struct code_cache *cc, struct hart *h)
-{
-    if (cc->nharts < sizeof cc->harts / sizeof cc->harts[0])
-        cc->harts[cc->nharts++] = h;
-    h->chain_tag = ++cc->last_tag;
-}
-
-/* Links are per hart (two harts may map the same code differently), so each hart has its
- * own tag, and a new one whenever what its links point to may have changed. */
-void code_cache_new_links(struct code_cache *cc)
-{
-    for (unsigned k = 0; k < cc->nharts; k++)
-        cc->harts[k]->chain_tag = ++cc->last_tag;
-}
-
 struct block *code_cache_lookup(struct code_cache *cc, uint64_t pc)
 {
     for (struct block *b = cc->buckets[bucket_of(cc, pc)]; b; b = b->hash_next)
@@ -96,7 +83,7 @@ void code_cache_flush(struct code_cache *cc)
     cc->npages_used = 0;
     cc->arena_used = 0;
     cc->flushes++;
-    code_cache_new_links(cc);
+    cluster_new_links(cc->cl);
 }
 
 struct block *code_cache_alloc(struct code_cache *cc, unsigned n)
@@ -197,8 +184,7 @@ static void mark_code(struct code_cache *cc, uint64_t lo, uint64_t hi)
         bool fresh = page_find(cc, ppage) == NULL;
         page_insert(cc, ppage + 1, chunk_bits(lo, end));
         if (fresh)
-            for (unsigned k = 0; k < cc->nharts; k++)
-                hart_tlb_flush_write_page(cc->harts[k], ppage);
+            cluster_flush_write_page(cc->cl, ppage);
         lo = end;
     }
 }
@@ -259,6 +245,6 @@ bool code_cache_invalidate(struct code_cache *cc, uint64_t paddr, uint64_t len)
         lo = end;
     }
     if (any)
-        code_cache_new_links(cc);
+        cluster_new_links(cc->cl);
     return any;
 }

@@ -10,11 +10,6 @@
 #include "core/hart_internal.h"
 #include "core/pmp.h"
 
-static uint64_t xmask(const struct hart *h)
-{
-    return h->xlen == 32 ? 0xffffffffull : ~0ull;
-}
-
 /* Writable mstatus bits of an M/S/U hart (TW, TVM, TSR exist because S and U do). */
 #define MSTATUS_WRITABLE                                                                           \
     (MSTATUS_MIE | MSTATUS_MPIE | MSTATUS_MPP | MSTATUS_MPRV | MSTATUS_TW | MSTATUS_SIE |          \
@@ -47,7 +42,7 @@ static uint64_t mstatus_read(const struct hart *h)
         s |= h->xlen == 32 ? MSTATUS32_SD : MSTATUS64_SD;
     if (h->xlen == 64)
         s |= (uint64_t)MISA_MXL_64 << 34; /* SXL: S-mode XLEN is fixed at 64 */
-    return s & xmask(h);
+    return s & xlen_mask(h->xlen);
 }
 
 static void mstatus_write(struct hart *h, uint64_t v)
@@ -143,7 +138,7 @@ static bool counter_read(const struct hart *h, unsigned csr, uint64_t *val)
         }
         return false;
     }
-    *val = high ? v >> 32 : v & xmask(h);
+    *val = high ? v >> 32 : v & xlen_mask(h->xlen);
     return true;
 }
 
@@ -231,7 +226,7 @@ static bool csr_write_s(struct hart *h, unsigned csr, uint64_t v)
 bool csr_read(struct hart *h, unsigned csr, uint64_t *val)
 {
     if (csr_read_s(h, csr, val)) {
-        *val &= xmask(h);
+        *val &= xlen_mask(h->xlen);
         return true;
     }
     uint64_t v;
@@ -263,7 +258,7 @@ bool csr_read(struct hart *h, unsigned csr, uint64_t *val)
     case CSR_MIP: v = h->mip; break;
     case CSR_MTVEC: v = h->mtvec; break;
     case CSR_MCOUNTEREN: v = h->mcounteren; break;
-    case CSR_MENVCFG: v = h->menvcfg & xmask(h); break;
+    case CSR_MENVCFG: v = h->menvcfg & xlen_mask(h->xlen); break;
     case CSR_MENVCFGH:
         if (h->xlen != 32)
             return false;
@@ -300,13 +295,13 @@ bool csr_read(struct hart *h, unsigned csr, uint64_t *val)
         }
         return counter_read(h, csr, val);
     }
-    *val = v & xmask(h);
+    *val = v & xlen_mask(h->xlen);
     return true;
 }
 
 bool csr_write(struct hart *h, unsigned csr, uint64_t v)
 {
-    v &= xmask(h);
+    v &= xlen_mask(h->xlen);
     if (csr_write_s(h, csr, v))
         return true;
     switch (csr) {
@@ -340,7 +335,7 @@ bool csr_write(struct hart *h, unsigned csr, uint64_t v)
         return true;
     case CSR_MCOUNTEREN: h->mcounteren = v & 0xffffffffull; return true;
     case CSR_MENVCFG:
-        h->menvcfg = (h->menvcfg & ~xmask(h)) | (v & 1); /* FIOM only */
+        h->menvcfg = (h->menvcfg & ~xlen_mask(h->xlen)) | (v & 1); /* FIOM only */
         return true;
     case CSR_MENVCFGH: return h->xlen == 32;
     case CSR_MCOUNTINHIBIT: counter_inhibit_write(h, v); return true;

@@ -11,6 +11,8 @@
 
 #include "core/hart_internal.h"
 
+static void debug_on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval);
+
 bool debug_attach(struct hart *h)
 {
     if (h->debug)
@@ -18,18 +20,18 @@ bool debug_attach(struct hart *h)
     struct hart_debug *d = calloc(1, sizeof *d);
     if (!d)
         return false;
-    d->prev_on_trap = h->hooks.on_trap;
-    d->saved_single_step = h->single_step;
-    h->hooks.on_trap = debug_on_trap;
+    if (!hart_listen_trap(h, debug_on_trap, NULL)) {
+        free(d);
+        return false;
+    }
     h->debug = d;
     return true;
 }
 
-/* Every hart sharing the code cache must forget host pointers to watched pages. */
+/* Every hart of the cluster must forget host pointers to watched pages. */
 static void flush_all_tlbs(struct hart *h)
 {
-    for (unsigned k = 0; k < h->cc->nharts; k++)
-        hart_tlb_flush(h->cc->harts[k]);
+    cluster_flush_tlbs(h->cl);
 }
 
 static void update_single_step(struct hart *h)
@@ -41,7 +43,8 @@ static void update_single_step(struct hart *h)
             reads = true;
     /* A load's body writes rd after the memory access returns, so it cannot end its block
      * from the slow path: run one instruction per block while a read watch exists. */
-    h->single_step = reads ? true : d->saved_single_step;
+    h->debug_step = reads;
+    hart_update_stepping(h);
 }
 
 void debug_clear(struct hart *h)
@@ -66,8 +69,7 @@ void debug_detach(struct hart *h)
     if (!d)
         return;
     debug_clear(h);
-    h->hooks.on_trap = d->prev_on_trap;
-    h->single_step = d->saved_single_step;
+    hart_unlisten_trap(h, debug_on_trap, NULL);
     free(d->breaks);
     free(d);
     h->debug = NULL;
@@ -213,13 +215,12 @@ void debug_trap_break(struct hart *h, bool interrupt, unsigned cause, bool on)
         *mask &= ~(1ull << cause);
 }
 
-void debug_on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval)
+/* The trap listener debug_attach subscribes: stops at a selected trap. */
+static void debug_on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval)
 {
     struct hart_debug *d = h->debug;
     if (!d)
         return;
-    if (d->prev_on_trap)
-        d->prev_on_trap(ctx, h, cause, epc, tval);
     uint64_t intbit = 1ull << (h->xlen - 1);
     bool irq = (cause & intbit) != 0;
     uint64_t code = cause & ~intbit;

@@ -13,14 +13,14 @@
  *    path in hart.c, which calls debug_check_access after the access. Stores, AMOs and SC
  *    end their block there; a read or access watchpoint also puts the hart into
  *    one-instruction blocks (`single_step`) so that a load stops right after itself.
- *  - trap breaks: debug_on_trap, installed as the hart's on_trap hook, stops when a trap
- *    whose cause is selected is taken (pc = handler entry, epc = interrupted pc).
+ *  - trap breaks: debug_attach subscribes to the hart's traps (hart_listen_trap) and stops
+ *    when a trap whose cause is selected is taken (pc = handler entry, epc = interrupted pc).
  *
  * Usage:
- *     debug_attach(h);                       // allocates h->debug
+ *     debug_attach(h);                       // allocates the hart's debug state
  *     debug_break_insert(h, 0x80000010);
  *     debug_watch_insert(h, &var, 4, DEBUG_WATCH_WRITE);
- *     if (hart_run(h, until) == HART_STOP_BREAK) ... h->debug->stop_kind ...
+ *     if (hart_run(h, until) == HART_STOP_BREAK) ... hart_debug(h)->stop_kind ...
  */
 #ifndef HARTLAB_CORE_DEBUG_H
 #define HARTLAB_CORE_DEBUG_H
@@ -60,8 +60,6 @@ struct hart_debug {
     uint64_t irq_mask, exc_mask;
     /* Hold interrupts off (hart_step does not take them) while the debugger steps. */
     bool mask_irq;
-    bool saved_single_step; /* the hart's single_step before a read watch forced it */
-    void (*prev_on_trap)(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval);
 
     /* Why the hart last returned HART_STOP_BREAK. */
     enum debug_stop_kind stop_kind;
@@ -92,9 +90,6 @@ bool debug_check_access(struct hart *h, uint64_t addr, unsigned size, bool write
 
 /* Select trap causes that stop the hart (`interrupt` false: exception causes). */
 void debug_trap_break(struct hart *h, bool interrupt, unsigned cause, bool on);
-
-/* The hart_hooks.on_trap hook the debugger installs (chains to the previous one). */
-void debug_on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval);
 
 /* Called by hart_run before each block: true (and h->stop set) at a breakpoint. */
 bool debug_stop_before(struct hart *h);

@@ -19,14 +19,10 @@
 #define SEMIHOST_PRE  0x01f01013u /* slli x0, x0, 0x1f */
 #define SEMIHOST_POST 0x40705013u /* srai x0, x0, 7 */
 
-static uint64_t xlen_mask(const struct hart *h)
+struct hart *hart_new(const struct hart_config *cfg, const struct hart_bus *bus, struct cluster *cl)
 {
-    return h->xlen == 32 ? 0xffffffffull : ~0ull;
-}
-
-struct hart *hart_new(const struct hart_config *cfg, const struct hart_bus *bus,
-                      struct code_cache *cc)
-{
+    if (cl->nharts == CLUSTER_MAX_HARTS)
+        return NULL;
     struct hart *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
@@ -39,14 +35,27 @@ struct hart *hart_new(const struct hart_config *cfg, const struct hart_bus *bus,
     h->misaligned = cfg->misaligned;
     h->time_divider = cfg->time_divider ? cfg->time_divider : 1;
     h->bus = bus;
-    h->cc = cc;
-    code_cache_add_hart(cc, h);
+    h->cl = cl;
+    h->cc = cl->cc;
+    cl->harts[cl->nharts++] = h;
+    h->chain_tag = ++cl->last_tag;
     hart_reset(h, 0);
     return h;
 }
 
 void hart_free(struct hart *h)
 {
+    if (!h)
+        return;
+    struct cluster *cl = h->cl;
+    for (unsigned k = 0; k < cl->nharts; k++) {
+        if (cl->harts[k] == h) {
+            for (unsigned j = k + 1; j < cl->nharts; j++)
+                cl->harts[j - 1] = cl->harts[j];
+            cl->nharts--;
+            break;
+        }
+    }
     free(h);
 }
 
@@ -84,6 +93,222 @@ void hart_reset(struct hart *h, uint64_t pc)
     h->fflags = h->frm = 0;
     h->retire_limit = UINT64_MAX;
     hart_tlb_flush(h);
+}
+
+void hart_boot(struct hart *h, uint64_t entry, uint64_t a0, uint64_t a1)
+{
+    hart_reset(h, entry);
+    h->x[10] = a0 & xlen_mask(h->xlen);
+    h->x[11] = a1 & xlen_mask(h->xlen);
+}
+
+/* ---- the hart seen from outside (hart.h) ---- */
+
+void hart_set_retire_limit(struct hart *h, uint64_t limit)
+{
+    h->retire_limit = limit;
+    hart_attention(h);
+}
+
+bool hart_waiting(const struct hart *h)
+{
+    return h->wfi;
+}
+
+void hart_idle_until(struct hart *h, uint64_t cycle)
+{
+    if (h->cycles < cycle)
+        h->cycles = cycle;
+}
+
+unsigned hart_xlen(const struct hart *h)
+{
+    return h->xlen;
+}
+
+uint32_t hart_ext(const struct hart *h)
+{
+    return h->ext;
+}
+
+uint64_t hart_id(const struct hart *h)
+{
+    return h->mhartid;
+}
+
+uint64_t hart_reg(const struct hart *h, unsigned n)
+{
+    return n > 0 && n < 32 ? h->x[n] & xlen_mask(h->xlen) : 0;
+}
+
+void hart_set_reg(struct hart *h, unsigned n, uint64_t val)
+{
+    if (n > 0 && n < 32)
+        h->x[n] = val & xlen_mask(h->xlen);
+}
+
+uint64_t hart_freg(const struct hart *h, unsigned n)
+{
+    return n < 32 ? h->f[n] : 0;
+}
+
+void hart_set_freg(struct hart *h, unsigned n, uint64_t val)
+{
+    if (n < 32)
+        h->f[n] = val;
+}
+
+uint64_t hart_pc(const struct hart *h)
+{
+    return h->pc;
+}
+
+void hart_set_pc(struct hart *h, uint64_t pc)
+{
+    h->pc = pc & xlen_mask(h->xlen);
+    h->wfi = false; /* moved by the debugger: it no longer waits */
+    hart_attention(h);
+}
+
+enum priv hart_priv(const struct hart *h)
+{
+    return h->priv;
+}
+
+void hart_set_priv(struct hart *h, enum priv p)
+{
+    h->priv = p;
+    hart_attention(h);
+    hart_tlb_flush(h);
+}
+
+uint64_t hart_cycles(const struct hart *h)
+{
+    return h->cycles;
+}
+
+const uint64_t *hart_cycle_counter(const struct hart *h)
+{
+    return &h->cycles;
+}
+
+uint64_t hart_retired(const struct hart *h)
+{
+    return h->retired;
+}
+
+uint64_t hart_traps(const struct hart *h)
+{
+    return h->traps;
+}
+
+void hart_set_time_offset(struct hart *h, uint64_t offset)
+{
+    h->time_offset = offset;
+}
+
+bool hart_listen_trap(struct hart *h, hart_trap_fn fn, void *ctx)
+{
+    return listeners_add(&h->on_trap, (listener_fn)fn, ctx);
+}
+
+void hart_unlisten_trap(struct hart *h, hart_trap_fn fn, void *ctx)
+{
+    listeners_remove(&h->on_trap, (listener_fn)fn, ctx);
+}
+
+bool hart_listen_trap_return(struct hart *h, hart_return_fn fn, void *ctx)
+{
+    return listeners_add(&h->on_trap_return, (listener_fn)fn, ctx);
+}
+
+void hart_unlisten_trap_return(struct hart *h, hart_return_fn fn, void *ctx)
+{
+    listeners_remove(&h->on_trap_return, (listener_fn)fn, ctx);
+}
+
+bool hart_listen_step(struct hart *h, hart_step_fn fn, void *ctx)
+{
+    bool ok = listeners_add(&h->on_step, (listener_fn)fn, ctx);
+    hart_update_stepping(h);
+    hart_attention(h);
+    return ok;
+}
+
+void hart_unlisten_step(struct hart *h, hart_step_fn fn, void *ctx)
+{
+    listeners_remove(&h->on_step, (listener_fn)fn, ctx);
+    hart_update_stepping(h);
+}
+
+void hart_set_semihost(struct hart *h, hart_semihost_fn fn, void *ctx)
+{
+    h->semihost = fn;
+    h->semihost_ctx = ctx;
+}
+
+void hart_set_trace(struct hart *h, FILE *f)
+{
+    h->trace_file = f;
+    hart_update_stepping(h);
+    hart_attention(h);
+}
+
+FILE *hart_trace(const struct hart *h)
+{
+    return h->trace_file;
+}
+
+struct hart_debug *hart_debug(const struct hart *h)
+{
+    return h->debug;
+}
+
+/* Checkpoints: the whole struct is saved; restoring keeps what is not architectural (the
+ * host plumbing, the observers, the caches, the run loop's bookkeeping) from the hart as it
+ * is, and then drops the caches, which the saved state may not match. */
+size_t hart_state_size(void)
+{
+    return sizeof(struct hart);
+}
+
+void hart_state_save(const struct hart *h, void *buf)
+{
+    memcpy(buf, h, sizeof *h);
+}
+
+void hart_state_restore(struct hart *h, const void *buf)
+{
+    const struct hart *s = buf;
+    memcpy(h->x, s->x, sizeof h->x);
+    h->pc = s->pc;
+    h->cycles = s->cycles;
+    h->retired = s->retired;
+    h->priv = s->priv;
+    h->wfi = s->wfi;
+    h->traps = s->traps;
+    h->mstatus = s->mstatus, h->misa = s->misa, h->mtvec = s->mtvec;
+    h->mscratch = s->mscratch, h->mepc = s->mepc, h->mcause = s->mcause, h->mtval = s->mtval;
+    h->mie = s->mie, h->mip = s->mip, h->medeleg = s->medeleg, h->mideleg = s->mideleg;
+    h->mcounteren = s->mcounteren, h->mcountinhibit = s->mcountinhibit;
+    h->menvcfg = s->menvcfg;
+    h->cycle_base = s->cycle_base, h->cycle_frozen = s->cycle_frozen;
+    h->instret_base = s->instret_base, h->instret_frozen = s->instret_frozen;
+    memcpy(h->pmpcfg, s->pmpcfg, sizeof h->pmpcfg);
+    memcpy(h->pmpaddr, s->pmpaddr, sizeof h->pmpaddr);
+    h->tselect = s->tselect, h->tdata1 = s->tdata1, h->tdata2 = s->tdata2;
+    h->tdata3 = s->tdata3;
+    h->stvec = s->stvec, h->sscratch = s->sscratch, h->sepc = s->sepc, h->scause = s->scause;
+    h->stval = s->stval, h->satp = s->satp, h->scounteren = s->scounteren;
+    h->senvcfg = s->senvcfg;
+    h->seip_sw = s->seip_sw, h->seip_hw = s->seip_hw;
+    h->time_offset = s->time_offset;
+    h->reservation = s->reservation;
+    memcpy(h->f, s->f, sizeof h->f);
+    h->fflags = s->fflags, h->frm = s->frm;
+    hart_attention(h);
+    hart_tlb_flush(h); /* translations, the instruction TLB and this hart's links */
+    mmu_context_check(h);
 }
 
 void hart_tlb_flush(struct hart *h)
@@ -145,19 +370,19 @@ static void trap_enter_s(struct hart *h, uint64_t cause, uint64_t tval, uint64_t
         s |= MSTATUS_SPP;
     h->mstatus = s;
     h->priv = PRIV_S;
-    h->sepc = epc & xlen_mask(h);
-    h->stval = tval & xlen_mask(h);
+    h->sepc = epc & xlen_mask(h->xlen);
+    h->stval = tval & xlen_mask(h->xlen);
     uint64_t intbit = h->xlen == 32 ? MCAUSE32_INTERRUPT : MCAUSE64_INTERRUPT;
     h->scause = irq ? (intbit | cause) : cause;
     uint64_t base = h->stvec & ~3ull;
     h->pc = (irq && (h->stvec & 3) == MTVEC_MODE_VECTORED) ? base + 4 * cause : base;
-    h->pc &= xlen_mask(h);
+    h->pc &= xlen_mask(h->xlen);
     h->wfi = false;
     h->traps++;
     hart_attention(h);
     mmu_context_check(h);
-    if (h->hooks.on_trap)
-        h->hooks.on_trap(h->hooks.ctx, h, h->scause, epc, tval);
+    if (unlikely(h->on_trap.n))
+        LISTENERS_CALL(&h->on_trap, hart_trap_fn, h, h->scause, epc, tval);
 }
 
 /* Common trap entry (Privileged 3.1.6.1, 3.1.7): to M-mode unless the trap is delegated
@@ -176,8 +401,8 @@ static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval, uint64_t e
     mstatus |= (uint64_t)h->priv << MSTATUS_MPP_SHIFT;
     h->mstatus = mstatus;
     h->priv = PRIV_M;
-    h->mepc = epc & xlen_mask(h);
-    h->mtval = tval & xlen_mask(h);
+    h->mepc = epc & xlen_mask(h->xlen);
+    h->mtval = tval & xlen_mask(h->xlen);
     uint64_t intbit = h->xlen == 32 ? MCAUSE32_INTERRUPT : MCAUSE64_INTERRUPT;
     h->mcause = irq ? (intbit | cause) : cause;
     uint64_t base = h->mtvec & ~3ull;
@@ -185,13 +410,13 @@ static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval, uint64_t e
         h->pc = base + 4 * cause;
     else
         h->pc = base;
-    h->pc &= xlen_mask(h);
+    h->pc &= xlen_mask(h->xlen);
     h->wfi = false;
     h->traps++;
     hart_attention(h);
     mmu_context_check(h);
-    if (h->hooks.on_trap)
-        h->hooks.on_trap(h->hooks.ctx, h, h->mcause, epc, tval);
+    if (unlikely(h->on_trap.n))
+        LISTENERS_CALL(&h->on_trap, hart_trap_fn, h, h->mcause, epc, tval);
 }
 
 int hart_raise(struct hart *h, uint64_t cause, uint64_t tval, uint64_t epc)
@@ -292,7 +517,7 @@ static bool is_direct_jal(const struct insn *ins)
 
 static uint64_t jal_target(const struct hart *h, const struct insn *ins)
 {
-    return (ins->pc + (uint64_t)ins->imm) & xlen_mask(h);
+    return (ins->pc + (uint64_t)ins->imm) & xlen_mask(h->xlen);
 }
 
 static void fill_insn(struct hart *h, struct insn *ins, uint32_t raw, uint64_t pc)
@@ -352,7 +577,7 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
         }
         uint32_t raw = lo;
         if (insn_length(lo) == 4) {
-            uint64_t va2 = (at + 2) & xlen_mask(h);
+            uint64_t va2 = (at + 2) & xlen_mask(h->xlen);
             cause = fetch16(h, &fp, va2, &hi, &pa);
             if (cause) {
                 if (n == 0)
@@ -479,14 +704,9 @@ static void trace_step(struct hart *h, const struct insn *ins, uint64_t traps_be
     fputc('\n', f);
 }
 
-bool hart_decode_one(struct hart *h, uint64_t pc, struct block *b)
-{
-    bool cacheable;
-    return build_block(h, pc, b, 1, 1, &cacheable);
-}
-
 enum hart_stop hart_step(struct hart *h)
 {
+    h->stop = HART_RUNNING;
     hart_attention(h); /* one instruction: no branch goes on, no link is followed */
     if (h->wfi) {
         if (!hart_irq_wakeup(h))
@@ -507,10 +727,10 @@ enum hart_stop hart_step(struct hart *h)
     }
     run_block(h, &one.b);
     h->exit = NULL; /* `one` is about to go: nothing may link to or from it */
-    if (h->trace && h->trace_file)
+    if (h->trace_file)
         trace_step(h, &one.b.insns[0], traps);
-    if (h->hooks.on_step)
-        h->hooks.on_step(h->hooks.ctx, h, &one.b.insns[0]);
+    if (h->on_step.n)
+        LISTENERS_CALL(&h->on_step, hart_step_fn, h, &one.b.insns[0]);
     if (h->stop == HART_RUNNING)
         h->stop = HART_STOP_STEP;
     return h->stop;
@@ -522,8 +742,7 @@ enum hart_stop hart_step(struct hart *h)
  * while a block runs calls hart_attention(), which sets it to 0. */
 static inline uint64_t fast_deadline(const struct hart *h, uint64_t until)
 {
-    if (h->debug || h->single_step || h->trace || h->wfi || (h->mip & h->mie) ||
-        h->retire_limit != UINT64_MAX)
+    if (h->debug || h->single_step || h->wfi || (h->mip & h->mie) || h->retire_limit != UINT64_MAX)
         return 0;
     return until;
 }
@@ -577,7 +796,7 @@ enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)
         h->fast_until = fast_deadline(h, until_cycles);
         if (unlikely(h->debug != NULL) && debug_stop_before(h))
             break;
-        if (unlikely(h->single_step || h->trace)) {
+        if (unlikely(h->single_step)) {
             if (hart_step(h) == HART_STOP_STEP)
                 h->stop = HART_RUNNING;
             continue;
@@ -610,29 +829,6 @@ enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)
 }
 
 /* ---- memory slow paths ---- */
-
-static bool page_has_reservation(const struct hart *h, uint64_t ppage)
-{
-    const struct code_cache *cc = h->cc;
-    for (unsigned k = 0; k < cc->nharts; k++) {
-        uint64_t r = cc->harts[k]->reservation;
-        if (r != RESERVATION_NONE && (r << RESERVATION_SHIFT) >> PAGE_SHIFT == ppage)
-            return true;
-    }
-    return false;
-}
-
-void hart_notice_store(struct hart *h, uint64_t paddr, uint64_t len)
-{
-    struct code_cache *cc = h->cc;
-    uint64_t first = paddr >> RESERVATION_SHIFT, last = (paddr + len - 1) >> RESERVATION_SHIFT;
-    for (unsigned k = 0; k < cc->nharts; k++) {
-        struct hart *o = cc->harts[k];
-        if (o->reservation >= first && o->reservation <= last)
-            o->reservation = RESERVATION_NONE;
-    }
-    code_cache_invalidate(cc, paddr, len);
-}
 
 /* One aligned access through the bus at virtual `addr`, physical `pa` (mmu_translate),
  * filling the translation cache when the page is plain memory and `whole` says the whole
@@ -685,14 +881,11 @@ static enum bus_status store_aligned(struct hart *h, uint64_t addr, uint64_t pa,
         *code_hit |= code_cache_invalidate(h->cc, pa, size);
         code = code_cache_is_code_page(h->cc, ppage);
     }
-    bool reserved = page_has_reservation(h, ppage);
+    bool reserved = cluster_page_reserved(h->cl, ppage);
     if (reserved) {
         uint64_t granule = pa >> RESERVATION_SHIFT;
-        struct code_cache *cc = h->cc;
-        for (unsigned k = 0; k < cc->nharts; k++)
-            if (cc->harts[k]->reservation == granule)
-                cc->harts[k]->reservation = RESERVATION_NONE;
-        reserved = page_has_reservation(h, ppage);
+        cluster_break_reservations(h->cl, granule, granule);
+        reserved = cluster_page_reserved(h->cl, ppage);
     }
     if (unlikely(h->debug != NULL) && h->debug->nwatches) {
         /* A write watchpoint: end the block after this instruction, as for a store into
@@ -715,7 +908,7 @@ int hart_load_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigned
         /* Emulated: byte by byte, so a page or device boundary in the middle works. */
         uint64_t v = 0;
         for (unsigned k = 0; k < size; k++) {
-            uint64_t a = (addr + k) & xlen_mask(h), b, pa;
+            uint64_t a = (addr + k) & xlen_mask(h->xlen), b, pa;
             bool whole;
             unsigned cause = mmu_translate(h, a, 1, MMU_READ, &pa, &whole);
             if (cause)
@@ -751,7 +944,7 @@ int hart_store_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigne
         uint64_t pas[8];
         bool wholes[8];
         for (unsigned k = 0; k < size; k++) {
-            uint64_t a = (addr + k) & xlen_mask(h);
+            uint64_t a = (addr + k) & xlen_mask(h->xlen);
             unsigned cause = mmu_translate(h, a, 1, MMU_WRITE, &pas[k], &wholes[k]);
             if (cause)
                 return exec_trap(h, i, cause, a);
@@ -759,7 +952,7 @@ int hart_store_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigne
                 return exec_trap(h, i, EXC_STORE_ACCESS, a);
         }
         for (unsigned k = 0; k < size && st != BUS_FAULT; k++) {
-            uint64_t a = (addr + k) & xlen_mask(h);
+            uint64_t a = (addr + k) & xlen_mask(h->xlen);
             enum bus_status s1 =
                 store_aligned(h, a, pas[k], wholes[k], 1, (val >> (8 * k)) & 0xff, &code_hit);
             if (s1 == BUS_FAULT)
@@ -790,7 +983,7 @@ int hart_store_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigne
 
 static int write_rd(struct hart *h, const struct insn *i, uint64_t v)
 {
-    h->x[i->rd] = v & xlen_mask(h);
+    h->x[i->rd] = v & xlen_mask(h->xlen);
     return 0;
 }
 
@@ -807,8 +1000,7 @@ int hart_lr(struct hart *h, const struct insn *i, uint64_t addr, unsigned size)
         return exec_trap(h, i, EXC_LOAD_ACCESS, addr);
     h->reservation = pa >> RESERVATION_SHIFT;
     /* Stores to the reserved page must take the slow path from now on, in every hart. */
-    for (unsigned k = 0; k < h->cc->nharts; k++)
-        hart_tlb_flush_write_page(h->cc->harts[k], pa >> PAGE_SHIFT);
+    cluster_flush_write_page(h->cl, pa >> PAGE_SHIFT);
     return write_rd(h, i, size == 4 ? (uint64_t)(int64_t)(int32_t)v : v);
 }
 
@@ -917,8 +1109,8 @@ int hart_exec_mret(struct hart *h, const struct insn *i)
     mmu_context_check(h);
     uint64_t from = i->pc;
     h->pc = h->mepc & ~(uint64_t)(h->ialign_mask == 1 ? 1 : 3);
-    if (h->hooks.on_trap_return)
-        h->hooks.on_trap_return(h->hooks.ctx, h, from);
+    if (unlikely(h->on_trap_return.n))
+        LISTENERS_CALL(&h->on_trap_return, hart_return_fn, h, from);
     return 1;
 }
 
@@ -940,9 +1132,9 @@ int hart_exec_sret(struct hart *h, const struct insn *i)
     hart_attention(h);
     mmu_context_check(h);
     uint64_t from = i->pc;
-    h->pc = h->sepc & ~(uint64_t)(h->ialign_mask == 1 ? 1 : 3) & xlen_mask(h);
-    if (h->hooks.on_trap_return)
-        h->hooks.on_trap_return(h->hooks.ctx, h, from);
+    h->pc = h->sepc & ~(uint64_t)(h->ialign_mask == 1 ? 1 : 3) & xlen_mask(h->xlen);
+    if (unlikely(h->on_trap_return.n))
+        LISTENERS_CALL(&h->on_trap_return, hart_return_fn, h, from);
     return 1;
 }
 
@@ -972,12 +1164,12 @@ static bool read_insn32(struct hart *h, uint64_t addr, uint32_t *out)
 int hart_exec_ebreak(struct hart *h, const struct insn *i)
 {
     uint32_t pre, post;
-    if (i->len == 4 && h->priv != PRIV_U && h->hooks.semihost &&
+    if (i->len == 4 && h->priv != PRIV_U && h->semihost &&
         ((i->pc - 4) >> PAGE_SHIFT) == ((i->pc + 4) >> PAGE_SHIFT) &&
         read_insn32(h, i->pc - 4, &pre) && read_insn32(h, i->pc + 4, &post) &&
         pre == SEMIHOST_PRE && post == SEMIHOST_POST) {
         h->pc = i->pc + 4;
-        if (h->hooks.semihost(h->hooks.ctx, h))
+        if (h->semihost(h->semihost_ctx, h))
             return 1;
     }
     return exec_trap(h, i, EXC_BREAKPOINT, i->pc);

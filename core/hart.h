@@ -1,18 +1,33 @@
-/* The hart: architectural state of one RISC-V hardware thread and the calls that run it.
+/* The hart: one RISC-V hardware thread, and the calls the rest of hartlab uses to run it,
+ * look at it and change it. Outside core/ a hart is opaque: its state lives in
+ * core/hart_internal.h, which only the core (and its unit tests) include, so that the run
+ * loop, the fast paths and a later translation tier can change without touching devices,
+ * the debugger or the views.
  *
  * Implements the RISC-V Unprivileged ISA (RV32I/RV64I, M, A, F, D, C, Zicsr, Zifencei) and the
  * machine, supervisor and user parts of the Privileged Architecture (version 1.12). The
  * core knows nothing about devices: it reaches memory only through `struct hart_bus` (a
  * host-pointer query for RAM pages and load/store callbacks for everything else) and learns
- * about interrupts only through `hart_set_mip()`.
+ * about interrupts only through `hart_set_mip()`. What several harts share (the list of
+ * harts, LR/SC reservations, the code cache) is a `struct cluster` (core/cluster.h).
  *
  * Usage:
- *     struct code_cache *cc = code_cache_new();
- *     struct hart *h = hart_new(&config, &bus, cc);
- *     hart_reset(h, entry_pc);
- *     while (!h->stop) hart_run(h, cycle_budget);
+ *     struct cluster *cl = cluster_new();
+ *     struct hart *h = hart_new(&config, &bus, cl);
+ *     hart_boot(h, entry, hartid, dtb_addr);          // reset, pc = entry, a0, a1
+ *     while (hart_run(h, hart_cycles(h) + 10000) != HART_STOP_EXIT)
+ *         ...                                         // devices' events, other harts
+ *     cluster_free(cl);                               // frees its harts
  *
- * Trap contract: every synchronous exception is raised by `hart_raise()` with the cause and
+ * hart_run takes an absolute deadline on the hart's cycle counter: it returns once
+ * hart_cycles(h) has reached it (HART_STOP_BUDGET) or something stops the hart first.
+ *
+ * Observers (the debugger, traces, views, a recorder) subscribe to the hart's events with
+ * hart_listen_* (core/listeners.h): any number each, nothing spent on an event nobody
+ * listens to. Listening to steps runs the hart one instruction at a time.
+ *
+ * Trap contract: every synchronous exception is raised by `hart_raise()`
+ * (core/hart_internal.h) with the cause and
  * tval the Privileged Architecture names; it writes mepc/mcause/mtval/mstatus, switches to
  * M-mode and sets pc to mtvec (or, for a trap medeleg/mideleg delegates from S or U, the
  * sepc/scause/stval/sstatus set and stvec). Nothing else writes those registers on a trap.
@@ -23,13 +38,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/csr.h"
-#include "core/mmu.h"
 
 struct hart;
 struct insn;
-struct code_cache;
+struct cluster;
+struct hart_debug;
 
 /* Privilege levels, as encoded in mstatus.MPP. */
 enum priv { PRIV_U = 0, PRIV_S = 1, PRIV_M = 3 };
@@ -38,6 +54,10 @@ enum priv { PRIV_U = 0, PRIV_S = 1, PRIV_M = 3 };
 #define ISA_EXT(c) (1u << ((c) - 'A'))
 
 enum misaligned_policy { MISALIGNED_TRAP, MISALIGNED_EMULATE };
+
+/* The hart's pages: translations, host pointers and the code cache work on 4 KiB pages. */
+#define PAGE_SHIFT 12
+#define PAGE_SIZE  (1ull << PAGE_SHIFT)
 
 /* Result of a bus access. */
 enum bus_status {
@@ -59,20 +79,6 @@ struct hart_bus {
                              uint64_t val);
 };
 
-/* Hooks the machine gives the hart for things outside the ISA proper. All optional. */
-struct hart_hooks {
-    void *ctx;
-    /* A semihosting call (the slli/ebreak/srai sequence). Returns true if handled. */
-    bool (*semihost)(void *ctx, struct hart *h);
-    /* Called when a trap is taken (after state is updated), for traces and the debugger. */
-    void (*on_trap)(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval);
-    /* Called on mret/sret, for traces. */
-    void (*on_trap_return)(void *ctx, struct hart *h, uint64_t from_pc);
-    /* Called after each instruction hart_step executes (so, with `single_step` set, after
-     * every instruction): call/return tracking for the frames trace and the panel. */
-    void (*on_step)(void *ctx, struct hart *h, const struct insn *ins);
-};
-
 struct hart_config {
     unsigned xlen; /* 32 or 64 */
     uint32_t ext;  /* misa extension bits */
@@ -80,23 +86,6 @@ struct hart_config {
     enum misaligned_policy misaligned;
     uint32_t time_divider; /* cycles per mtime tick */
 };
-
-/* One entry of the per-hart translation cache: virtual page -> host page. The fast path
- * (core/hart_internal.h) compares the tag with the access address, its page offset masked
- * down to the bits that must be zero for alignment: one compare checks both. */
-struct tlb_entry {
-    uint64_t tag;     /* virtual address of the page, or TLB_INVALID */
-    uintptr_t addend; /* host address minus virtual address, for any address in the page */
-    uint64_t ppage;   /* physical page number it translates to (core/mmu.h) */
-    uint64_t unused;  /* (32-byte entries index with a shift) */
-};
-#define TLB_BITS    8
-#define TLB_SIZE    (1u << TLB_BITS)
-/* A tag no masked address equals (bit 11 of the page offset is never kept). */
-#define TLB_INVALID 0x800u
-
-#define PAGE_SHIFT 12
-#define PAGE_SIZE  (1ull << PAGE_SHIFT)
 
 /* Why hart_run returned. */
 enum hart_stop {
@@ -107,84 +96,6 @@ enum hart_stop {
     HART_STOP_STEP,   /* one instruction was stepped */
     HART_STOP_BREAK,  /* a debugger breakpoint or watchpoint */
 };
-
-#define HART_JUMP_CACHE_SIZE 1024
-
-struct hart {
-    /* Hot state first. x[32] is a write sink: the decoder turns rd=x0 into 32 so that
-     * instruction bodies can write unconditionally. */
-    uint64_t x[33];
-    uint64_t pc;
-    uint64_t cycles;  /* virtual clock: cost of everything executed, never inhibited */
-    uint64_t retired; /* instructions retired, never inhibited */
-    /* hart_run's fast path runs linked blocks with one check per block, `cycles <
-     * fast_until`; whatever could need the full per-block checks (an interrupt line, a CSR
-     * write, a trap, wfi, a debugger, --max-insns) sets it to 0 (hart_attention in
-     * core/hart_internal.h). */
-    uint64_t fast_until;
-    uint64_t chain_tag;   /* block links made under this tag are valid (core/codecache.c) */
-    uint64_t chain_until; /* blocks follow each other by links while cycles are below */
-    struct insn *exit;    /* the exit that found no link, for hart_run to link it */
-    uint64_t exit_tag;    /* chain_tag when `exit` was left */
-    uint64_t load_tmp;    /* a slow-path load's value (keeps the bodies' locals in registers) */
-    struct tlb_entry tlb_read[TLB_SIZE];
-    struct tlb_entry tlb_write[TLB_SIZE];
-    const struct hart_bus *bus;
-    struct code_cache *cc;
-    enum priv priv;
-    unsigned xlen;
-    enum hart_stop stop;
-    bool wfi;              /* stalled in wfi */
-    uint64_t retire_limit; /* hart_run stops when `retired` reaches this (--max-insns) */
-    uint64_t traps;        /* traps taken, for traces and tests */
-
-    /* Machine CSRs. */
-    uint64_t mstatus, misa, mtvec, mscratch, mepc, mcause, mtval;
-    uint64_t mie, mip, medeleg, mideleg, mcounteren, mcountinhibit, menvcfg;
-    uint64_t mhartid;
-    /* mcycle = cycles - cycle_base unless inhibited (then cycle_frozen); same for instret. */
-    uint64_t cycle_base, cycle_frozen, instret_base, instret_frozen;
-    uint64_t pre_mcycle, pre_minstret; /* counters before the CSR instruction running now */
-    uint8_t pmpcfg[64];
-    uint64_t pmpaddr[64];
-    uint64_t tselect, tdata1, tdata2, tdata3;
-
-    /* Supervisor CSRs (Privileged 4.1); sstatus, sie and sip are views of the M ones. */
-    uint64_t stvec, sscratch, sepc, scause, stval, satp, scounteren, senvcfg;
-    /* mip.SEIP is the OR of the bit software writes and the PLIC's S-context line (3.1.9). */
-    bool seip_sw, seip_hw;
-    struct mmu_state mmu; /* translation context, instruction TLB (core/mmu.h) */
-    uint32_t time_divider;
-    uint64_t time_offset; /* mtime = cycles / time_divider + time_offset */
-
-    /* LR/SC reservation: physical address of the reserved granule, or RESERVATION_NONE. */
-    uint64_t reservation;
-
-    /* F/D state (Unprivileged ISA 11.1-11.2): f[] holds 64-bit values, singles NaN-boxed;
-     * fflags and frm are the two fields of fcsr. Meaningful only with misa F or D. */
-    uint64_t f[32];
-    uint32_t fflags, frm;
-
-    enum misaligned_policy misaligned;
-    uint32_t ext;        /* misa extension bits */
-    uint8_t ialign_mask; /* 1 with C (16-bit IALIGN), 3 without */
-    bool single_step;    /* run one instruction at a time (trace, debugger) */
-    bool trace;          /* print each instruction with its result */
-    void *trace_file;    /* FILE * for the instruction trace */
-
-    struct hart_hooks hooks;
-    struct hart_debug *debug; /* breakpoints/watchpoints (core/debug.h); NULL: no debugger */
-    const void *symbols;      /* opaque symbol table for traces (struct symtab *) */
-
-    /* Blocks by virtual pc for indirect jumps, valid under chain_tag (core/hart.c). */
-    struct jump_cache_entry {
-        uint64_t tag;
-        struct block *block;
-    } jump_cache[HART_JUMP_CACHE_SIZE];
-};
-
-#define RESERVATION_NONE  UINT64_MAX
-#define RESERVATION_SHIFT 3 /* 8-byte reservation granule */
 
 /* Exception causes (Privileged Architecture, table "mcause values"). */
 enum exc_cause {
@@ -214,42 +125,127 @@ enum irq_num {
     IRQ_M_EXT = 11,
 };
 
+/* ---- life cycle ---- */
+
+/* A hart in cluster `cl` (NULL if out of memory or the cluster is full), reset at pc 0. */
 struct hart *hart_new(const struct hart_config *cfg, const struct hart_bus *bus,
-                      struct code_cache *cc);
+                      struct cluster *cl);
+/* Leave the cluster and free the hart. */
 void hart_free(struct hart *h);
 /* Reset to M-mode at `pc`, as the Privileged Architecture's reset section describes. */
 void hart_reset(struct hart *h, uint64_t pc);
-/* Run until `h->cycles` reaches `until_cycles` or something stops the hart. */
+/* Reset and start at `entry` with a0 and a1 set: the boot protocol's mechanism (which
+ * values go there is the machine's business, platform/machine.c). */
+void hart_boot(struct hart *h, uint64_t entry, uint64_t a0, uint64_t a1);
+
+/* ---- running ---- */
+
+/* Run until hart_cycles(h) reaches `until_cycles` (an absolute count) or something stops
+ * the hart first. */
 enum hart_stop hart_run(struct hart *h, uint64_t until_cycles);
 /* Execute exactly one instruction (or take one pending interrupt/trap). */
 enum hart_stop hart_step(struct hart *h);
+/* hart_run stops once retired instructions plus traps reach `limit` (--max-insns);
+ * UINT64_MAX: no limit. */
+void hart_set_retire_limit(struct hart *h, uint64_t limit);
+/* True while the hart waits in wfi. */
+bool hart_waiting(const struct hart *h);
+/* A waiting hart's clock moves on to `cycle` (it idles while the other harts run, or until
+ * the event that wakes it); nothing happens if it is already there. */
+void hart_idle_until(struct hart *h, uint64_t cycle);
+
+/* ---- interrupts ---- */
 
 /* Set or clear one bit of mip (an interrupt line from a device). */
 void hart_set_mip(struct hart *h, enum irq_num irq, bool level);
 /* True if an interrupt is pending and enabled (wakes wfi even if globally disabled). */
 bool hart_irq_wakeup(const struct hart *h);
 
-/* Raise a synchronous exception at `epc`. Returns nonzero so bodies can `return`. */
-int hart_raise(struct hart *h, uint64_t cause, uint64_t tval, uint64_t epc);
+/* ---- architectural state, from outside the instruction stream ---- */
 
-/* CSR access from outside the instruction stream (debugger, tests): no privilege checks,
- * no side effects on counters. Return false if the CSR does not exist. */
+unsigned hart_xlen(const struct hart *h);
+uint32_t hart_ext(const struct hart *h); /* misa extension bits */
+uint64_t hart_id(const struct hart *h);  /* mhartid */
+/* XLEN-bit values in 64-bit variables: this mask keeps the low XLEN bits. */
+static inline uint64_t xlen_mask(unsigned xlen)
+{
+    return xlen == 32 ? 0xffffffffull : ~0ull;
+}
+/* x0..x31 (x0 reads 0; a write to it is ignored; values are truncated to XLEN). */
+uint64_t hart_reg(const struct hart *h, unsigned n);
+void hart_set_reg(struct hart *h, unsigned n, uint64_t val);
+/* f0..f31 as 64-bit values (singles NaN-boxed). */
+uint64_t hart_freg(const struct hart *h, unsigned n);
+void hart_set_freg(struct hart *h, unsigned n, uint64_t val);
+uint64_t hart_pc(const struct hart *h);
+/* Move the hart to `pc` (truncated to XLEN); a hart waiting in wfi no longer waits. */
+void hart_set_pc(struct hart *h, uint64_t pc);
+enum priv hart_priv(const struct hart *h);
+/* Change the privilege mode (a debugger's `priv` register); translations are dropped. */
+void hart_set_priv(struct hart *h, enum priv p);
+/* CSR access: no privilege checks, no side effects on counters. False if the CSR does not
+ * exist. A read gives what the guest would read. */
 bool hart_csr_peek(struct hart *h, unsigned csr, uint64_t *val);
 bool hart_csr_poke(struct hart *h, unsigned csr, uint64_t val);
 
+/* ---- counters and time ---- */
+
+uint64_t hart_cycles(const struct hart *h);  /* virtual clock: everything executed */
+uint64_t hart_retired(const struct hart *h); /* instructions retired, never inhibited */
+uint64_t hart_traps(const struct hart *h);   /* traps taken */
+/* The address of the hart's cycle counter, read-only: the machine's virtual clock follows
+ * the running hart through it, so a device access sees the exact time (devices/clock.h). */
+const uint64_t *hart_cycle_counter(const struct hart *h);
 /* The mcycle/minstret/mtime values as the hart sees them now. */
 uint64_t hart_mcycle(const struct hart *h);
 uint64_t hart_minstret(const struct hart *h);
 uint64_t hart_mtime(const struct hart *h);
+/* mtime = cycles / time_divider + offset: a write to the CLINT's mtime sets the offset. */
+void hart_set_time_offset(struct hart *h, uint64_t offset);
+
+/* ---- checkpoints ---- */
+
+/* The hart's architectural state (registers, pc, privilege, CSRs, counters, wfi, the
+ * reservation) as an opaque block of hart_state_size() bytes, valid for this hart; restoring
+ * it also drops every cached translation and block link. For checkpoints (a recorder for
+ * reverse execution). Memory is not part of it. */
+size_t hart_state_size(void);
+void hart_state_save(const struct hart *h, void *buf);
+void hart_state_restore(struct hart *h, const void *buf);
+
+/* ---- events and services ---- */
+
+typedef void (*hart_trap_fn)(void *ctx, struct hart *h, uint64_t cause, uint64_t epc,
+                             uint64_t tval);
+typedef void (*hart_return_fn)(void *ctx, struct hart *h, uint64_t from_pc);
+typedef void (*hart_step_fn)(void *ctx, struct hart *h, const struct insn *ins);
+
+/* A trap was taken (after the state is updated: pc is the handler's entry). */
+bool hart_listen_trap(struct hart *h, hart_trap_fn fn, void *ctx);
+void hart_unlisten_trap(struct hart *h, hart_trap_fn fn, void *ctx);
+/* mret or sret returned from `from_pc` (pc is where it went). */
+bool hart_listen_trap_return(struct hart *h, hart_return_fn fn, void *ctx);
+void hart_unlisten_trap_return(struct hart *h, hart_return_fn fn, void *ctx);
+/* An instruction ran (after it; `ins` is its decoded form). While anything listens, the
+ * hart runs one instruction at a time. */
+bool hart_listen_step(struct hart *h, hart_step_fn fn, void *ctx);
+void hart_unlisten_step(struct hart *h, hart_step_fn fn, void *ctx);
+
+/* The semihosting service (the slli/ebreak/srai sequence): returns true if it handled the
+ * call. One provider per hart; NULL: ebreak is always a breakpoint exception. */
+typedef bool (*hart_semihost_fn)(void *ctx, struct hart *h);
+void hart_set_semihost(struct hart *h, hart_semihost_fn fn, void *ctx);
+/* The instruction trace: every instruction, its disassembly and result, on `f` (NULL:
+ * off). Runs the hart one instruction at a time. */
+void hart_set_trace(struct hart *h, FILE *f);
+FILE *hart_trace(const struct hart *h);
+/* The hart's debugger state (core/debug.h), NULL when no debugger is attached. */
+struct hart_debug *hart_debug(const struct hart *h);
+
+/* ---- memory seen from outside ---- */
 
 /* Drop every cached translation (after memory map changes, debugger writes, ...). */
 void hart_tlb_flush(struct hart *h);
-/* Drop cached write translations for one physical page. */
-void hart_tlb_flush_write_page(struct hart *h, uint64_t ppage);
-
-/* A store from outside the hart (DMA, debugger, another hart's slow path) touched
- * [paddr, paddr+len): invalidate reservations and cached code for it. */
-void hart_notice_store(struct hart *h, uint64_t paddr, uint64_t len);
 
 /* Sign-extend a value of `bits` width. */
 static inline int64_t sext(uint64_t v, unsigned bits)

@@ -12,13 +12,137 @@
 
 #include <string.h>
 
+#include "core/cluster.h"
 #include "core/cost.h"
 #include "core/decode.h"
 #include "core/hart.h"
+#include "core/hostmem.h"
+#include "core/listeners.h"
+#include "core/mmu.h"
 
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 #define likely(x)     __builtin_expect(!!(x), 1)
 #define unlikely(x)   __builtin_expect(!!(x), 0)
+
+/* One entry of the per-hart translation cache: virtual page -> host page. The fast path
+ * (core/hart_internal.h) compares the tag with the access address, its page offset masked
+ * down to the bits that must be zero for alignment: one compare checks both. */
+struct tlb_entry {
+    uint64_t tag;     /* virtual address of the page, or TLB_INVALID */
+    uintptr_t addend; /* host address minus virtual address, for any address in the page */
+    uint64_t ppage;   /* physical page number it translates to (core/mmu.h) */
+    uint64_t unused;  /* (32-byte entries index with a shift) */
+};
+#define TLB_BITS    8
+#define TLB_SIZE    (1u << TLB_BITS)
+/* A tag no masked address equals (bit 11 of the page offset is never kept). */
+#define TLB_INVALID 0x800u
+
+#define HART_JUMP_CACHE_SIZE 1024
+
+struct hart {
+    /* Hot state first. x[32] is a write sink: the decoder turns rd=x0 into 32 so that
+     * instruction bodies can write unconditionally. */
+    uint64_t x[33];
+    uint64_t pc;
+    uint64_t cycles;  /* virtual clock: cost of everything executed, never inhibited */
+    uint64_t retired; /* instructions retired, never inhibited */
+    /* hart_run's fast path runs linked blocks with one check per block, `cycles <
+     * fast_until`; whatever could need the full per-block checks (an interrupt line, a CSR
+     * write, a trap, wfi, a debugger, --max-insns) sets it to 0 (hart_attention in
+     * core/hart_internal.h). */
+    uint64_t fast_until;
+    uint64_t chain_tag;   /* block links made under this tag are valid (core/codecache.c) */
+    uint64_t chain_until; /* blocks follow each other by links while cycles are below */
+    struct insn *exit;    /* the exit that found no link, for hart_run to link it */
+    uint64_t exit_tag;    /* chain_tag when `exit` was left */
+    uint64_t load_tmp;    /* a slow-path load's value (keeps the bodies' locals in registers) */
+    struct tlb_entry tlb_read[TLB_SIZE];
+    struct tlb_entry tlb_write[TLB_SIZE];
+    const struct hart_bus *bus;
+    struct code_cache *cc; /* the cluster's, for the block lookup */
+    struct cluster *cl;
+    enum priv priv;
+    unsigned xlen;
+    enum hart_stop stop;
+    bool wfi;              /* stalled in wfi */
+    uint64_t retire_limit; /* hart_run stops when `retired` reaches this (--max-insns) */
+    uint64_t traps;        /* traps taken, for traces and tests */
+
+    /* Machine CSRs. */
+    uint64_t mstatus, misa, mtvec, mscratch, mepc, mcause, mtval;
+    uint64_t mie, mip, medeleg, mideleg, mcounteren, mcountinhibit, menvcfg;
+    uint64_t mhartid;
+    /* mcycle = cycles - cycle_base unless inhibited (then cycle_frozen); same for instret. */
+    uint64_t cycle_base, cycle_frozen, instret_base, instret_frozen;
+    uint64_t pre_mcycle, pre_minstret; /* counters before the CSR instruction running now */
+    uint8_t pmpcfg[64];
+    uint64_t pmpaddr[64];
+    uint64_t tselect, tdata1, tdata2, tdata3;
+
+    /* Supervisor CSRs (Privileged 4.1); sstatus, sie and sip are views of the M ones. */
+    uint64_t stvec, sscratch, sepc, scause, stval, satp, scounteren, senvcfg;
+    /* mip.SEIP is the OR of the bit software writes and the PLIC's S-context line (3.1.9). */
+    bool seip_sw, seip_hw;
+    struct mmu_state mmu; /* translation context, instruction TLB (core/mmu.h) */
+    uint32_t time_divider;
+    uint64_t time_offset; /* mtime = cycles / time_divider + time_offset */
+
+    /* LR/SC reservation: physical address of the reserved granule, or RESERVATION_NONE. */
+    uint64_t reservation;
+
+    /* F/D state (Unprivileged ISA 11.1-11.2): f[] holds 64-bit values, singles NaN-boxed;
+     * fflags and frm are the two fields of fcsr. Meaningful only with misa F or D. */
+    uint64_t f[32];
+    uint32_t fflags, frm;
+
+    enum misaligned_policy misaligned;
+    uint32_t ext;        /* misa extension bits */
+    uint8_t ialign_mask; /* 1 with C (16-bit IALIGN), 3 without */
+    /* Run one instruction at a time: the OR of the three reasons below (hart_update_stepping). */
+    bool single_step;
+    bool debug_step;  /* the debugger has a read watchpoint (core/debug.c) */
+    FILE *trace_file; /* the instruction trace, or NULL */
+
+    struct hart_debug *debug; /* breakpoints/watchpoints (core/debug.h); NULL: no debugger */
+    hart_semihost_fn semihost;
+    void *semihost_ctx;
+
+    /* Blocks by virtual pc for indirect jumps, valid under chain_tag (core/hart.c). */
+    struct jump_cache_entry {
+        uint64_t tag;
+        struct block *block;
+    } jump_cache[HART_JUMP_CACHE_SIZE];
+
+    /* Observers (hart_listen_*): trap entry, trap return, every instruction. */
+    struct listeners on_trap, on_trap_return, on_step;
+};
+
+/* What the harts share (core/cluster.h). */
+struct cluster {
+    struct hart *harts[CLUSTER_MAX_HARTS];
+    unsigned nharts;
+    struct code_cache *cc;
+    uint64_t last_tag; /* the last chain tag handed to a hart (tags are never reused) */
+};
+
+/* Every hart gets a new chain tag: links made so far are stale. */
+void cluster_new_links(struct cluster *cl);
+/* Drop cached write translations of physical page `ppage` in every hart. */
+void cluster_flush_write_page(struct cluster *cl, uint64_t ppage);
+/* True if some hart holds a reservation in physical page `ppage`. */
+bool cluster_page_reserved(const struct cluster *cl, uint64_t ppage);
+/* Break every reservation on the granules first..last (RESERVATION_SHIFT units). */
+void cluster_break_reservations(struct cluster *cl, uint64_t first, uint64_t last);
+
+/* single_step from its reasons: the debugger, the trace, step listeners. */
+static inline void hart_update_stepping(struct hart *h)
+{
+    h->single_step = h->debug_step || h->trace_file || h->on_step.n;
+}
+
+#define RESERVATION_NONE  UINT64_MAX
+#define RESERVATION_SHIFT 3 /* 8-byte reservation granule */
 
 /* Longest block (instructions) between two points where the run loop checks for
  * interrupts, limits and the debugger. Where blocks end is part of the timing model (an
@@ -61,15 +185,12 @@ struct code_cache {
     size_t arena_size, arena_used;
     struct code_page *pages; /* open-addressing set of pages holding code */
     unsigned npages_cap, npages_used;
-    struct hart *harts[8];
-    unsigned nharts;
-    uint64_t flushes;  /* how many times the whole cache was dropped (for tests) */
-    uint64_t last_tag; /* the last chain tag handed to a hart (tags are never reused) */
+    uint64_t flushes;   /* how many times the whole cache was dropped (for tests) */
+    struct cluster *cl; /* whose harts run this code (links, write translations) */
 };
 
-struct code_cache *code_cache_new(void);
+struct code_cache *code_cache_new(struct cluster *cl);
 void code_cache_free(struct code_cache *cc);
-void code_cache_add_hart(struct code_cache *cc, struct hart *h);
 struct block *code_cache_lookup(struct code_cache *cc, uint64_t pc);
 /* The block at physical `ppc` decoded for virtual address `vpc`. */
 struct block *code_cache_lookup_at(struct code_cache *cc, uint64_t ppc, uint64_t vpc);
@@ -78,13 +199,11 @@ struct block *code_cache_lookup_at(struct code_cache *cc, uint64_t ppc, uint64_t
 struct block *code_cache_alloc(struct code_cache *cc, unsigned n);
 /* Give back the unused end of the block just allocated, which turned out to hold `n`. */
 void code_cache_trim(struct code_cache *cc, struct block *b, unsigned n);
-/* Block links made so far are stale: every hart gets a new chain tag. */
-void code_cache_new_links(struct code_cache *cc);
 /* This hart's links are stale (its translation or fetch permissions changed). */
 static inline void hart_new_links(struct hart *h)
 {
-    if (h->cc)
-        h->chain_tag = ++h->cc->last_tag;
+    if (h->cl)
+        h->chain_tag = ++h->cl->last_tag;
 }
 /* Make a decoded block findable and mark its pages as holding code. */
 void code_cache_insert(struct code_cache *cc, struct block *b);
@@ -109,6 +228,10 @@ insn_fn rv64_check_fn(unsigned sem);
  * (exec_template.h), NULL for pairs that are not fused. */
 insn_fn rv32_fuse_fn(unsigned first, unsigned second);
 insn_fn rv64_fuse_fn(unsigned first, unsigned second);
+
+/* Raise a synchronous exception at `epc` (the trap contract, core/hart.h). Returns nonzero
+ * so bodies can `return`. */
+int hart_raise(struct hart *h, uint64_t cause, uint64_t tval, uint64_t epc);
 
 /* An instruction traps: un-count it and what follows it in its block, raise the trap. */
 static inline int exec_trap(struct hart *h, const struct insn *i, uint64_t cause, uint64_t tval)
@@ -225,47 +348,6 @@ int hart_exec_wfi(struct hart *h, const struct insn *i);
 int hart_exec_ebreak(struct hart *h, const struct insn *i);
 int hart_exec_fence_i(struct hart *h, const struct insn *i);
 
-/* Size-specialised little-endian host loads/stores. */
-static inline uint64_t host_read(const uint8_t *p, unsigned size)
-{
-    switch (size) {
-    case 1: return *p;
-    case 2: {
-        uint16_t v;
-        memcpy(&v, p, 2);
-        return v;
-    }
-    case 4: {
-        uint32_t v;
-        memcpy(&v, p, 4);
-        return v;
-    }
-    default: {
-        uint64_t v;
-        memcpy(&v, p, 8);
-        return v;
-    }
-    }
-}
-
-static inline void host_write(uint8_t *p, unsigned size, uint64_t v)
-{
-    switch (size) {
-    case 1: *p = (uint8_t)v; break;
-    case 2: {
-        uint16_t w = (uint16_t)v;
-        memcpy(p, &w, 2);
-        break;
-    }
-    case 4: {
-        uint32_t w = (uint32_t)v;
-        memcpy(p, &w, 4);
-        break;
-    }
-    default: memcpy(p, &v, 8); break;
-    }
-}
-
 /* The fast paths: a translation-cache hit on an aligned access is a compare and a copy.
  * False when the access needs the slow path (hart_load_slow, hart_store_slow). */
 static inline bool mem_load_fast(struct hart *h, uint64_t addr, unsigned size, uint64_t *val)
@@ -317,7 +399,7 @@ static inline void tlb_fill(struct tlb_entry *e, uint64_t vpage, uint8_t *page, 
     e->ppage = ppage;
 }
 
-/* Decode the instruction at `pc` into a block of one (plus fall-through), uncached. */
-bool hart_decode_one(struct hart *h, uint64_t pc, struct block *b);
+/* Drop cached write translations for one physical page. */
+void hart_tlb_flush_write_page(struct hart *h, uint64_t ppage);
 
 #endif

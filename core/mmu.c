@@ -50,7 +50,7 @@ static bool pte_access(struct hart *h, uint64_t pa, unsigned size, bool write, u
         if (write) {
             host_write(p, size, *val);
             /* A page table may share a page with code or a reservation. */
-            hart_notice_store(h, pa, size);
+            cluster_notice_store(h->cl, pa, size);
         } else {
             *val = host_read(p, size);
         }
@@ -200,7 +200,7 @@ int hart_exec_sfence_vma(struct hart *h, const struct insn *i)
     if (i->rs1 == 0 || h->mmu.superpage)
         mmu_flush(h);
     else
-        flush_vpage(h, (h->x[i->rs1] & (h->xlen == 32 ? 0xffffffffull : ~0ull)) >> PAGE_SHIFT);
+        flush_vpage(h, (h->x[i->rs1] & xlen_mask(h->xlen)) >> PAGE_SHIFT);
     h->pc = i->pc + i->len;
     return 1;
 }

@@ -6,7 +6,7 @@
  */
 #include "core/pmp.h"
 
-#include "core/hart.h"
+#include "core/hart_internal.h"
 
 /* Byte range [*lo, *hi) that entry k matches; false if it is OFF or empty. */
 static bool pmp_range(const struct hart *h, unsigned k, uint64_t *lo, uint64_t *hi)

@@ -7,7 +7,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "core/hart_internal.h"
+#include "core/cluster.h"
+#include "core/hostmem.h"
 #include "host/log.h"
 
 void bus_init(struct bus *bus)
@@ -81,8 +82,8 @@ bool bus_add_device(struct bus *bus, const char *name, uint64_t base, uint64_t s
 
 static void flush_harts(struct bus *bus)
 {
-    for (unsigned k = 0; k < bus->nharts; k++)
-        hart_tlb_flush(bus->harts[k]);
+    if (bus->cluster)
+        cluster_flush_tlbs(bus->cluster);
 }
 
 bool bus_add_watch(struct bus *bus, uint64_t addr, uint64_t len, bus_watch_fn fn, void *opaque)

@@ -62,9 +62,8 @@ struct bus {
     /* Set by a device (finisher, HTIF, semihosting exit) to make the hart leave its block
      * after the current access. */
     bool stop_requested;
-    /* Harts to tell when the map or the watches change (their cached host pointers). */
-    struct hart **harts;
-    unsigned nharts;
+    /* The harts to tell when the map or the watches change (their cached host pointers). */
+    struct cluster *cluster;
 };
 
 void bus_init(struct bus *bus);

@@ -104,8 +104,8 @@ static void set_mtime(struct clint *c, uint64_t mtime)
     c->offset = mtime - ticks_at(c, clock_now(&c->m->clock));
     /* The time CSR reads cycles / time_divider + time_offset on each hart; the machine
      * gives harts and clock the same divider, so the same offset makes them agree. */
-    for (unsigned k = 0; k < c->m->nharts; k++)
-        c->m->harts[k]->time_offset = c->offset;
+    for (unsigned k = 0; k < machine_nharts(c->m); k++)
+        hart_set_time_offset(machine_hart(c->m, k), c->offset);
     clint_update_all(c);
 }
 
@@ -220,7 +220,7 @@ struct clint *clint_new(struct machine *m, uint64_t base, unsigned nharts,
     for (unsigned k = 0; k < nharts; k++) {
         struct clint_slot *s = &c->slots[k];
         s->c = c;
-        s->hart = harts ? harts[k] : (k < m->nharts ? m->harts[k] : NULL);
+        s->hart = harts ? harts[k] : (k < machine_nharts(m) ? machine_hart(m, k) : NULL);
         s->mtimecmp = UINT64_MAX;
         clock_event_init(&s->timer, clint_timer_fired, s);
         snprintf(s->msip_name, sizeof s->msip_name, "clint.msip%u", k);
@@ -264,7 +264,8 @@ bool clint_create(struct machine *m, const void *fdt, int node, uint64_t base, u
             harts[n++] = board_intc_hart(m, fdt, fdt32_to_cpu(ie[i]));
         }
     }
-    struct clint *c = n ? clint_new(m, base, n, harts) : clint_new(m, base, m->nharts, NULL);
+    struct clint *c =
+        n ? clint_new(m, base, n, harts) : clint_new(m, base, machine_nharts(m), NULL);
     if (!c) {
         snprintf(err, errlen, "clint at 0x%llx: address range in use or out of memory",
                  (unsigned long long)base);

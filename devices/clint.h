@@ -9,7 +9,8 @@
  * is copied into every hart's `time_offset` so the `time` CSR reads what the CLINT reads.
  *
  * Usage:
- *     struct clint *c = clint_new(m, 0x2000000, m->nharts, NULL);   // slot k = m->harts[k]
+ *     struct clint *c = clint_new(m, 0x2000000, machine_nharts(m), NULL);   // slot k =
+ * machine_hart(m, k)
  *     ...
  *     uint64_t now = clint_mtime(c);              // debugger / panel, no side effects
  *
@@ -35,7 +36,7 @@ struct clint;
 #define CLINT_MAX_HARTS     4095u
 
 /* A CLINT at `base` with `nharts` slots. `harts[k]` is the hart slot k drives (NULL: the
- * slot's registers exist but drive nothing); with `harts` NULL, slot k is m->harts[k].
+ * slot's registers exist but drive nothing); with `harts` NULL, slot k is machine_hart(m, k).
  * Returns NULL if the range is taken or out of memory. The machine frees it. */
 struct clint *clint_new(struct machine *m, uint64_t base, unsigned nharts,
                         struct hart *const *harts);

@@ -283,11 +283,11 @@ struct plic *plic_new_contexts(struct machine *m, uint64_t base, uint64_t size, 
 /* QEMU virt's contexts: 2k is hart k in M-mode, 2k+1 hart k in S-mode. */
 static unsigned virt_contexts(struct machine *m, struct plic_context_desc *ctx)
 {
-    for (unsigned k = 0; k < m->nharts; k++) {
-        ctx[2 * k] = (struct plic_context_desc){ m->harts[k], IRQ_M_EXT };
-        ctx[2 * k + 1] = (struct plic_context_desc){ m->harts[k], IRQ_S_EXT };
+    for (unsigned k = 0; k < machine_nharts(m); k++) {
+        ctx[2 * k] = (struct plic_context_desc){ machine_hart(m, k), IRQ_M_EXT };
+        ctx[2 * k + 1] = (struct plic_context_desc){ machine_hart(m, k), IRQ_S_EXT };
     }
-    return 2 * m->nharts;
+    return 2 * machine_nharts(m);
 }
 
 struct plic *plic_new(struct machine *m, uint64_t base, unsigned ndev)

@@ -85,7 +85,7 @@ void semihost_free(struct semihost *s)
 
 static unsigned field_bytes(const struct hart *h)
 {
-    return h->xlen / 8;
+    return hart_xlen(h) / 8;
 }
 
 static bool get_field(struct semihost *s, struct hart *h, uint64_t block, unsigned i, uint64_t *v)
@@ -502,10 +502,11 @@ static uint64_t sys_exit(struct semihost *s, struct hart *h, uint64_t param, boo
     uint64_t reason = param, subcode = 0;
     int status;
 
-    if (extended || h->xlen == 64) {
+    if (extended || hart_xlen(h) == 64) {
         if (!get_field(s, h, param, 0, &reason) || !get_field(s, h, param, 1, &subcode))
             return sh_error(s, EFAULT);
-        status = reason == ADP_Stopped_ApplicationExit ? exit_status(sext(subcode, h->xlen)) : 1;
+        status =
+            reason == ADP_Stopped_ApplicationExit ? exit_status(sext(subcode, hart_xlen(h))) : 1;
     } else {
         status = reason == ADP_Stopped_ApplicationExit ? 0 : 1;
     }
@@ -563,13 +564,10 @@ static uint64_t sys_elapsed(struct semihost *s, struct hart *h, uint64_t block)
 
 bool semihost_call(struct semihost *s, struct hart *h)
 {
-    uint64_t op = h->x[10], param = h->x[11], ret = 0;
+    /* Registers are XLEN bits wide: hart_reg gives them zero-extended. */
+    uint64_t op = hart_reg(h, 10), param = hart_reg(h, 11), ret = 0;
     uint64_t v;
 
-    if (h->xlen == 32) {
-        op &= 0xffffffffu;
-        param &= 0xffffffffu;
-    }
     switch (op) {
     case SYS_OPEN: ret = sys_open(s, h, param); break;
     case SYS_CLOSE: ret = sys_close(s, h, param); break;
@@ -579,7 +577,7 @@ bool semihost_call(struct semihost *s, struct hart *h)
     case SYS_READ: ret = sys_read(s, h, param); break;
     case SYS_READC: ret = sys_readc(s); break;
     case SYS_ISERROR:
-        ret = get_field(s, h, param, 0, &v) ? (sext(v, h->xlen) < 0) : sh_error(s, EFAULT);
+        ret = get_field(s, h, param, 0, &v) ? (sext(v, hart_xlen(h)) < 0) : sh_error(s, EFAULT);
         break;
     case SYS_ISTTY: ret = sys_istty(s, h, param); break;
     case SYS_SEEK: ret = sys_seek(s, h, param); break;
@@ -605,10 +603,10 @@ bool semihost_call(struct semihost *s, struct hart *h)
         break;
     default:
         guest_error("semihost-unknown", "semihosting: unknown operation 0x%llx at pc 0x%llx",
-                    (unsigned long long)op, (unsigned long long)h->pc);
+                    (unsigned long long)op, (unsigned long long)hart_pc(h));
         ret = sh_error(s, ENOSYS);
         break;
     }
-    h->x[10] = h->xlen == 32 ? (ret & 0xffffffffu) : ret;
+    hart_set_reg(h, 10, ret);
     return true;
 }

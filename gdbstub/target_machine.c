@@ -108,8 +108,8 @@ static bool is_fp_csr(unsigned csr)
 
 static char *build_xml(struct machine *m)
 {
-    struct hart *h = m->harts[0];
-    unsigned x = h->xlen;
+    struct hart *h = machine_hart(m, 0);
+    unsigned x = hart_xlen(h);
     struct sbuf b = { 0 };
     sb_printf(&b,
               "<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
@@ -123,8 +123,8 @@ static char *build_xml(struct machine *m)
               "  <reg name=\"pc\" bitsize=\"%u\" type=\"code_ptr\" regnum=\"%u\"/>\n"
               "</feature>\n",
               x, REG_PC);
-    if (h->ext & (ISA_EXT('F') | ISA_EXT('D'))) {
-        bool d = h->ext & ISA_EXT('D');
+    if (hart_ext(h) & (ISA_EXT('F') | ISA_EXT('D'))) {
+        bool d = hart_ext(h) & ISA_EXT('D');
         sb_printf(&b, "<feature name=\"org.gnu.gdb.riscv.fpu\">\n");
         for (unsigned r = 0; r < 32; r++)
             sb_printf(&b, "  <reg name=\"%s\" bitsize=\"%u\" type=\"%s\" regnum=\"%u\"/>\n",
@@ -176,8 +176,8 @@ void machine_target_free(struct machine_target *mt)
 {
     if (!mt)
         return;
-    for (unsigned k = 0; k < mt->m->nharts; k++)
-        debug_detach(mt->m->harts[k]);
+    for (unsigned k = 0; k < machine_nharts(mt->m); k++)
+        debug_detach(machine_hart(mt->m, k));
     free(mt->xml);
     free(mt);
 }
@@ -186,7 +186,7 @@ void machine_target_free(struct machine_target *mt)
 
 static unsigned mt_nthreads(void *t)
 {
-    return ((struct machine_target *)t)->m->nharts;
+    return machine_nharts(((struct machine_target *)t)->m);
 }
 
 static const char *mt_target_xml(void *t)
@@ -202,12 +202,8 @@ static unsigned mt_g_count(void *t)
 
 static struct hart *hart_of(struct machine_target *mt, unsigned thread)
 {
-    return thread >= 1 && thread <= mt->m->nharts ? mt->m->harts[thread - 1] : mt->m->harts[0];
-}
-
-static uint64_t xmask(const struct hart *h)
-{
-    return h->xlen == 32 ? 0xffffffffull : ~0ull;
+    return thread >= 1 && thread <= machine_nharts(mt->m) ? machine_hart(mt->m, thread - 1)
+                                                          : machine_hart(mt->m, 0);
 }
 
 static unsigned mt_read_reg(void *t, unsigned thread, unsigned regno, uint64_t *val,
@@ -215,33 +211,35 @@ static unsigned mt_read_reg(void *t, unsigned thread, unsigned regno, uint64_t *
 {
     struct machine_target *mt = t;
     struct hart *h = hart_of(mt, thread);
-    unsigned bytes = h->xlen / 8;
+    unsigned bytes = hart_xlen(h) / 8;
+    uint64_t xmask = xlen_mask(hart_xlen(h));
     *available = true;
     if (regno < 32) {
-        *val = regno ? h->x[regno] & xmask(h) : 0;
+        *val = hart_reg(h, regno);
         return bytes;
     }
     if (regno == REG_PC) {
-        *val = h->pc & xmask(h);
+        *val = hart_pc(h) & xmask;
         return bytes;
     }
-    bool has_f = h->ext & (ISA_EXT('F') | ISA_EXT('D'));
+    bool has_f = hart_ext(h) & (ISA_EXT('F') | ISA_EXT('D'));
     if (regno >= REG_F0 && regno < REG_F0 + 32) {
         if (!has_f)
             return 0;
-        bool d = h->ext & ISA_EXT('D');
-        *val = d ? h->f[regno - REG_F0] : h->f[regno - REG_F0] & 0xffffffffull;
+        bool d = hart_ext(h) & ISA_EXT('D');
+        uint64_t f = hart_freg(h, regno - REG_F0);
+        *val = d ? f : f & 0xffffffffull;
         return d ? 8 : 4;
     }
     if (regno == REG_PRIV) {
-        *val = h->priv;
+        *val = hart_priv(h);
         return bytes;
     }
     if (regno >= REG_CSR0 && regno < REG_CSR0 + NUM_CSRS) {
         unsigned csr = regno - REG_CSR0;
         if (!hart_csr_peek(h, csr, val))
             return 0;
-        *val &= xmask(h);
+        *val &= xmask;
         return is_fp_csr(csr) ? 4 : bytes;
     }
     return 0;
@@ -252,27 +250,25 @@ static bool mt_write_reg(void *t, unsigned thread, unsigned regno, uint64_t val)
     struct machine_target *mt = t;
     struct hart *h = hart_of(mt, thread);
     if (regno < 32) {
-        if (regno)
-            h->x[regno] = val & xmask(h);
+        hart_set_reg(h, regno, val);
         return true;
     }
     if (regno == REG_PC) {
-        h->pc = val & xmask(h);
-        h->wfi = false; /* the debugger moved the hart: it no longer waits */
+        hart_set_pc(h, val); /* the debugger moved the hart: it no longer waits */
         return true;
     }
     if (regno >= REG_F0 && regno < REG_F0 + 32) {
-        if (!(h->ext & (ISA_EXT('F') | ISA_EXT('D'))))
+        if (!(hart_ext(h) & (ISA_EXT('F') | ISA_EXT('D'))))
             return false;
         /* A single written through the debugger is NaN-boxed as the F extension stores it. */
-        h->f[regno - REG_F0] = (h->ext & ISA_EXT('D')) ? val : val | 0xffffffff00000000ull;
+        hart_set_freg(h, regno - REG_F0,
+                      (hart_ext(h) & ISA_EXT('D')) ? val : val | 0xffffffff00000000ull);
         return true;
     }
     if (regno == REG_PRIV) {
         if (val != PRIV_M && val != PRIV_U)
             return false;
-        h->priv = (enum priv)val;
-        hart_tlb_flush(h);
+        hart_set_priv(h, (enum priv)val);
         return true;
     }
     if (regno >= REG_CSR0 && regno < REG_CSR0 + NUM_CSRS)
@@ -364,8 +360,8 @@ static const char *cause_name(uint64_t code, bool irq)
 /* Turn a hart's debug stop into a GDB stop. */
 static void fill_stop(struct machine_target *mt, unsigned k, struct gdb_stop *out)
 {
-    struct hart *h = mt->m->harts[k];
-    struct hart_debug *d = h->debug;
+    struct hart *h = machine_hart(mt->m, k);
+    struct hart_debug *d = hart_debug(h);
     out->signal = GDB_SIGTRAP;
     out->thread = k + 1;
     if (!d)
@@ -376,14 +372,14 @@ static void fill_stop(struct machine_target *mt, unsigned k, struct gdb_stop *ou
                                                          : GDB_WATCH_ACCESS;
         out->watch_addr = d->stop_addr;
     } else if (d->stop_kind == DEBUG_STOP_TRAP) {
-        uint64_t intbit = 1ull << (h->xlen - 1);
+        uint64_t intbit = 1ull << (hart_xlen(h) - 1);
         bool irq = d->stop_cause & intbit;
         uint64_t code = d->stop_cause & ~intbit;
         snprintf(out->message, sizeof out->message,
                  "hart %u took %s %" PRIu64 " (%s) at pc 0x%" PRIx64
                  "; stopped at the handler, pc 0x%" PRIx64 "\n",
                  k, irq ? "interrupt" : "exception", code, cause_name(code, irq), d->stop_epc,
-                 h->pc);
+                 hart_pc(h));
     }
     d->stop_kind = DEBUG_STOP_NONE;
 }
@@ -400,10 +396,10 @@ static void run_result(struct machine_target *mt, int rc, struct gdb_stop *out)
     if (rc == MACHINE_RUN_STOPPED) {
         if (m->break_hart) {
             unsigned k = 0;
-            while (k < m->nharts && m->harts[k] != m->break_hart)
+            while (k < machine_nharts(m) && machine_hart(m, k) != m->break_hart)
                 k++;
             m->break_hart = NULL;
-            fill_stop(mt, k < m->nharts ? k : 0, out);
+            fill_stop(mt, k < machine_nharts(m) ? k : 0, out);
         } else {
             out->signal = GDB_SIGINT;
         }
@@ -423,9 +419,9 @@ static void run_result(struct machine_target *mt, int rc, struct gdb_stop *out)
 static bool software_step(struct machine_target *mt, struct hart *h)
 {
     uint16_t lo;
-    if (!mt_read_mem(mt, h->pc, (uint8_t *)&lo, 2))
+    if (!mt_read_mem(mt, hart_pc(h), (uint8_t *)&lo, 2))
         return false;
-    uint64_t next = h->pc + ((lo & 3) == 3 ? 4 : 2);
+    uint64_t next = hart_pc(h) + ((lo & 3) == 3 ? 4 : 2);
     for (unsigned k = 0; k < mt->nfresh; k++)
         if (mt->fresh[k] == next)
             return true;
@@ -439,25 +435,26 @@ static void mt_cont(void *t, gdb_poll_fn poll, void *ctx, struct gdb_stop *out)
     /* A hart sitting on a breakpoint executes that instruction first, or it would stop
      * again at once (GDB normally steps over it itself; this covers other clients). A hart
      * GDB is single-stepping executes it as a step, so that step-irq applies. */
-    for (unsigned k = 0; k < m->nharts; k++) {
-        struct hart *h = m->harts[k];
-        if (h->wfi || !debug_attach(h))
+    for (unsigned k = 0; k < machine_nharts(m); k++) {
+        struct hart *h = machine_hart(m, k);
+        if (hart_waiting(h) || !debug_attach(h))
             continue;
+        struct hart_debug *d = hart_debug(h);
         bool stepping = software_step(mt, h);
-        if (!stepping && !debug_break_at(h->debug, h->pc))
+        if (!stepping && !debug_break_at(d, hart_pc(h)))
             continue;
-        uint64_t traps = h->traps;
-        h->debug->stop_kind = DEBUG_STOP_NONE;
-        h->debug->mask_irq = stepping && !mt->step_irq;
+        uint64_t traps = hart_traps(h);
+        d->stop_kind = DEBUG_STOP_NONE;
+        d->mask_irq = stepping && !mt->step_irq;
         enum hart_stop st = machine_step_hart(m, k);
-        h->debug->mask_irq = false;
+        d->mask_irq = false;
         if (m->exited) {
             out->exited = true;
             out->exit_code = exit_code(m);
             return;
         }
-        if (st == HART_STOP_BREAK || (stepping && h->traps != traps) ||
-            debug_break_at(h->debug, h->pc)) {
+        if (st == HART_STOP_BREAK || (stepping && hart_traps(h) != traps) ||
+            debug_break_at(d, hart_pc(h))) {
             /* A watchpoint, a trap break, a step into a handler, or the next breakpoint. */
             fill_stop(mt, k, out);
             mt->nfresh = 0;
@@ -489,14 +486,14 @@ static void mt_step(void *t, unsigned thread, gdb_poll_fn poll, void *ctx, struc
 {
     struct machine_target *mt = t;
     struct machine *m = mt->m;
-    unsigned k = thread >= 1 && thread <= m->nharts ? thread - 1 : 0;
-    struct hart *h = m->harts[k];
+    unsigned k = thread >= 1 && thread <= machine_nharts(m) ? thread - 1 : 0;
+    struct hart *h = machine_hart(m, k);
     if (!debug_attach(h)) {
         out->signal = GDB_SIGTRAP;
         out->thread = k + 1;
         return;
     }
-    if (h->wfi && !hart_irq_wakeup(h)) {
+    if (hart_waiting(h) && !hart_irq_wakeup(h)) {
         /* Stepping a hart that waits for an interrupt: the machine runs until it can wake. */
         struct wake_wait w = { h, poll, ctx };
         m->break_hart = NULL;
@@ -509,10 +506,11 @@ static void mt_step(void *t, unsigned thread, gdb_poll_fn poll, void *ctx, struc
             return;
         }
     }
-    h->debug->stop_kind = DEBUG_STOP_NONE;
-    h->debug->mask_irq = !mt->step_irq;
+    struct hart_debug *d = hart_debug(h);
+    d->stop_kind = DEBUG_STOP_NONE;
+    d->mask_irq = !mt->step_irq;
     enum hart_stop st = machine_step_hart(m, k);
-    h->debug->mask_irq = false;
+    d->mask_irq = false;
     mt->nfresh = 0;
     if (m->exited) {
         out->exited = true;
@@ -529,8 +527,8 @@ static bool mt_insert_bp(void *t, enum gdb_bp_type type, uint64_t addr, uint64_t
 {
     struct machine *m = ((struct machine_target *)t)->m;
     bool ok = true;
-    for (unsigned k = 0; k < m->nharts; k++) {
-        struct hart *h = m->harts[k];
+    for (unsigned k = 0; k < machine_nharts(m); k++) {
+        struct hart *h = machine_hart(m, k);
         switch (type) {
         case GDB_BP_SOFT:
         case GDB_BP_HARD: ok &= debug_break_insert(h, addr); break;
@@ -549,8 +547,8 @@ static bool mt_remove_bp(void *t, enum gdb_bp_type type, uint64_t addr, uint64_t
 {
     struct machine *m = ((struct machine_target *)t)->m;
     bool ok = true;
-    for (unsigned k = 0; k < m->nharts; k++) {
-        struct hart *h = m->harts[k];
+    for (unsigned k = 0; k < machine_nharts(m); k++) {
+        struct hart *h = machine_hart(m, k);
         switch (type) {
         case GDB_BP_SOFT:
         case GDB_BP_HARD: ok &= debug_break_remove(h, addr); break;
@@ -565,8 +563,8 @@ static bool mt_remove_bp(void *t, enum gdb_bp_type type, uint64_t addr, uint64_t
 static void mt_detach(void *t)
 {
     struct machine *m = ((struct machine_target *)t)->m;
-    for (unsigned k = 0; k < m->nharts; k++)
-        debug_detach(m->harts[k]);
+    for (unsigned k = 0; k < machine_nharts(m); k++)
+        debug_detach(machine_hart(m, k));
 }
 
 /* ---- monitor commands ---- */
@@ -586,26 +584,30 @@ static void bits_names(uint64_t v, char *out, size_t outlen)
 static void monitor_irq(struct machine_target *mt, char *out, size_t outlen)
 {
     struct machine *m = mt->m;
-    for (unsigned k = 0; k < m->nharts; k++) {
-        struct hart *h = m->harts[k];
+    for (unsigned k = 0; k < machine_nharts(m); k++) {
+        struct hart *h = machine_hart(m, k);
         char pend[64], en[64], ready[64];
-        bits_names(h->mip, pend, sizeof pend);
-        bits_names(h->mie, en, sizeof en);
-        bits_names(h->mip & h->mie, ready, sizeof ready);
-        bool mie = h->mstatus & MSTATUS_MIE;
-        bool takes = (h->mip & h->mie) && (h->priv != PRIV_M || mie);
+        uint64_t mip = 0, mie_bits = 0, mstatus = 0;
+        hart_csr_peek(h, CSR_MIP, &mip);
+        hart_csr_peek(h, CSR_MIE, &mie_bits);
+        hart_csr_peek(h, CSR_MSTATUS, &mstatus);
+        bits_names(mip, pend, sizeof pend);
+        bits_names(mie_bits, en, sizeof en);
+        bits_names(mip & mie_bits, ready, sizeof ready);
+        bool mie = mstatus & MSTATUS_MIE;
+        bool takes = (mip & mie_bits) && (hart_priv(h) != PRIV_M || mie);
         out_printf(out, outlen,
                    "hart %u (thread %u): %s-mode, pc 0x%" PRIx64 "%s\n"
                    "  mstatus 0x%" PRIx64 ": MIE=%d MPIE=%d\n"
                    "  mip 0x%" PRIx64 " pending: %s\n"
                    "  mie 0x%" PRIx64 " enabled: %s\n"
                    "  pending and enabled: %s -> %s\n",
-                   k, k + 1, h->priv == PRIV_M ? "M" : "U", h->pc, h->wfi ? " (in wfi)" : "",
-                   h->mstatus, mie, (h->mstatus & MSTATUS_MPIE) != 0, h->mip, pend, h->mie, en,
-                   ready,
-                   takes               ? "taken at the next instruction"
-                   : (h->mip & h->mie) ? "held off by mstatus.MIE=0"
-                                       : "nothing to take");
+                   k, k + 1, hart_priv(h) == PRIV_M ? "M" : "U", hart_pc(h),
+                   hart_waiting(h) ? " (in wfi)" : "", mstatus, mie, (mstatus & MSTATUS_MPIE) != 0,
+                   mip, pend, mie_bits, en, ready,
+                   takes              ? "taken at the next instruction"
+                   : (mip & mie_bits) ? "held off by mstatus.MIE=0"
+                                      : "nothing to take");
         if (m->clint && k < clint_nharts(m->clint)) {
             uint64_t cmp = clint_mtimecmp(m->clint, k);
             out_printf(out, outlen, "  CLINT: mtime %" PRIu64 ", mtimecmp %" PRIu64,
@@ -652,7 +654,7 @@ static void monitor_irq(struct machine_target *mt, char *out, size_t outlen)
             continue;
         out_printf(out, outlen,
                    "  context %u (hart %" PRIu64 " %s): threshold %u, eip %d, next claim %u\n", c,
-                   ci.hart->mhartid, ci.irq == IRQ_M_EXT ? "M-mode" : "S-mode", ci.threshold,
+                   hart_id(ci.hart), ci.irq == IRQ_M_EXT ? "M-mode" : "S-mode", ci.threshold,
                    ci.eip, ci.next_claim);
     }
 }
@@ -692,15 +694,16 @@ static void monitor_break_irq(struct machine_target *mt, const char *arg, char *
     bool irq = true, on = true;
     unsigned code = 0;
     if (strncmp(arg, "off", 3) == 0 && (arg[3] == 0 || arg[3] == ' ')) {
-        for (unsigned k = 0; k < m->nharts; k++) {
-            if (m->harts[k]->debug)
-                m->harts[k]->debug->irq_mask = m->harts[k]->debug->exc_mask = 0;
+        for (unsigned k = 0; k < machine_nharts(m); k++) {
+            struct hart_debug *d = hart_debug(machine_hart(m, k));
+            if (d)
+                d->irq_mask = d->exc_mask = 0;
         }
         out_printf(out, outlen, "break-irq: off for every cause\n");
         return;
     }
     if (!*arg) {
-        struct hart_debug *d = m->harts[0]->debug;
+        struct hart_debug *d = hart_debug(machine_hart(m, 0));
         uint64_t im = d ? d->irq_mask : 0, em = d ? d->exc_mask : 0;
         out_printf(out, outlen, "break-irq: stopping on");
         if (!im && !em)
@@ -750,8 +753,8 @@ static void monitor_break_irq(struct machine_target *mt, const char *arg, char *
         irq = cause_aliases[a].irq;
         code = cause_aliases[a].code;
     }
-    for (unsigned k = 0; k < m->nharts; k++)
-        debug_trap_break(m->harts[k], irq, code, on);
+    for (unsigned k = 0; k < machine_nharts(m); k++)
+        debug_trap_break(machine_hart(m, k), irq, code, on);
     out_printf(out, outlen, "break-irq: %s on %s %u (%s)\n", on ? "stopping" : "not stopping",
                irq ? "interrupt" : "exception", code, cause_name(code, irq));
 }
@@ -784,22 +787,21 @@ static void mt_monitor(void *t, const char *cmd, char *out, size_t outlen)
                    " (run 'maintenance flush register-cache' to refresh GDB)\n",
                    m->entry);
     } else if (n == 6 && strncmp(cmd, "cycles", 6) == 0) {
-        for (unsigned k = 0; k < m->nharts; k++) {
-            struct hart *h = m->harts[k];
+        for (unsigned k = 0; k < machine_nharts(m); k++) {
+            struct hart *h = machine_hart(m, k);
             out_printf(out, outlen,
                        "hart %u: %" PRIu64 " cycles, %" PRIu64
                        " instructions retired, mcycle %" PRIu64 ", minstret %" PRIu64
                        ", mtime %" PRIu64 "\n",
-                       k, h->cycles, h->retired, hart_mcycle(h), hart_minstret(h), hart_mtime(h));
+                       k, hart_cycles(h), hart_retired(h), hart_mcycle(h), hart_minstret(h),
+                       hart_mtime(h));
         }
     } else if (n == 3 && strncmp(cmd, "irq", 3) == 0) {
         monitor_irq(mt, out, outlen);
     } else if (n == 5 && strncmp(cmd, "trace", 5) == 0 && parse_onoff(arg, &on)) {
-        for (unsigned k = 0; k < m->nharts; k++) {
-            m->harts[k]->trace = on;
-            if (!m->harts[k]->trace_file)
-                m->harts[k]->trace_file = m->opts.trace ? (void *)m->opts.trace : (void *)stderr;
-        }
+        for (unsigned k = 0; k < machine_nharts(m); k++)
+            hart_set_trace(machine_hart(m, k),
+                           on ? (m->opts.trace ? m->opts.trace : stderr) : NULL);
         out_printf(out, outlen, "instruction trace %s\n", on ? "on" : "off");
     } else if (n == 8 && strncmp(cmd, "step-irq", 8) == 0 && (!*arg || parse_onoff(arg, &on))) {
         if (*arg)

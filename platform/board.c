@@ -526,9 +526,9 @@ struct hart *board_intc_hart(struct machine *m, const void *fdt, uint32_t phandl
     if (!reg || len < 4)
         return NULL;
     uint32_t hartid = fdt32_to_cpu(reg[len / 4 - 1]);
-    for (unsigned k = 0; k < m->nharts; k++)
-        if (m->harts[k]->mhartid == hartid)
-            return m->harts[k];
+    for (unsigned k = 0; k < machine_nharts(m); k++)
+        if (hart_id(machine_hart(m, k)) == hartid)
+            return machine_hart(m, k);
     return NULL;
 }
 
@@ -631,10 +631,7 @@ bool board_place(struct machine *m, const char *bootargs, char *err, size_t errl
         return false;
     }
     m->fdt_addr = addr;
-    for (unsigned k = 0; k < m->nharts; k++) {
-        m->harts[k]->x[10] = k;
-        m->harts[k]->x[11] = addr;
-    }
+    machine_boot(m); /* a1 = its address from now on */
     log_info("device tree at 0x%" PRIx64 " (%" PRIu64 " bytes), a1 = its address", addr, size);
     return true;
 }

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/hart_internal.h"
 #include "platform/board.h"
 #include "devices/finisher.h"
 #include "devices/htif.h"
@@ -63,13 +62,13 @@ struct machine *machine_new(const struct machine_options *o, char *err, size_t e
                  o->ram_size >> 20, o->ram_base);
         goto fail;
     }
-    m->cc = code_cache_new();
-    if (!m->cc) {
+    m->cluster = cluster_new();
+    if (!m->cluster) {
         snprintf(err, errlen, "out of memory for the code cache");
         goto fail;
     }
     bus_hart_interface(&m->bus, &m->hart_bus);
-    m->bus.harts = m->harts;
+    m->bus.cluster = m->cluster;
     for (unsigned k = 0; k < o->nharts; k++) {
         struct hart_config hc = {
             .xlen = o->xlen,
@@ -78,19 +77,14 @@ struct machine *machine_new(const struct machine_options *o, char *err, size_t e
             .misaligned = o->misaligned,
             .time_divider = o->time_divider,
         };
-        struct hart *h = hart_new(&hc, &m->hart_bus, m->cc);
+        struct hart *h = hart_new(&hc, &m->hart_bus, m->cluster);
         if (!h) {
             snprintf(err, errlen, "out of memory for hart %u", k);
             goto fail;
         }
-        h->hooks.ctx = m;
-        h->hooks.semihost = hook_semihost;
-        if (o->trace) {
-            h->trace = true;
-            h->trace_file = o->trace;
-        }
-        m->harts[m->nharts++] = h;
-        m->bus.nharts = m->nharts;
+        hart_set_semihost(h, hook_semihost, m);
+        if (o->trace)
+            hart_set_trace(h, o->trace);
     }
     if (o->fdt) {
         if (!board_build_devices(m, o->fdt, err, errlen))
@@ -128,9 +122,7 @@ void machine_free(struct machine *m)
         finisher_free(m->finisher);
     if (m->semihost)
         semihost_free(m->semihost);
-    for (unsigned k = 0; k < m->nharts; k++)
-        hart_free(m->harts[k]);
-    code_cache_free(m->cc);
+    cluster_free(m->cluster);
     bus_destroy(&m->bus);
     symtab_free(m->symbols);
     free(m);
@@ -196,8 +188,7 @@ bool machine_write_mem(struct machine *m, uint64_t addr, const void *buf, uint64
             if (bus_store(&m->bus, addr + k, 1, in[k]) == BUS_FAULT)
                 return false;
     }
-    if (m->nharts)
-        hart_notice_store(m->harts[0], addr, len);
+    cluster_notice_store(m->cluster, addr, len);
     return true;
 }
 
@@ -215,7 +206,7 @@ static void lt_write(void *ctx, uint64_t addr, const void *data, uint64_t len)
     uint8_t *p = bus_ram_ptr(&m->bus, addr, len);
     if (p && len) {
         memcpy(p, data, len);
-        hart_notice_store(m->harts[0], addr, len);
+        cluster_notice_store(m->cluster, addr, len);
     }
 }
 
@@ -225,7 +216,7 @@ static void lt_zero(void *ctx, uint64_t addr, uint64_t len)
     uint8_t *p = bus_ram_ptr(&m->bus, addr, len);
     if (p && len) {
         memset(p, 0, len);
-        hart_notice_store(m->harts[0], addr, len);
+        cluster_notice_store(m->cluster, addr, len);
     }
 }
 
@@ -237,16 +228,21 @@ static void load_target(struct machine *m, struct load_target *t)
     t->zero = lt_zero;
 }
 
-static void set_entry(struct machine *m, uint64_t entry)
+/* The boot protocol, here and nowhere else: every hart starts at the entry point in M-mode
+ * with a0 = its hart id and a1 = the address of the device tree (0 before it is placed, or
+ * without one), as OpenSBI, U-Boot and Linux expect and as QEMU's virt starts them. */
+void machine_boot(struct machine *m)
+{
+    for (unsigned k = 0; k < machine_nharts(m); k++) {
+        struct hart *h = machine_hart(m, k);
+        hart_boot(h, m->entry, hart_id(h), m->fdt_addr);
+    }
+}
+
+void machine_set_entry(struct machine *m, uint64_t entry)
 {
     m->entry = entry;
-    for (unsigned k = 0; k < m->nharts; k++) {
-        hart_reset(m->harts[k], entry);
-        /* Boot protocol of OpenSBI, U-Boot and Linux: a0 = hart id, a1 = device tree. */
-        m->harts[k]->x[10] = k;
-        m->harts[k]->x[11] = m->fdt_addr;
-        m->harts[k]->symbols = m->symbols;
-    }
+    machine_boot(m);
 }
 
 bool machine_load_elf(struct machine *m, const char *path, struct elf_info *info, char *err,
@@ -278,7 +274,7 @@ bool machine_load_elf(struct machine *m, const char *path, struct elf_info *info
         }
         log_info("HTIF: tohost at 0x%" PRIx64 ", fromhost at 0x%" PRIx64, tohost, fromhost);
     }
-    set_entry(m, info->entry);
+    machine_set_entry(m, info->entry);
     return true;
 }
 
@@ -321,11 +317,35 @@ void machine_request_reset(struct machine *m)
 
 static void report_stop(struct machine *m, const struct hart *h, const char *why)
 {
-    const struct symbol *s = m->symbols ? symtab_lookup(m->symbols, h->pc) : NULL;
+    uint64_t pc = hart_pc(h);
+    const struct symbol *s = m->symbols ? symtab_lookup(m->symbols, pc) : NULL;
     fprintf(stderr,
             "hartlab: %s; hart %" PRIu64 " at pc 0x%" PRIx64 "%s%s after %" PRIu64
             " instructions, %" PRIu64 " cycles\n",
-            why, h->mhartid, h->pc, s ? " in " : "", s ? s->name : "", h->retired, h->cycles);
+            why, hart_id(h), pc, s ? " in " : "", s ? s->name : "", hart_retired(h),
+            hart_cycles(h));
+}
+
+/* A guest asked for a system reset (machine_request_reset): every hart boots again. */
+static void reset_if_requested(struct machine *m)
+{
+    if (!m->reset_requested)
+        return;
+    m->reset_requested = false;
+    m->bus.stop_requested = m->exited;
+    log_info("reset requested by the guest");
+    machine_boot(m);
+}
+
+/* The virtual clock follows hart h while it runs; between runs it stands at hart 0's time. */
+static void clock_follow(struct machine *m, const struct hart *h)
+{
+    if (h) {
+        m->clock.now = hart_cycle_counter(h);
+    } else {
+        m->clock.idle_now = hart_cycles(machine_hart(m, 0));
+        m->clock.now = NULL;
+    }
 }
 
 /* Process exit statuses are 8 bits: keep every failure visibly nonzero. */
@@ -337,72 +357,67 @@ static int exit_status(int code)
 int machine_run(struct machine *m)
 {
     const struct machine_options *o = &m->opts;
-    for (unsigned k = 0; k < m->nharts; k++)
-        m->harts[k]->retire_limit = o->max_insns ? o->max_insns : UINT64_MAX;
+    for (unsigned k = 0; k < machine_nharts(m); k++)
+        hart_set_retire_limit(machine_hart(m, k), o->max_insns ? o->max_insns : UINT64_MAX);
     bool all_waited = false;
     for (;;) {
         bool all_waiting = true, limit = false;
-        for (unsigned k = 0; k < m->nharts && !m->exited && !m->break_hart; k++) {
-            struct hart *h = m->harts[k];
-            m->clock.now = &h->cycles;
-            clock_run_due(&m->clock, h->cycles);
+        for (unsigned k = 0; k < machine_nharts(m) && !m->exited && !m->break_hart; k++) {
+            struct hart *h = machine_hart(m, k);
+            clock_follow(m, h);
+            clock_run_due(&m->clock, hart_cycles(h));
             /* Run to the end of the quantum or the next event, whichever is first; when
              * every hart was waiting in wfi, skip straight to the next event. */
             uint64_t next = clock_next(&m->clock);
-            uint64_t until = all_waited ? next : h->cycles + QUANTUM;
+            uint64_t until = all_waited ? next : hart_cycles(h) + QUANTUM;
             if (next < until)
                 until = next;
             if (o->max_cycles && until > o->max_cycles)
                 until = o->max_cycles;
-            if (until <= h->cycles)
-                until = h->cycles + 1;
+            if (until <= hart_cycles(h))
+                until = hart_cycles(h) + 1;
             enum hart_stop st = hart_run(h, until);
             if (st == HART_STOP_BREAK)
                 m->break_hart = h;
             if (st == HART_STOP_WFI) {
                 /* A waiting hart idles through the time the others run (or to the event
                  * that will wake it). */
-                if (until != UINT64_MAX && h->cycles < until)
-                    h->cycles = until;
+                if (until != UINT64_MAX)
+                    hart_idle_until(h, until);
             } else {
                 all_waiting = false;
             }
-            clock_run_due(&m->clock, h->cycles);
-            if ((o->max_cycles && h->cycles >= o->max_cycles) ||
-                (o->max_insns && h->retired + h->traps >= o->max_insns))
+            clock_run_due(&m->clock, hart_cycles(h));
+            if ((o->max_cycles && hart_cycles(h) >= o->max_cycles) ||
+                (o->max_insns && hart_retired(h) + hart_traps(h) >= o->max_insns))
                 limit = true;
-            if (m->reset_requested) {
-                m->reset_requested = false;
-                m->bus.stop_requested = m->exited;
-                log_info("reset requested by the guest");
-                set_entry(m, m->entry);
-            }
+            reset_if_requested(m);
         }
-        m->clock.idle_now = m->harts[0]->cycles;
-        m->clock.now = NULL;
+        clock_follow(m, NULL);
         /* An event that fired after a hart stopped may have woken it. */
-        for (unsigned k = 0; k < m->nharts; k++)
-            if (hart_irq_wakeup(m->harts[k]))
+        for (unsigned k = 0; k < machine_nharts(m); k++)
+            if (hart_irq_wakeup(machine_hart(m, k)))
                 all_waiting = false;
         if (m->on_quantum)
             m->on_quantum(m->quantum_ctx);
+        struct hart *h0 = machine_hart(m, 0);
         if (m->exited) {
             log_info("%s: exit code %d after %" PRIu64 " instructions, %" PRIu64 " cycles",
-                     m->exit_reason ? m->exit_reason : "exit", m->exit_code, m->harts[0]->retired,
-                     m->harts[0]->cycles);
+                     m->exit_reason ? m->exit_reason : "exit", m->exit_code, hart_retired(h0),
+                     hart_cycles(h0));
             return exit_status(m->exit_code);
         }
         if (m->break_hart || (m->poll_stop && m->poll_stop(m->poll_ctx)))
             return MACHINE_RUN_STOPPED;
         if (limit) {
-            report_stop(m, m->harts[0],
-                        o->max_insns && m->harts[0]->retired + m->harts[0]->traps >= o->max_insns
+            report_stop(m, h0,
+                        o->max_insns && hart_retired(h0) + hart_traps(h0) >= o->max_insns
                             ? "instruction limit reached (--max-insns)"
                             : "cycle limit reached (--max-cycles)");
             return MACHINE_EXIT_LIMIT;
         }
         if (all_waiting && clock_next(&m->clock) == UINT64_MAX) {
-            report_stop(m, m->harts[0],
+            report_stop(m, h0,
                         "every hart is waiting (wfi) for an interrupt that nothing will raise");
             return MACHINE_EXIT_HANG;
         }
@@ -412,24 +427,17 @@ int machine_run(struct machine *m)
 
 enum hart_stop machine_step_hart(struct machine *m, unsigned k)
 {
-    struct hart *h = m->harts[k];
-    m->clock.now = &h->cycles;
-    clock_run_due(&m->clock, h->cycles);
-    h->stop = HART_RUNNING;
+    struct hart *h = machine_hart(m, k);
+    clock_follow(m, h);
+    clock_run_due(&m->clock, hart_cycles(h));
     enum hart_stop st = hart_step(h);
-    clock_run_due(&m->clock, h->cycles);
-    if (m->reset_requested) {
-        m->reset_requested = false;
-        m->bus.stop_requested = m->exited;
-        log_info("reset requested by the guest");
-        set_entry(m, m->entry);
-    }
-    m->clock.idle_now = m->harts[0]->cycles;
-    m->clock.now = NULL;
+    clock_run_due(&m->clock, hart_cycles(h));
+    reset_if_requested(m);
+    clock_follow(m, NULL);
     return st;
 }
 
 void machine_reset_harts(struct machine *m)
 {
-    set_entry(m, m->entry);
+    machine_boot(m);
 }

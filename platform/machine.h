@@ -17,13 +17,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/cluster.h"
 #include "core/hart.h"
 #include "devices/bus.h"
 #include "devices/clock.h"
 #include "devices/irq.h"
 #include "loader/loader.h"
 
-#define MACHINE_MAX_HARTS 8
+#define MACHINE_MAX_HARTS CLUSTER_MAX_HARTS
 
 /* Exit statuses of hartlab itself (documented in `hartlab --help` and docs/usage.md). */
 #define MACHINE_EXIT_USAGE  2    /* bad option, bad input file */
@@ -74,10 +75,8 @@ struct machine {
     struct machine_options opts;
     struct bus bus;
     struct hart_bus hart_bus;
-    struct code_cache *cc;
-    struct hart *harts[MACHINE_MAX_HARTS];
-    unsigned nharts;
-    struct symtab *symbols; /* of the loaded ELF, or NULL */
+    struct cluster *cluster; /* the harts and what they share (core/cluster.h) */
+    struct symtab *symbols;  /* of the loaded ELF, or NULL */
 
     struct htif *htif;
     struct finisher *finisher;
@@ -123,6 +122,16 @@ struct machine {
     void *quantum_ctx;
 };
 
+/* The machine's harts, in hart id order. */
+static inline unsigned machine_nharts(const struct machine *m)
+{
+    return m->cluster ? cluster_nharts(m->cluster) : 0;
+}
+static inline struct hart *machine_hart(const struct machine *m, unsigned k)
+{
+    return cluster_hart(m->cluster, k);
+}
+
 void machine_options_default(struct machine_options *o);
 struct machine *machine_new(const struct machine_options *o, char *err, size_t errlen);
 void machine_free(struct machine *m);
@@ -138,6 +147,12 @@ bool machine_load_elf_segments(struct machine *m, const char *path, char *err, s
 /* Run until the firmware exits, a limit is reached or the harts hang. Returns the exit
  * status hartlab should return. */
 int machine_run(struct machine *m);
+
+/* Where harts start: set the entry point and boot every hart there (machine_boot). */
+void machine_set_entry(struct machine *m, uint64_t entry);
+/* The boot protocol: every hart restarts at the entry point in M-mode with a0 = its hart
+ * id, a1 = the device tree's address (m->fdt_addr). */
+void machine_boot(struct machine *m);
 
 /* Debugger: execute one instruction on hart k (or take one pending interrupt), with the
  * devices and the virtual clock advancing exactly as in machine_run. */

@@ -49,16 +49,16 @@ static void push(struct frames *fr, const struct frame *f)
 
 void frames_restart(struct frames *fr)
 {
-    struct hart *h = observe_machine(fr->ob)->harts[0];
+    struct hart *h = machine_hart(observe_machine(fr->ob), 0);
     fr->depth = 0;
     fr->lost = 0;
-    fr->since = h->cycles;
+    fr->since = hart_cycles(h);
     const struct machine *m = observe_machine(fr->ob);
-    const struct symbol *s = m->symbols ? symtab_lookup(m->symbols, h->pc) : NULL;
-    push(fr, &(struct frame){ .func = s ? s->addr : h->pc,
-                              .sp_entry = h->x[2],
-                              .sp_min = h->x[2],
-                              .cycle = h->cycles });
+    const struct symbol *s = m->symbols ? symtab_lookup(m->symbols, hart_pc(h)) : NULL;
+    push(fr, &(struct frame){ .func = s ? s->addr : hart_pc(h),
+                              .sp_entry = hart_reg(h, 2),
+                              .sp_min = hart_reg(h, 2),
+                              .cycle = hart_cycles(h) });
 }
 
 /* Call depth (trap frames excluded) of the innermost frame. */
@@ -74,11 +74,11 @@ static unsigned call_depth(const struct frames *fr)
 static void on_step(void *ctx, struct hart *h, const struct insn *ins)
 {
     struct frames *fr = ctx;
-    if (h != observe_machine(fr->ob)->harts[0])
+    if (h != machine_hart(observe_machine(fr->ob), 0))
         return;
     struct frame *t = top(fr);
-    if (t && h->x[2] < t->sp_min)
-        t->sp_min = h->x[2];
+    if (t && hart_reg(h, 2) < t->sp_min)
+        t->sp_min = hart_reg(h, 2);
     if (ins->sem != INSN_jal && ins->sem != INSN_jalr)
         return;
     bool links = is_link(ins->rd);
@@ -88,7 +88,8 @@ static void on_step(void *ctx, struct hart *h, const struct insn *ins)
         /* Pop to the frame whose saved return address this is, if there is one (a longjmp
          * or a tail call leaves frames behind); otherwise just the innermost. */
         unsigned k = fr->depth;
-        while (k > 1 && k <= FRAMES_MAX && !fr->stack[k - 1].trap && fr->stack[k - 1].ra != h->pc)
+        while (k > 1 && k <= FRAMES_MAX && !fr->stack[k - 1].trap &&
+               fr->stack[k - 1].ra != hart_pc(h))
             k--;
         if (k <= 1 || k > FRAMES_MAX || fr->stack[k - 1].trap)
             k = fr->depth;
@@ -98,31 +99,33 @@ static void on_step(void *ctx, struct hart *h, const struct insn *ins)
             if (fr->out && f) {
                 frames_symbolize(fr->ob, f->func, name, sizeof name);
                 unsigned d = call_depth(fr);
-                fprintf(
-                    fr->out,
-                    "%12" PRIu64 " %*s<- %s frame %" PRIu64 " bytes a0=0x%" PRIx64 " depth %u\n",
-                    h->cycles, (int)(2 * d), "", name, f->sp_entry - f->sp_min, h->x[10], d - 1);
+                fprintf(fr->out,
+                        "%12" PRIu64 " %*s<- %s frame %" PRIu64 " bytes a0=0x%" PRIx64
+                        " depth %u\n",
+                        hart_cycles(h), (int)(2 * d), "", name, f->sp_entry - f->sp_min,
+                        hart_reg(h, 10), d - 1);
             }
             fr->depth--;
         }
     }
     if (links) {
-        struct frame f = { .func = h->pc,
-                           .sp_entry = h->x[2],
-                           .sp_min = h->x[2],
-                           .ra = h->x[ins->rd],
-                           .cycle = h->cycles };
+        struct frame f = { .func = hart_pc(h),
+                           .sp_entry = hart_reg(h, 2),
+                           .sp_min = hart_reg(h, 2),
+                           .ra = hart_reg(h, ins->rd),
+                           .cycle = hart_cycles(h) };
         push(fr, &f);
         fr->calls++;
         unsigned d = call_depth(fr);
         if (d > fr->max_depth)
             fr->max_depth = d;
         if (fr->out) {
-            frames_symbolize(fr->ob, h->pc, name, sizeof name);
+            frames_symbolize(fr->ob, hart_pc(h), name, sizeof name);
             frames_symbolize(fr->ob, ins->pc, from, sizeof from);
             fprintf(fr->out,
                     "%12" PRIu64 " %*s-> %s from %s sp=0x%" PRIx64 " a0=0x%" PRIx64 " depth %u\n",
-                    h->cycles, (int)(2 * (d - 1)), "", name, from, h->x[2], h->x[10], d);
+                    hart_cycles(h), (int)(2 * (d - 1)), "", name, from, hart_reg(h, 2),
+                    hart_reg(h, 10), d);
         }
     }
 }
@@ -130,29 +133,29 @@ static void on_step(void *ctx, struct hart *h, const struct insn *ins)
 static void on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval)
 {
     struct frames *fr = ctx;
-    if (h != observe_machine(fr->ob)->harts[0])
+    if (h != machine_hart(observe_machine(fr->ob), 0))
         return;
-    push(fr, &(struct frame){ .func = h->pc,
-                              .sp_entry = h->x[2],
-                              .sp_min = h->x[2],
+    push(fr, &(struct frame){ .func = hart_pc(h),
+                              .sp_entry = hart_reg(h, 2),
+                              .sp_min = hart_reg(h, 2),
                               .ra = epc,
-                              .cycle = h->cycles,
+                              .cycle = hart_cycles(h),
                               .trap = true,
                               .cause = cause });
     if (fr->out) {
         char name[96], at[96];
-        frames_symbolize(fr->ob, h->pc, name, sizeof name);
+        frames_symbolize(fr->ob, hart_pc(h), name, sizeof name);
         frames_symbolize(fr->ob, epc, at, sizeof at);
         fprintf(fr->out, "%12" PRIu64 " %*s=> trap %s (mcause 0x%" PRIx64 ") at %s -> %s\n",
-                h->cycles, (int)(2 * call_depth(fr)), "", observe_cause_name(cause, h->xlen), cause,
-                at, name);
+                hart_cycles(h), (int)(2 * call_depth(fr)), "",
+                observe_cause_name(cause, hart_xlen(h)), cause, at, name);
     }
 }
 
 static void on_return(void *ctx, struct hart *h, uint64_t from_pc)
 {
     struct frames *fr = ctx;
-    if (h != observe_machine(fr->ob)->harts[0])
+    if (h != machine_hart(observe_machine(fr->ob), 0))
         return;
     unsigned k = fr->depth;
     while (k > 1 && !(k <= FRAMES_MAX && fr->stack[k - 1].trap))
@@ -162,8 +165,8 @@ static void on_return(void *ctx, struct hart *h, uint64_t from_pc)
     fr->depth = k - 1;
     if (fr->out) {
         char to[96];
-        frames_symbolize(fr->ob, h->pc, to, sizeof to);
-        fprintf(fr->out, "%12" PRIu64 " %*s<= trap return to %s\n", h->cycles,
+        frames_symbolize(fr->ob, hart_pc(h), to, sizeof to);
+        fprintf(fr->out, "%12" PRIu64 " %*s<= trap return to %s\n", hart_cycles(h),
                 (int)(2 * call_depth(fr)), "", to);
     }
 }

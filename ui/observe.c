@@ -1,6 +1,6 @@
-/* The views' hub (see observe.h): fans the machine's single hook slots out to every view.
- * Nothing here changes what the machine does; hooks that were already installed (the
- * debugger's trap hook) are called first, as they were.
+/* The views' hub (see observe.h): subscribes once to the harts' events and the machine's
+ * quantum, and fans each out to every view that asked for it. Nothing here changes what the
+ * machine does.
  */
 #include "ui/observe.h"
 
@@ -50,50 +50,30 @@ struct observe {
         unsigned index;
     } taps[OBSERVE_MAX_UARTS];
     unsigned nuarts;
-    /* What was installed before us, called first. */
-    struct hart_hooks prev[MACHINE_MAX_HARTS];
+    bool attached;
     struct irq_line *lines[OBSERVE_MAX_LINES];
     const char *line_what[OBSERVE_MAX_LINES];
     unsigned nlines;
     bool stepping;
 };
 
-static struct observe *hub_of(void *machine_ctx)
-{
-    return ((struct machine *)machine_ctx)->quantum_ctx;
-}
-
-static unsigned hart_index(const struct observe *ob, const struct hart *h)
-{
-    for (unsigned k = 0; k < ob->m->nharts; k++)
-        if (ob->m->harts[k] == h)
-            return k;
-    return 0;
-}
-
 static void hub_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval)
 {
-    struct observe *ob = hub_of(ctx);
-    const struct hart_hooks *p = &ob->prev[hart_index(ob, h)];
-    if (p->on_trap)
-        p->on_trap(ctx, h, cause, epc, tval);
+    struct observe *ob = ctx;
     for (unsigned k = 0; k < ob->ntrap; k++)
         ob->trap[k].fn(ob->trap[k].ctx, h, cause, epc, tval);
 }
 
 static void hub_return(void *ctx, struct hart *h, uint64_t from_pc)
 {
-    struct observe *ob = hub_of(ctx);
-    const struct hart_hooks *p = &ob->prev[hart_index(ob, h)];
-    if (p->on_trap_return)
-        p->on_trap_return(ctx, h, from_pc);
+    struct observe *ob = ctx;
     for (unsigned k = 0; k < ob->nret; k++)
         ob->ret[k].fn(ob->ret[k].ctx, h, from_pc);
 }
 
 static void hub_step(void *ctx, struct hart *h, const struct insn *ins)
 {
-    struct observe *ob = hub_of(ctx);
+    struct observe *ob = ctx;
     for (unsigned k = 0; k < ob->nstep; k++)
         ob->step[k].fn(ob->step[k].ctx, h, ins);
 }
@@ -178,11 +158,15 @@ void observe_free(struct observe *ob)
             ob->lines[k]->probe = NULL;
     for (unsigned k = 0; k < ob->nuarts; k++)
         ns16550_observe(ob->uarts[k], NULL, NULL, NULL);
-    if (ob->m->quantum_ctx == ob) {
+    if (ob->attached) {
         ob->m->on_quantum = NULL;
         ob->m->quantum_ctx = NULL;
-        for (unsigned k = 0; k < ob->m->nharts; k++)
-            ob->m->harts[k]->hooks = ob->prev[k];
+        for (unsigned k = 0; k < machine_nharts(ob->m); k++) {
+            struct hart *h = machine_hart(ob->m, k);
+            hart_unlisten_trap(h, hub_trap, ob);
+            hart_unlisten_trap_return(h, hub_return, ob);
+            hart_unlisten_step(h, hub_step, ob);
+        }
     }
     free(ob);
 }
@@ -223,13 +207,16 @@ void observe_on_uart(struct observe *ob, observe_uart_fn fn, void *ctx)
 
 void observe_set_stepping(struct observe *ob, bool on)
 {
+    bool was = ob->stepping;
     ob->stepping = on;
-    if (ob->m->quantum_ctx != ob)
+    if (!ob->attached || was == on)
         return; /* not attached yet: observe_attach applies it */
-    for (unsigned k = 0; k < ob->m->nharts; k++) {
-        struct hart *h = ob->m->harts[k];
-        h->hooks.on_step = on ? hub_step : NULL;
-        h->single_step = on;
+    for (unsigned k = 0; k < machine_nharts(ob->m); k++) {
+        struct hart *h = machine_hart(ob->m, k);
+        if (on)
+            hart_listen_step(h, hub_step, ob);
+        else
+            hart_unlisten_step(h, hub_step, ob);
     }
 }
 
@@ -238,16 +225,16 @@ void observe_attach(struct observe *ob)
     struct machine *m = ob->m;
     m->on_quantum = hub_quantum;
     m->quantum_ctx = ob;
-    for (unsigned k = 0; k < m->nharts; k++) {
-        struct hart *h = m->harts[k];
-        ob->prev[k] = h->hooks;
+    ob->attached = true;
+    for (unsigned k = 0; k < machine_nharts(m); k++) {
+        struct hart *h = machine_hart(m, k);
         if (ob->ntrap)
-            h->hooks.on_trap = hub_trap;
+            hart_listen_trap(h, hub_trap, ob);
         if (ob->nret)
-            h->hooks.on_trap_return = hub_return;
+            hart_listen_trap_return(h, hub_return, ob);
+        if (ob->stepping)
+            hart_listen_step(h, hub_step, ob);
     }
-    if (ob->stepping)
-        observe_set_stepping(ob, true);
     if (ob->nuart)
         for (unsigned k = 0; k < ob->nuarts; k++)
             ns16550_observe(ob->uarts[k], uart_tx, uart_rx, &ob->taps[k]);

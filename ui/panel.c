@@ -377,23 +377,32 @@ static void sym(struct panel *p, uint64_t addr, char *buf, size_t len)
     frames_symbolize(p->ob, addr, buf, len);
 }
 
+/* A CSR as the guest would read it (0 if the hart has none by that number). */
+static uint64_t csr(struct hart *h, unsigned n)
+{
+    uint64_t v = 0;
+    hart_csr_peek(h, n, &v);
+    return v;
+}
+
 static void draw_regs(struct panel *p, int x, int y, bool for_shot)
 {
-    struct hart *h = p->m->harts[0];
-    int w = (int)h->xlen / 4;
+    struct hart *h = machine_hart(p->m, 0);
+    int w = (int)hart_xlen(h) / 4;
     char s[96];
-    sym(p, h->pc, s, sizeof s);
-    textf(p, x, y, c_fg, "pc   %0*" PRIx64 "  %s", w, h->pc, s);
+    sym(p, hart_pc(h), s, sizeof s);
+    textf(p, x, y, c_fg, "pc   %0*" PRIx64 "  %s", w, hart_pc(h), s);
     y += p->ch + 4;
     for (unsigned i = 0; i < 32; i++) {
         int col = (int)(i / 16), row = (int)(i % 16);
         textf(p, x + col * 250, y + row * p->ch, p->changed[i] && !for_shot ? c_hi : c_fg,
-              "%-4s x%-2u %0*" PRIx64, abi_names[i], i, w, h->x[i]);
+              "%-4s x%-2u %0*" PRIx64, abi_names[i], i, w, hart_reg(h, i));
     }
     y += 16 * p->ch + 8;
-    textf(p, x, y, c_fg, "mstatus %0*" PRIx64 "  mcause %0*" PRIx64, w, h->mstatus, w, h->mcause);
-    textf(p, x, y + p->ch, c_fg, "mepc    %0*" PRIx64 "  mtvec  %0*" PRIx64, w, h->mepc, w,
-          h->mtvec);
+    textf(p, x, y, c_fg, "mstatus %0*" PRIx64 "  mcause %0*" PRIx64, w, csr(h, CSR_MSTATUS), w,
+          csr(h, CSR_MCAUSE));
+    textf(p, x, y + p->ch, c_fg, "mepc    %0*" PRIx64 "  mtvec  %0*" PRIx64, w, csr(h, CSR_MEPC), w,
+          csr(h, CSR_MTVEC));
     /* Highlights depend on when host frames fell, so screenshots leave them out. */
     if (!for_shot)
         text(p, x, y + 3 * p->ch, c_dim, "highlighted: changed since the last step / frame");
@@ -412,10 +421,10 @@ static const char *source_line_name(struct panel *p, unsigned source)
 
 static void draw_irq(struct panel *p, int x, int y)
 {
-    struct hart *h = p->m->harts[0];
-    textf(p, x, y, c_fg, "mstatus.MIE=%u  MPIE=%u  MPP=%u   priv %c",
-          (unsigned)(h->mstatus >> 3) & 1, (unsigned)(h->mstatus >> 7) & 1,
-          (unsigned)(h->mstatus >> 11) & 3, "US?M"[h->priv & 3]);
+    struct hart *h = machine_hart(p->m, 0);
+    uint64_t mstatus = csr(h, CSR_MSTATUS), mie = csr(h, CSR_MIE), mip = csr(h, CSR_MIP);
+    textf(p, x, y, c_fg, "mstatus.MIE=%u  MPIE=%u  MPP=%u   priv %c", (unsigned)(mstatus >> 3) & 1,
+          (unsigned)(mstatus >> 7) & 1, (unsigned)(mstatus >> 11) & 3, "US?M"[hart_priv(h) & 3]);
     y += p->ch + 4;
     text(p, x, y, c_dim, "cause                 mie mip");
     static const struct {
@@ -426,7 +435,7 @@ static void draw_irq(struct panel *p, int x, int y)
                    { IRQ_S_TIMER, "STI  super. timer" },    { IRQ_S_EXT, "SEI  super. external" } };
     for (unsigned k = 0; k < sizeof causes / sizeof causes[0]; k++) {
         y += p->ch;
-        bool e = (h->mie >> causes[k].bit) & 1, pd = (h->mip >> causes[k].bit) & 1;
+        bool e = (mie >> causes[k].bit) & 1, pd = (mip >> causes[k].bit) & 1;
         textf(p, x, y, e && pd ? c_hi : c_fg, "%-2u %-20s %u   %u", causes[k].bit, causes[k].name,
               e, pd);
     }
@@ -484,7 +493,7 @@ static void draw_stack(struct panel *p, int x, int y)
         sym(p, f->func, name, sizeof name);
         if (f->trap)
             textf(p, x + 6, by + 3, c_trap, "TRAP %s -> %s",
-                  observe_cause_name(f->cause, p->m->harts[0]->xlen), name);
+                  observe_cause_name(f->cause, hart_xlen(machine_hart(p->m, 0))), name);
         else
             textf(p, x + 6, by + 3, c_fg, "%s", name);
         textf(p, x + 6, by + 3 + p->ch, c_fg, "sp %08" PRIx64 "..%08" PRIx64 " (%" PRIu64 " bytes)",
@@ -516,7 +525,7 @@ static void draw_traps(struct panel *p, int x, int y)
 
 static void render(struct panel *p, bool for_shot)
 {
-    struct hart *h = p->m->harts[0];
+    struct hart *h = machine_hart(p->m, 0);
     color(p, c_bg);
     SDL_RenderClear(p->r);
     draw_board(p);
@@ -535,12 +544,12 @@ static void render(struct panel *p, bool for_shot)
     }
     fill(p, 0, STATUS_Y, WIN_W, WIN_H - STATUS_Y, c_box);
     char s[96];
-    sym(p, h->pc, s, sizeof s);
-    double vt = (double)h->cycles / (double)observe_hart_hz(p->ob);
+    sym(p, hart_pc(h), s, sizeof s);
+    double vt = (double)hart_cycles(h) / (double)observe_hart_hz(p->ob);
     int sx =
         textf(p, 8, STATUS_Y + 3, c_fg,
               "pc %08" PRIx64 " %.20s  %c-mode  cycles %" PRIu64 "  instret %" PRIu64 "  t=%.6f s",
-              h->pc, s, "US?M"[h->priv & 3], h -> cycles, h -> retired, vt);
+              hart_pc(h), s, "US?M"[hart_priv(h) & 3], hart_cycles(h), hart_retired(h), vt);
     if (!for_shot)
         textf(p, sx + p->cw, STATUS_Y + 3, c_fg, "%.1f MHz", p->mhz);
     SDL_Color st = p->m->exited ? c_trap : p->paused ? c_hi : c_ok;
@@ -564,15 +573,15 @@ static void present(struct panel *p)
 
 static void frame(struct panel *p)
 {
-    struct hart *h = p->m->harts[0];
+    struct hart *h = machine_hart(p->m, 0);
     uint64_t now = pace_host_ns();
     if (now > p->last_ns)
-        p->mhz = (double)(h->cycles - p->last_cycles) * 1e3 / (double)(now - p->last_ns);
+        p->mhz = (double)(hart_cycles(h) - p->last_cycles) * 1e3 / (double)(now - p->last_ns);
     p->last_ns = now;
-    p->last_cycles = h->cycles;
+    p->last_cycles = hart_cycles(h);
     for (unsigned i = 0; i < 32; i++) {
-        p->changed[i] = h->x[i] != p->prev_x[i];
-        p->prev_x[i] = h->x[i];
+        p->changed[i] = hart_reg(h, i) != p->prev_x[i];
+        p->prev_x[i] = hart_reg(h, i);
     }
     render(p, false);
     present(p);
@@ -641,23 +650,23 @@ static void uart_feed(struct panel *p)
 static void on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval)
 {
     struct panel *p = ctx;
-    if (h != p->m->harts[0])
+    if (h != machine_hart(p->m, 0))
         return;
     p->traps[p->ntraps % TRAP_LOG] =
-        (struct trap_entry){ h->cycles, cause, epc, h->pc, 0, h->xlen };
+        (struct trap_entry){ hart_cycles(h), cause, epc, hart_pc(h), 0, hart_xlen(h) };
     p->ntraps++;
 }
 
 static void on_trap_return(void *ctx, struct hart *h, uint64_t from_pc)
 {
     struct panel *p = ctx;
-    if (h != p->m->harts[0])
+    if (h != machine_hart(p->m, 0))
         return;
     unsigned n = p->ntraps < TRAP_LOG ? p->ntraps : TRAP_LOG;
     for (unsigned k = 0; k < n; k++) {
         struct trap_entry *t = &p->traps[(p->ntraps - 1 - k) % TRAP_LOG];
         if (!t->ret_cycle) {
-            t->ret_cycle = h->cycles;
+            t->ret_cycle = hart_cycles(h);
             break;
         }
     }
@@ -725,7 +734,7 @@ static void handle(struct panel *p, const SDL_Event *e)
         case SDLK_F5:
             p->paused = !p->paused;
             if (!p->paused && p->realtime)
-                pace_start(&p->pace, observe_hart_hz(p->ob), p->m->harts[0]->cycles);
+                pace_start(&p->pace, observe_hart_hz(p->ob), hart_cycles(machine_hart(p->m, 0)));
             break;
         case SDLK_F6:
             p->paused = true;
@@ -734,7 +743,7 @@ static void handle(struct panel *p, const SDL_Event *e)
         case SDLK_F7: machine_reset_harts(p->m); break;
         case SDLK_F8:
             p->realtime = !p->realtime;
-            pace_start(&p->pace, observe_hart_hz(p->ob), p->m->harts[0]->cycles);
+            pace_start(&p->pace, observe_hart_hz(p->ob), hart_cycles(machine_hart(p->m, 0)));
             break;
         case SDLK_RETURN:
         case SDLK_KP_ENTER: uart_type(p, '\r'); break;
@@ -814,7 +823,7 @@ static void on_quantum(void *ctx)
         frame(p);
     }
     if (p->realtime && !p->quit)
-        pace_wait(&p->pace, p->m->harts[0]->cycles, idle, p);
+        pace_wait(&p->pace, hart_cycles(machine_hart(p->m, 0)), idle, p);
     if (p->quit)
         machine_exit(p->m, 0, "the panel was closed");
 }
@@ -1057,10 +1066,10 @@ struct panel *panel_new(struct observe *ob, struct frames *frames, const struct 
         clock_schedule(&p->m->clock, &p->shot_ev, p->cfg.shots[0].cycle);
     if (p->nsteps)
         clock_schedule(&p->m->clock, &p->script_ev, p->steps[0].cycle);
-    pace_start(&p->pace, observe_hart_hz(ob), p->m->harts[0]->cycles);
+    pace_start(&p->pace, observe_hart_hz(ob), hart_cycles(machine_hart(p->m, 0)));
     p->last_ns = pace_host_ns();
     for (unsigned i = 0; i < 32; i++)
-        p->prev_x[i] = p->m->harts[0]->x[i];
+        p->prev_x[i] = hart_reg(machine_hart(p->m, 0), i);
     frame(p);
     return p;
 fail:

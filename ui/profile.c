@@ -284,9 +284,9 @@ static void charge(struct profile *p, struct phart *ph, uint64_t pc, uint32_t fn
 static void charge_pending(struct profile *p, struct phart *ph, uint64_t pc)
 {
     struct hart *h = ph->h;
-    uint64_t dc = h->cycles - ph->last_cycles, di = h->retired - ph->last_insns;
-    ph->last_cycles = h->cycles;
-    ph->last_insns = h->retired;
+    uint64_t dc = hart_cycles(h) - ph->last_cycles, di = hart_retired(h) - ph->last_insns;
+    ph->last_cycles = hart_cycles(h);
+    ph->last_insns = hart_retired(h);
     ph->last_pc = pc;
     if (dc || di)
         charge(p, ph, pc, fn_of_pc(p, ph, pc), dc, di);
@@ -336,9 +336,9 @@ static void on_step(void *ctx, struct hart *h, const struct insn *ins)
         if (parent != NO_NODE)
             top->node = node_enter(p, ph, parent, fn, ins->pc);
     }
-    uint64_t dc = h->cycles - ph->last_cycles, di = h->retired - ph->last_insns;
-    ph->last_cycles = h->cycles;
-    ph->last_insns = h->retired;
+    uint64_t dc = hart_cycles(h) - ph->last_cycles, di = hart_retired(h) - ph->last_insns;
+    ph->last_cycles = hart_cycles(h);
+    ph->last_insns = hart_retired(h);
     ph->last_pc = ins->pc;
     if (dc || di)
         charge(p, ph, ins->pc, fn, dc, di);
@@ -354,7 +354,7 @@ static void on_step(void *ctx, struct hart *h, const struct insn *ins)
              * leaves frames behind), else just the innermost; never the first frame nor
              * a handler's (a trap root's callee). */
             unsigned k = ph->depth;
-            while (k > 1 && !ph->stack[k - 1].trap && ph->stack[k - 1].ra != h->pc)
+            while (k > 1 && !ph->stack[k - 1].trap && ph->stack[k - 1].ra != hart_pc(h))
                 k--;
             if (k <= 1 || ph->stack[k - 1].trap)
                 k = ph->depth;
@@ -365,7 +365,7 @@ static void on_step(void *ctx, struct hart *h, const struct insn *ins)
     }
     if (links) {
         uint32_t caller = ph->stack[ph->depth - 1].node;
-        uint32_t callee = node_enter(p, ph, caller, fn_of_pc(p, ph, h->pc), ins->pc);
+        uint32_t callee = node_enter(p, ph, caller, fn_of_pc(p, ph, hart_pc(h)), ins->pc);
         push(ph, callee, ins->pc + ins->len, false);
     }
 }
@@ -380,18 +380,19 @@ static void on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uin
     /* What ran up to the trap (an exception: the instruction that raised it) belongs to
      * the code that was running. */
     charge_pending(p, ph, epc);
-    bool irq = cause >> (h->xlen - 1);
+    bool irq = cause >> (hart_xlen(h) - 1);
     char name[96];
-    const char *what = irq ? "interrupt" : "exception", *cn = observe_cause_name(cause, h->xlen);
+    const char *what = irq ? "interrupt" : "exception",
+               *cn = observe_cause_name(cause, hart_xlen(h));
     if (strcmp(cn, what) == 0) /* a cause without a name */
         snprintf(name, sizeof name, "[%s %" PRIu64 "]", what,
-                 (uint64_t)(cause & ~(1ull << (h->xlen - 1))));
+                 (uint64_t)(cause & ~(1ull << (hart_xlen(h) - 1))));
     else
         snprintf(name, sizeof name, "[%s %s]", what, cn);
     uint32_t root_fn = fn_get(p, FN_TRAP, cause, name);
     uint32_t root = node_enter(p, ph, 0, root_fn, 0);
     push(ph, root, 0, true);
-    uint32_t handler = node_enter(p, ph, root, fn_of_pc(p, ph, h->pc), 0);
+    uint32_t handler = node_enter(p, ph, root, fn_of_pc(p, ph, hart_pc(h)), 0);
     push(ph, handler, 0, false);
     ph->skip = true;
     ph->skip_pc = epc;
@@ -428,21 +429,21 @@ struct profile *profile_new(struct observe *ob, const struct profile_config *cfg
     if (!(p->fns = malloc(p->fncap * sizeof *p->fns)) || !fn_rehash(p, 512))
         goto oom;
     fn_get(p, FN_UNKNOWN, 0, "[unknown]");
-    p->nharts = p->m->nharts;
+    p->nharts = machine_nharts(p->m);
     for (unsigned k = 0; k < p->nharts; k++) {
         struct phart *ph = &p->harts[k];
-        struct hart *h = p->m->harts[k];
+        struct hart *h = machine_hart(p->m, k);
         ph->h = h;
         ph->cap = 1024;
         if (!(ph->nodes = malloc(ph->cap * sizeof *ph->nodes)) || !costs_grow(ph))
             goto oom;
         /* Node 0: the hart itself (no function); node 1: the code it starts in. */
         node_new(p, ph, NO_NODE, 0);
-        uint32_t first = node_enter(p, ph, 0, fn_of_pc(p, ph, h->pc), 0);
+        uint32_t first = node_enter(p, ph, 0, fn_of_pc(p, ph, hart_pc(h)), 0);
         push(ph, first, 0, false);
-        ph->last_cycles = h->cycles;
-        ph->last_insns = h->retired;
-        ph->last_pc = h->pc;
+        ph->last_cycles = hart_cycles(h);
+        ph->last_insns = hart_retired(h);
+        ph->last_pc = hart_pc(h);
     }
     if (p->oom)
         goto oom;
@@ -694,7 +695,7 @@ static bool write_callgrind(struct profile *p, unsigned k, const char *path, cha
     fprintf(f, "cmd: %s\npart: 1\n", p->cfg.cmd ? p->cfg.cmd : "(firmware)");
     if (p->nharts > 1)
         fprintf(f, "thread: %u\n", k + 1);
-    fprintf(f, "desc: Hart: %" PRIu64 "\n", ph->h->mhartid);
+    fprintf(f, "desc: Hart: %" PRIu64 "\n", hart_id(ph->h));
     fprintf(f, "desc: Trigger: end of the run\n");
     struct srclines src;
     src_open(&src, p->cfg.cmd);
@@ -789,7 +790,7 @@ static bool write_folded(struct profile *p, const char *path, char *err, size_t 
             if (!ph->nodes[i].cycles)
                 continue;
             if (p->nharts > 1)
-                fprintf(f, "hart%" PRIu64 ";", ph->h->mhartid);
+                fprintf(f, "hart%" PRIu64 ";", hart_id(ph->h));
             write_path(f, p, ph, i);
             fprintf(f, " %" PRIu64 "\n", ph->nodes[i].cycles);
         }

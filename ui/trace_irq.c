@@ -59,7 +59,7 @@ static void on_handshake(void *ctx, unsigned c, unsigned source, bool complete)
 static void on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval)
 {
     struct trace_irq *t = ctx;
-    bool irq = cause >> (h->xlen - 1);
+    bool irq = cause >> (hart_xlen(h) - 1);
     if (t->depth < NEST_MAX)
         t->nest[t->depth] = irq;
     t->depth++;
@@ -67,9 +67,10 @@ static void on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uin
         return;
     char at[96], to[96];
     frames_symbolize(t->ob, epc, at, sizeof at);
-    frames_symbolize(t->ob, h->pc, to, sizeof to);
+    frames_symbolize(t->ob, hart_pc(h), to, sizeof to);
     fprintf(t->out, "%12" PRIu64 " %-8s %s (mcause 0x%" PRIx64 ") hart %" PRIu64 " at %s -> %s\n",
-            h->cycles, "trap", observe_cause_name(cause, h->xlen), cause, h->mhartid, at, to);
+            hart_cycles(h), "trap", observe_cause_name(cause, hart_xlen(h)), cause, hart_id(h), at,
+            to);
 }
 
 static void on_return(void *ctx, struct hart *h, uint64_t from_pc)
@@ -81,8 +82,8 @@ static void on_return(void *ctx, struct hart *h, uint64_t from_pc)
     if (t->depth < NEST_MAX && !t->nest[t->depth])
         return;
     char to[96];
-    frames_symbolize(t->ob, h->pc, to, sizeof to);
-    fprintf(t->out, "%12" PRIu64 " %-8s to %s\n", h->cycles, "return", to);
+    frames_symbolize(t->ob, hart_pc(h), to, sizeof to);
+    fprintf(t->out, "%12" PRIu64 " %-8s to %s\n", hart_cycles(h), "return", to);
 }
 
 struct trace_irq *trace_irq_new(struct observe *ob, FILE *out)

@@ -178,7 +178,7 @@ static void on_uart(void *ctx, unsigned k, bool rx, uint8_t byte, uint64_t cycle
 static void on_quantum(void *ctx)
 {
     struct vcd *v = ctx;
-    uint64_t now = v->m->harts[0]->cycles;
+    uint64_t now = hart_cycles(machine_hart(v->m, 0));
     sample_gpio(v, now);
     flush(v, now);
 }
@@ -277,7 +277,7 @@ void vcd_free(struct vcd *v)
 {
     if (!v)
         return;
-    sample_gpio(v, v->m->harts[0]->cycles);
+    sample_gpio(v, hart_cycles(machine_hart(v->m, 0)));
     flush(v, UINT64_MAX);
     fclose(v->f);
     free(v->pend);

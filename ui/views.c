@@ -91,7 +91,7 @@ bool views_wanted(const struct views_options *vo)
 static void pace_quantum(void *ctx)
 {
     struct views *v = ctx;
-    pace_wait(&v->pace, observe_machine(v->ob)->harts[0]->cycles, NULL, NULL);
+    pace_wait(&v->pace, hart_cycles(machine_hart(observe_machine(v->ob), 0)), NULL, NULL);
 }
 
 static FILE *open_out(const char *path, const char *what, char *err, size_t errlen)
@@ -152,7 +152,7 @@ struct views *views_start(struct machine *m, const struct views_options *vo, cha
         if (!(v->panel = panel_new(v->ob, v->frames, &pc, err, errlen)))
             goto fail;
     } else if (vo->realtime) {
-        pace_start(&v->pace, observe_hart_hz(v->ob), m->harts[0]->cycles);
+        pace_start(&v->pace, observe_hart_hz(v->ob), hart_cycles(machine_hart(m, 0)));
         observe_on_quantum(v->ob, pace_quantum, v);
     }
     observe_attach(v->ob);

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 #include <libfdt.h>
 
-#include "core/hart.h"
+#include "core/hart_internal.h" /* the tests set and read hart fields directly */
 #include "devices/clint.h"
 #include "platform/machine.h"
 
@@ -58,8 +58,8 @@ static void teardown(struct fixture *f)
 static void step_to(struct fixture *f, uint64_t cycles)
 {
     f->now = cycles;
-    for (unsigned k = 0; k < f->m->nharts; k++)
-        f->m->harts[k]->cycles = cycles;
+    for (unsigned k = 0; k < machine_nharts(f->m); k++)
+        machine_hart(f->m, k)->cycles = cycles;
     clock_run_due(&f->m->clock, cycles);
 }
 
@@ -77,7 +77,7 @@ static void wr(struct fixture *f, uint64_t addr, unsigned size, uint64_t val)
 
 static uint64_t mip(struct fixture *f, unsigned k)
 {
-    return f->m->harts[k]->mip;
+    return machine_hart(f->m, k)->mip;
 }
 
 static void test_reset_state(void **state)
@@ -118,7 +118,7 @@ static void test_mtime_counts_ticks(void **state)
     assert_int_equal(rd(f, MTIME, 8), 100);
     assert_int_equal(rd(f, MTIME, 4), 100);
     assert_int_equal(rd(f, MTIME + 4, 4), 0);
-    assert_int_equal(hart_mtime(f->m->harts[0]), 100);
+    assert_int_equal(hart_mtime(machine_hart(f->m, 0)), 100);
     teardown(f);
 }
 
@@ -169,7 +169,7 @@ static void test_event_not_stale(void **state)
 static void test_mtime_write_moves_deadline(void **state)
 {
     struct fixture *f = setup(1);
-    struct hart *h = f->m->harts[0];
+    struct hart *h = machine_hart(f->m, 0);
     step_to(f, 5 * f->cpt);
     wr(f, MTIMECMP(0), 8, 1000);
     assert_int_equal(clock_next(&f->m->clock), 1000 * f->cpt);
@@ -277,8 +277,8 @@ static void test_two_harts(void **state)
     assert_false(mip(f, 1) & MIP_MTIP);
     /* An mtime write reaches both harts' time CSR. */
     wr(f, MTIME, 8, 777);
-    assert_int_equal(hart_mtime(f->m->harts[0]), 777);
-    assert_int_equal(hart_mtime(f->m->harts[1]), 777);
+    assert_int_equal(hart_mtime(machine_hart(f->m, 0)), 777);
+    assert_int_equal(hart_mtime(machine_hart(f->m, 1)), 777);
     /* A slot that does not exist reads zero and takes no writes. */
     assert_int_equal(rd(f, MSIP(2), 4), 0);
     wr(f, MSIP(2), 4, 1);
@@ -388,8 +388,8 @@ static void test_create_from_tree(void **state)
     assert_false(clint_create(m, fdt, node, BASE, 0x1000, err, sizeof err)); /* too small */
     assert_true(clint_create(m, fdt, node, BASE, CLINT_SIZE, err, sizeof err));
     assert_int_equal(bus_store(&m->bus, MSIP(0), 4, 1), BUS_OK);
-    assert_true(m->harts[1]->mip & MIP_MSIP);
-    assert_false(m->harts[0]->mip & MIP_MSIP);
+    assert_true(machine_hart(m, 1)->mip & MIP_MSIP);
+    assert_false(machine_hart(m, 0)->mip & MIP_MSIP);
     machine_free(m);
 }
 

@@ -131,7 +131,7 @@ static void test_fence_i_flushes(void **state)
     th_free(t);
 }
 
-/* A store from outside the hart, reported through hart_notice_store, drops cached code. */
+/* A store from outside the hart, reported through cluster_notice_store, drops cached code. */
 static void test_notice_store_invalidates(void **state)
 {
     (void)state;
@@ -142,7 +142,7 @@ static void test_notice_store_invalidates(void **state)
     TH_PROG(t, p, ADDI(A0, A0, 1), STORE(4, X0, S0, 0));
     run_to_exit(t, h, p);
     th_put32(t, p, NEW_INSN);
-    hart_notice_store(h, p, 4);
+    cluster_notice_store(h->cl, p, 4);
     assert_null(code_cache_lookup(t->cc, p));
     run_to_exit(t, h, p);
     assert_int_equal(h->x[A0], 101);

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "core/hart.h"
+#include "core/hart_internal.h" /* the tests set and read hart fields directly */
 #include "platform/board.h"
 #include "host/gpio_script.h"
 #include "devices/irq.h"
@@ -384,15 +384,15 @@ static void test_irq_through_plic(void **state)
     assert_int_equal(bus_store(&m->bus, BASE + SIFIVE_GPIO_PUE, 4, 0x20), BUS_OK);
     assert_int_equal(bus_store(&m->bus, BASE + SIFIVE_GPIO_FALL_IE, 4, 0x20), BUS_OK);
     assert_int_equal(bus_store(&m->bus, BASE + SIFIVE_GPIO_RISE_IP, 4, 0xff), BUS_OK);
-    assert_false(m->harts[0]->mip & (1u << IRQ_M_EXT));
+    assert_false(machine_hart(m, 0)->mip & (1u << IRQ_M_EXT));
     sifive_gpio_set_input(g, 5, false); /* button on pin 5 pressed */
-    assert_true(m->harts[0]->mip & (1u << IRQ_M_EXT));
+    assert_true(machine_hart(m, 0)->mip & (1u << IRQ_M_EXT));
     uint64_t claim = 0;
     bus_load(&m->bus, 0xc000000 + PLIC_CONTEXT_BASE + PLIC_CLAIM_COMPLETE, 4, &claim);
     assert_int_equal(claim, 37);
     assert_int_equal(bus_store(&m->bus, BASE + SIFIVE_GPIO_FALL_IP, 4, 0x20), BUS_OK);
     bus_store(&m->bus, 0xc000000 + PLIC_CONTEXT_BASE + PLIC_CLAIM_COMPLETE, 4, claim);
-    assert_false(m->harts[0]->mip & (1u << IRQ_M_EXT));
+    assert_false(machine_hart(m, 0)->mip & (1u << IRQ_M_EXT));
     machine_free(m);
 }
 

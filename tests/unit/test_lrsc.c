@@ -199,7 +199,7 @@ static void test_other_hart_store_breaks_reservation(void **state)
 
     /* A store from outside the harts (DMA, debugger) also breaks it. */
     ok(t, LR(8, A3, A0));
-    hart_notice_store(h, VAR + 4, 1);
+    cluster_notice_store(h->cl, VAR + 4, 1);
     ok(t, SC(8, A1, A0, A2));
     assert_int_not_equal(h->x[A1], 0);
     th_free(t);

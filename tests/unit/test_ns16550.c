@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "devices/bus.h"
+#include "core/hart_internal.h" /* the tests set the hart's cycle counter */
 #include "host/chardev.h"
 #include "platform/machine.h"
 #include "devices/ns16550.h"
@@ -84,7 +85,7 @@ static void teardown(struct fixture *f)
 static void step_to(struct fixture *f, uint64_t cycles)
 {
     f->now = cycles;
-    f->m->harts[0]->cycles = cycles;
+    machine_hart(f->m, 0)->cycles = cycles;
     clock_run_due(&f->m->clock, cycles);
 }
 

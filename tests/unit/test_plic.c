@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include <libfdt.h>
 
-#include "core/hart.h"
+#include "core/hart_internal.h" /* the tests set and read hart fields directly */
 #include "devices/irq.h"
 #include "platform/machine.h"
 #include "devices/plic.h"
@@ -87,12 +87,12 @@ static void enable(struct fixture *f, unsigned ctx, unsigned src)
 
 static bool meip(struct fixture *f, unsigned k)
 {
-    return f->m->harts[k]->mip & MIP_MEIP;
+    return machine_hart(f->m, k)->mip & MIP_MEIP;
 }
 
 static bool seip(struct fixture *f, unsigned k)
 {
-    return f->m->harts[k]->mip & MIP_SEIP;
+    return machine_hart(f->m, k)->mip & MIP_SEIP;
 }
 
 static bool pending(struct fixture *f, unsigned src)
@@ -313,7 +313,7 @@ static void test_m_and_s_contexts(void **state)
     assert_int_equal(rd(f, CLAIM(CTX_M(0))), 0);
     struct plic_context_info ci;
     assert_true(plic_context_state(f->p, CTX_S(0), &ci));
-    assert_ptr_equal(ci.hart, f->m->harts[0]);
+    assert_ptr_equal(ci.hart, machine_hart(f->m, 0));
     assert_int_equal(ci.irq, IRQ_S_EXT);
     assert_true(ci.eip);
     assert_int_equal(ci.next_claim, 2);
@@ -418,10 +418,10 @@ static void test_create_from_tree(void **state)
     assert_int_equal(plic_ncontexts(p), 4);
     struct plic_context_info ci;
     assert_true(plic_context_state(p, 0, &ci));
-    assert_ptr_equal(ci.hart, m->harts[0]);
+    assert_ptr_equal(ci.hart, machine_hart(m, 0));
     assert_int_equal(ci.irq, IRQ_M_EXT);
     assert_true(plic_context_state(p, 2, &ci));
-    assert_ptr_equal(ci.hart, m->harts[1]);
+    assert_ptr_equal(ci.hart, machine_hart(m, 1));
     assert_int_equal(ci.irq, IRQ_S_EXT);
     assert_true(plic_context_state(p, 3, &ci));
     assert_null(ci.hart);
@@ -432,9 +432,9 @@ static void test_create_from_tree(void **state)
     bus_store(&m->bus, ENABLE(2, 1), 4, 1u << (53 - 32));
     bus_store(&m->bus, ENABLE(3, 1), 4, 1u << (53 - 32)); /* drives nothing, must not crash */
     irq_set(&line, true);
-    assert_true(m->harts[1]->mip & MIP_SEIP);
-    assert_false(m->harts[1]->mip & MIP_MEIP);
-    assert_false(m->harts[0]->mip & (MIP_MEIP | MIP_SEIP));
+    assert_true(machine_hart(m, 1)->mip & MIP_SEIP);
+    assert_false(machine_hart(m, 1)->mip & MIP_MEIP);
+    assert_false(machine_hart(m, 0)->mip & (MIP_MEIP | MIP_SEIP));
     machine_free(m);
 }
 

@@ -25,9 +25,10 @@
 
 struct testhart {
     struct hart_bus bus;
-    struct code_cache *cc;
+    struct cluster *cl;
+    struct code_cache *cc; /* the cluster's */
     struct hart *h;
-    struct hart *h2; /* optional second hart on the same code cache */
+    struct hart *h2; /* optional second hart in the same cluster */
     uint8_t *ram;
     uint64_t mmio_regs[TH_MMIO_SIZE / 8];
     unsigned mmio_loads, mmio_stores, bus_ram_stores;
@@ -93,7 +94,7 @@ static inline struct hart *th_add_hart(struct testhart *t, unsigned xlen, uint32
     struct hart_config cfg = {
         .xlen = xlen, .ext = ext, .hartid = hartid, .misaligned = mis, .time_divider = 1
     };
-    struct hart *h = hart_new(&cfg, &t->bus, t->cc);
+    struct hart *h = hart_new(&cfg, &t->bus, t->cl);
     hart_reset(h, TH_RAM_BASE);
     h->mtvec = TH_TRAP_VEC;
     /* Grant S and U all memory through the last PMP entry, as firmware does before it
@@ -106,15 +107,15 @@ static inline struct hart *th_add_hart(struct testhart *t, unsigned xlen, uint32
 /* `meson test` sets MALLOC_PERTURB_, which makes glibc fill every malloc'd block: for the
  * code cache's 32 MiB arena that is 32 MiB of page faults per test hart (seconds on a busy
  * machine). Turn it off for that one allocation only, so the rest keeps the check. */
-static inline struct code_cache *th_code_cache_new(void)
+static inline struct cluster *th_cluster_new(void)
 {
     const char *perturb = getenv("MALLOC_PERTURB_");
     if (perturb)
         mallopt(M_PERTURB, 0);
-    struct code_cache *cc = code_cache_new();
+    struct cluster *cl = cluster_new();
     if (perturb)
         mallopt(M_PERTURB, atoi(perturb));
-    return cc;
+    return cl;
 }
 
 static inline struct testhart *th_new_ext(unsigned xlen, uint32_t ext, enum misaligned_policy mis)
@@ -123,7 +124,8 @@ static inline struct testhart *th_new_ext(unsigned xlen, uint32_t ext, enum misa
     t->ram = calloc(1, TH_RAM_SIZE);
     t->bus =
         (struct hart_bus){ .ctx = t, .page_ptr = th_page_ptr, .load = th_load, .store = th_store };
-    t->cc = th_code_cache_new();
+    t->cl = th_cluster_new();
+    t->cc = t->cl->cc;
     t->h = th_add_hart(t, xlen, ext, mis, 0);
     return t;
 }
@@ -135,10 +137,7 @@ static inline struct testhart *th_new(unsigned xlen)
 
 static inline void th_free(struct testhart *t)
 {
-    hart_free(t->h);
-    if (t->h2)
-        hart_free(t->h2);
-    code_cache_free(t->cc);
+    cluster_free(t->cl); /* and its harts */
     free(t->ram);
     free(t);
 }

@@ -1,0 +1,92 @@
+/* The cluster (see cluster.h): the list of harts, their LR/SC reservations and the code
+ * cache they share. Reservations follow the Unprivileged ISA, 8.2 ("Load-Reserved/Store-
+ * Conditional Instructions"): each hart holds at most one reserved granule; a store to it by
+ * any hart, or from outside the harts, breaks it.
+ */
+#include <stdlib.h>
+
+#include "core/hart_internal.h"
+
+struct cluster *cluster_new(void)
+{
+    struct cluster *cl = calloc(1, sizeof *cl);
+    if (!cl)
+        return NULL;
+    cl->cc = code_cache_new(cl);
+    if (!cl->cc) {
+        free(cl);
+        return NULL;
+    }
+    return cl;
+}
+
+void cluster_free(struct cluster *cl)
+{
+    if (!cl)
+        return;
+    while (cl->nharts > 0)
+        hart_free(cl->harts[cl->nharts - 1]);
+    code_cache_free(cl->cc);
+    free(cl);
+}
+
+unsigned cluster_nharts(const struct cluster *cl)
+{
+    return cl->nharts;
+}
+
+struct hart *cluster_hart(const struct cluster *cl, unsigned k)
+{
+    return k < cl->nharts ? cl->harts[k] : NULL;
+}
+
+/* Links are per hart (two harts may map the same code differently), so each hart has its
+ * own tag, and a new one whenever what its links point to may have changed. */
+void cluster_new_links(struct cluster *cl)
+{
+    for (unsigned k = 0; k < cl->nharts; k++)
+        cl->harts[k]->chain_tag = ++cl->last_tag;
+}
+
+void cluster_flush_write_page(struct cluster *cl, uint64_t ppage)
+{
+    for (unsigned k = 0; k < cl->nharts; k++)
+        hart_tlb_flush_write_page(cl->harts[k], ppage);
+}
+
+void cluster_flush_tlbs(struct cluster *cl)
+{
+    for (unsigned k = 0; k < cl->nharts; k++)
+        hart_tlb_flush(cl->harts[k]);
+}
+
+void cluster_flush_code(struct cluster *cl)
+{
+    code_cache_flush(cl->cc);
+}
+
+bool cluster_page_reserved(const struct cluster *cl, uint64_t ppage)
+{
+    for (unsigned k = 0; k < cl->nharts; k++) {
+        uint64_t r = cl->harts[k]->reservation;
+        if (r != RESERVATION_NONE && (r << RESERVATION_SHIFT) >> PAGE_SHIFT == ppage)
+            return true;
+    }
+    return false;
+}
+
+void cluster_break_reservations(struct cluster *cl, uint64_t first, uint64_t last)
+{
+    for (unsigned k = 0; k < cl->nharts; k++) {
+        struct hart *o = cl->harts[k];
+        if (o->reservation >= first && o->reservation <= last)
+            o->reservation = RESERVATION_NONE;
+    }
+}
+
+void cluster_notice_store(struct cluster *cl, uint64_t paddr, uint64_t len)
+{
+    cluster_break_reservations(cl, paddr >> RESERVATION_SHIFT,
+                               (paddr + len - 1) >> RESERVATION_SHIFT);
+    code_cache_invalidate(cl->cc, paddr, len);
+}
