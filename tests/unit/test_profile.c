@@ -59,8 +59,8 @@ static void two_harts(void **state)
     symtab_add(m->symbols, "spin1", RAM + 0x104, 4, SYM_FUNC);
     symtab_add(m->symbols, "f1", RAM + 0x108, 8, SYM_FUNC);
     symtab_finish(m->symbols);
-    m->harts[0]->pc = RAM;
-    m->harts[1]->pc = RAM + 0x100;
+    hart_set_pc(machine_hart(m, 0), RAM);
+    hart_set_pc(machine_hart(m, 1), RAM + 0x100);
 
     char dir[] = "/tmp/hartlab-profile-XXXXXX";
     assert_non_null(mkdtemp(dir));
@@ -105,8 +105,8 @@ static void two_harts(void **state)
         assert_true(k < 2);
         sum[k] += strtoull(strrchr(line, ' ') + 1, NULL, 10);
     }
-    assert_int_equal(sum[0], m->harts[0]->cycles);
-    assert_int_equal(sum[1], m->harts[1]->cycles);
+    assert_int_equal(sum[0], hart_cycles(machine_hart(m, 0)));
+    assert_int_equal(sum[1], hart_cycles(machine_hart(m, 1)));
 
     unlink(cg1);
     unlink(cg2);
@@ -127,7 +127,7 @@ static void unwritable(void **state)
     struct machine *m = machine_new(&o, err, sizeof err);
     assert_non_null(m);
     assert_true(machine_write_mem(m, RAM, program, sizeof program));
-    m->harts[0]->pc = RAM;
+    hart_set_pc(machine_hart(m, 0), RAM);
     struct observe *ob = observe_new(m);
     struct profile_config pc = { .callgrind_path = "/nonexistent-dir/p.cg" };
     struct profile *p = profile_new(ob, &pc, err, sizeof err);
