@@ -55,6 +55,7 @@ struct observe {
     const char *line_what[OBSERVE_MAX_LINES];
     unsigned nlines;
     bool stepping;
+    bool stepping_required; /* observe_require_stepping: never turned off */
 };
 
 static void hub_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval)
@@ -205,8 +206,15 @@ void observe_on_uart(struct observe *ob, observe_uart_fn fn, void *ctx)
     ADD(ob->uart, ob->nuart, fn, ctx);
 }
 
+void observe_require_stepping(struct observe *ob)
+{
+    ob->stepping_required = true;
+    observe_set_stepping(ob, true);
+}
+
 void observe_set_stepping(struct observe *ob, bool on)
 {
+    on = on || ob->stepping_required;
     bool was = ob->stepping;
     ob->stepping = on;
     if (!ob->attached || was == on)

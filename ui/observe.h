@@ -57,6 +57,9 @@ void observe_on_uart(struct observe *ob, observe_uart_fn fn, void *ctx);
 void observe_attach(struct observe *ob);
 /* Turn per-instruction steps on or off while running (the panel's stack view). */
 void observe_set_stepping(struct observe *ob, bool on);
+/* Steps for the whole run, whatever observe_set_stepping says later (--profile needs every
+ * instruction, whichever panel view is open). */
+void observe_require_stepping(struct observe *ob);
 
 /* The interrupt lines the hub knows (CLINT MSIP/MTIP per slot, PLIC context outputs, UART
  * and GPIO pin outputs), in a fixed order; `what` is "clint", "plic", "uart" or "gpio". */

@@ -450,7 +450,7 @@ struct profile *profile_new(struct observe *ob, const struct profile_config *cfg
     observe_on_step(ob, on_step, p);
     observe_on_trap(ob, on_trap, p);
     observe_on_trap_return(ob, on_trap_return, p);
-    observe_set_stepping(ob, true);
+    observe_require_stepping(ob);
     return p;
 oom:
     profile_free(p);

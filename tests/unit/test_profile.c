@@ -76,6 +76,8 @@ static void two_harts(void **state)
     struct profile *p = profile_new(ob, &pc, err, sizeof err);
     assert_non_null(p);
     observe_attach(ob);
+    /* The panel turns steps off when its stack view closes: the profile keeps them. */
+    observe_set_stepping(ob, false);
     assert_int_equal(machine_run(m), MACHINE_EXIT_LIMIT);
     assert_true(profile_finish(p, err, sizeof err));
     profile_free(p);
