@@ -899,6 +899,30 @@ static enum bus_status store_aligned(struct hart *h, uint64_t addr, uint64_t pa,
     return st;
 }
 
+/* A device sees the cycle at which the instruction accessing it completes (devices/clock.h:
+ * "a device read sees the exact time of the access"). The hart has already counted the
+ * whole block when its first instruction runs, so during the access it steps back by what
+ * follows the instruction in its block: the same time with superblocks, one block at a time
+ * (--max-insns), single steps (--trace, a debugger) or a replay, so that device timing does
+ * not depend on how the hart runs. */
+static enum bus_status load_at(struct hart *h, const struct insn *i, uint64_t addr, uint64_t pa,
+                               bool whole, unsigned size, uint64_t *val)
+{
+    h->cycles -= i->after_cost;
+    enum bus_status st = load_aligned(h, addr, pa, whole, size, val);
+    h->cycles += i->after_cost;
+    return st;
+}
+
+static enum bus_status store_at(struct hart *h, const struct insn *i, uint64_t addr, uint64_t pa,
+                                bool whole, unsigned size, uint64_t val, bool *code_hit)
+{
+    h->cycles -= i->after_cost;
+    enum bus_status st = store_aligned(h, addr, pa, whole, size, val, code_hit);
+    h->cycles += i->after_cost;
+    return st;
+}
+
 int hart_load_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
                    uint64_t *val)
 {
@@ -913,7 +937,7 @@ int hart_load_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigned
             unsigned cause = mmu_translate(h, a, 1, MMU_READ, &pa, &whole);
             if (cause)
                 return exec_trap(h, i, cause, a);
-            if (load_aligned(h, a, pa, whole, 1, &b) == BUS_FAULT)
+            if (load_at(h, i, a, pa, whole, 1, &b) == BUS_FAULT)
                 return exec_trap(h, i, EXC_LOAD_ACCESS, a);
             v |= b << (8 * k);
         }
@@ -925,7 +949,7 @@ int hart_load_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigned
     unsigned cause = mmu_translate(h, addr, size, MMU_READ, &pa, &whole);
     if (cause)
         return exec_trap(h, i, cause, addr);
-    if (load_aligned(h, addr, pa, whole, size, val) == BUS_FAULT)
+    if (load_at(h, i, addr, pa, whole, size, val) == BUS_FAULT)
         return exec_trap(h, i, EXC_LOAD_ACCESS, addr);
     return 0;
 }
@@ -954,7 +978,7 @@ int hart_store_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigne
         for (unsigned k = 0; k < size && st != BUS_FAULT; k++) {
             uint64_t a = (addr + k) & xlen_mask(h->xlen);
             enum bus_status s1 =
-                store_aligned(h, a, pas[k], wholes[k], 1, (val >> (8 * k)) & 0xff, &code_hit);
+                store_at(h, i, a, pas[k], wholes[k], 1, (val >> (8 * k)) & 0xff, &code_hit);
             if (s1 == BUS_FAULT)
                 return exec_trap(h, i, EXC_STORE_ACCESS, a);
             if (s1 == BUS_STOP)
@@ -966,7 +990,7 @@ int hart_store_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigne
         unsigned cause = mmu_translate(h, addr, size, MMU_WRITE, &pa, &whole);
         if (cause)
             return exec_trap(h, i, cause, addr);
-        st = store_aligned(h, addr, pa, whole, size, val, &code_hit);
+        st = store_at(h, i, addr, pa, whole, size, val, &code_hit);
         if (st == BUS_FAULT)
             return exec_trap(h, i, EXC_STORE_ACCESS, addr);
     }
@@ -996,7 +1020,7 @@ int hart_lr(struct hart *h, const struct insn *i, uint64_t addr, unsigned size)
     unsigned cause = mmu_translate(h, addr, size, MMU_READ, &pa, &whole);
     if (cause)
         return exec_trap(h, i, cause, addr);
-    if (load_aligned(h, addr, pa, whole, size, &v) == BUS_FAULT)
+    if (load_at(h, i, addr, pa, whole, size, &v) == BUS_FAULT)
         return exec_trap(h, i, EXC_LOAD_ACCESS, addr);
     h->reservation = pa >> RESERVATION_SHIFT;
     /* Stores to the reserved page must take the slow path from now on, in every hart. */
@@ -1020,7 +1044,7 @@ int hart_sc(struct hart *h, const struct insn *i, uint64_t addr, unsigned size)
         return write_rd(h, i, 1);
     uint64_t value = h->x[i->rs2];
     bool code_hit = false;
-    enum bus_status st = store_aligned(h, addr, pa, whole, size, value, &code_hit);
+    enum bus_status st = store_at(h, i, addr, pa, whole, size, value, &code_hit);
     if (st == BUS_FAULT)
         return exec_trap(h, i, EXC_STORE_ACCESS, addr);
     write_rd(h, i, 0);
@@ -1042,7 +1066,7 @@ int hart_amo(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
     unsigned cause = mmu_translate(h, addr, size, MMU_WRITE, &pa, &whole);
     if (cause)
         return exec_trap(h, i, cause, addr);
-    if (load_aligned(h, addr, pa, false, size, &old) == BUS_FAULT)
+    if (load_at(h, i, addr, pa, false, size, &old) == BUS_FAULT)
         return exec_trap(h, i, EXC_STORE_ACCESS, addr);
     uint64_t src = h->x[i->rs2];
     int64_t a, b;
@@ -1075,7 +1099,7 @@ int hart_amo(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
     default: r = ua > ub ? ua : ub; break;
     }
     bool code_hit = false;
-    enum bus_status st = store_aligned(h, addr, pa, whole, size, r, &code_hit);
+    enum bus_status st = store_at(h, i, addr, pa, whole, size, r, &code_hit);
     if (st == BUS_FAULT)
         return exec_trap(h, i, EXC_STORE_ACCESS, addr);
     write_rd(h, i, (uint64_t)a);
