@@ -36,8 +36,11 @@
 
 struct ns16550 {
     struct machine *m;
-    struct chardev *chr; /* NULL: output dropped, no input */
-    bool chr_done;       /* the backend said EOF (or quit): stop polling it */
+    struct chardev *chr;        /* NULL: output dropped, no input */
+    bool chr_done;              /* the source said EOF (or quit): stop polling it */
+    ns16550_rx_source_fn rx_fn; /* where received bytes come from (ns16550_set_rx_source) */
+    void *rx_opaque;
+    bool rx_interactive;
     uint64_t base;
     unsigned reg_shift, reg_io_width;
     uint32_t clock_hz;
@@ -61,8 +64,11 @@ struct ns16550 {
     struct clock_event rx_timeout; /* character timeout */
     struct irq_line irq;
     char name[32];
-    ns16550_byte_fn obs_tx, obs_rx; /* ns16550_observe */
-    void *obs_opaque;
+    struct {
+        ns16550_byte_fn tx, rx;
+        void *opaque;
+    } obs[NS16550_MAX_OBSERVERS]; /* ns16550_observe */
+    unsigned nobs;
 };
 
 static uint64_t now_of(const struct ns16550 *u)
@@ -185,8 +191,10 @@ static void rx_put(struct ns16550 *u, uint8_t b, uint64_t when)
         u->rx[(u->rx_head + u->rx_count) % UART_FIFO_SIZE] = b;
         u->rx_count++;
     }
-    if (u->obs_rx && !(u->mcr & UART_MCR_LOOP))
-        u->obs_rx(u->obs_opaque, b, when);
+    if (!(u->mcr & UART_MCR_LOOP))
+        for (unsigned k = 0; k < u->nobs; k++)
+            if (u->obs[k].rx)
+                u->obs[k].rx(u->obs[k].opaque, b, when);
     u->rx_activity = when;
     timeout_update(u);
     ns16550_update_irq(u);
@@ -202,6 +210,13 @@ static bool loopback(const struct ns16550 *u)
     return u->mcr & UART_MCR_LOOP;
 }
 
+/* The default receive source: the backend itself. */
+static int chardev_source(void *opaque, uint8_t *byte, uint64_t cycle)
+{
+    (void)cycle;
+    return chardev_read(opaque, byte);
+}
+
 /* Whether the UART can take a byte from the host now: the receiver is connected to the
  * line (not looped back) and has room. */
 static bool rx_wants(const struct ns16550 *u)
@@ -215,7 +230,7 @@ static bool rx_wants(const struct ns16550 *u)
  * the run loop detects a hang only when no event is armed. */
 static void rx_poll_update(struct ns16550 *u, uint64_t from)
 {
-    bool poll = u->chr && !u->chr_done && (rx_wants(u) || chardev_interactive(u->chr));
+    bool poll = u->rx_fn && !u->chr_done && (rx_wants(u) || u->rx_interactive);
     if (!poll)
         clock_cancel(&u->m->clock, &u->rx_poll);
     else if (!u->rx_poll.armed)
@@ -227,7 +242,7 @@ static void rx_poll_fired(void *opaque)
     struct ns16550 *u = opaque;
     uint64_t t = u->rx_poll.when;
     uint8_t b;
-    int r = chardev_read(u->chr, rx_wants(u) ? &b : NULL);
+    int r = u->rx_fn(u->rx_opaque, rx_wants(u) ? &b : NULL, t);
     if (r == CHARDEV_DATA) {
         rx_put(u, b, t);
     } else if (r == CHARDEV_EOF) {
@@ -354,8 +369,10 @@ static void write_thr(struct ns16550 *u, uint8_t b)
         rx_put(u, b, now_of(u));
     else if (u->chr)
         chardev_write(u->chr, &b, 1);
-    if (u->obs_tx && !loopback(u))
-        u->obs_tx(u->obs_opaque, b, now_of(u));
+    if (!loopback(u))
+        for (unsigned k = 0; k < u->nobs; k++)
+            if (u->obs[k].tx)
+                u->obs[k].tx(u->obs[k].opaque, b, now_of(u));
     u->thr_pending = true; /* THR is empty again */
     ns16550_update_irq(u);
 }
@@ -493,6 +510,11 @@ struct ns16550 *ns16550_new(struct machine *m, uint64_t base, const struct ns165
     }
     u->m = m;
     u->chr = chr;
+    if (chr) {
+        u->rx_fn = chardev_source;
+        u->rx_opaque = chr;
+        u->rx_interactive = chardev_interactive(chr);
+    }
     u->base = base;
     u->reg_shift = cfg->reg_shift;
     u->reg_io_width = width;
@@ -643,11 +665,48 @@ struct ns16550 *ns16550_find(struct machine *m, unsigned k)
     return NULL;
 }
 
-void ns16550_observe(struct ns16550 *u, ns16550_byte_fn tx, ns16550_byte_fn rx, void *opaque)
+bool ns16550_observe(struct ns16550 *u, ns16550_byte_fn tx, ns16550_byte_fn rx, void *opaque)
 {
-    u->obs_tx = tx;
-    u->obs_rx = rx;
-    u->obs_opaque = opaque;
+    for (unsigned k = 0; k < u->nobs; k++)
+        if (u->obs[k].opaque == opaque) {
+            u->obs[k].tx = tx;
+            u->obs[k].rx = rx;
+            return true;
+        }
+    if (u->nobs == NS16550_MAX_OBSERVERS)
+        return false;
+    u->obs[u->nobs].tx = tx;
+    u->obs[u->nobs].rx = rx;
+    u->obs[u->nobs++].opaque = opaque;
+    return true;
+}
+
+void ns16550_unobserve(struct ns16550 *u, void *opaque)
+{
+    for (unsigned k = 0; k < u->nobs; k++)
+        if (u->obs[k].opaque == opaque) {
+            memmove(&u->obs[k], &u->obs[k + 1], (u->nobs - k - 1) * sizeof u->obs[0]);
+            u->nobs--;
+            return;
+        }
+}
+
+void ns16550_set_rx_source(struct ns16550 *u, ns16550_rx_source_fn fn, void *opaque,
+                           bool interactive)
+{
+    u->rx_fn = fn;
+    u->rx_opaque = opaque;
+    u->rx_interactive = interactive;
+    u->chr_done = false;
+    rx_poll_update(u, now_of(u));
+}
+
+void ns16550_rx_wake(struct ns16550 *u, uint64_t from)
+{
+    if (!u->chr_done)
+        return;
+    u->chr_done = false;
+    rx_poll_update(u, from);
 }
 
 uint8_t ns16550_lcr(const struct ns16550 *u)

@@ -149,11 +149,28 @@ unsigned ns16550_rx_count(const struct ns16550 *u);
 struct chardev *ns16550_chardev(struct ns16550 *u);
 /* The k-th UART on the machine's bus (bus order), or NULL. */
 struct ns16550 *ns16550_find(struct machine *m, unsigned k);
-/* One observer of the serial line (the panel's console, the VCD writer): `tx` is told of
- * every byte transmitted on the line, `rx` of every byte that arrives from it (not
- * loopback), with the virtual-clock cycle. Either may be NULL; a new call replaces both. */
+/* Observers of the serial line (the views' hub, a --script): `tx` is told of every byte
+ * transmitted on the line, `rx` of every byte that arrives from it (not loopback), with the
+ * virtual-clock cycle. Either may be NULL. Up to NS16550_MAX_OBSERVERS, one per `opaque`: a
+ * second call with the same `opaque` replaces its functions. False when full. */
+#define NS16550_MAX_OBSERVERS 4
 typedef void (*ns16550_byte_fn)(void *opaque, uint8_t byte, uint64_t cycle);
-void ns16550_observe(struct ns16550 *u, ns16550_byte_fn tx, ns16550_byte_fn rx, void *opaque);
+bool ns16550_observe(struct ns16550 *u, ns16550_byte_fn tx, ns16550_byte_fn rx, void *opaque);
+void ns16550_unobserve(struct ns16550 *u, void *opaque);
+/* Where the receiver's bytes come from. By default the backend (chardev_read on the chardev
+ * given to ns16550_new); host/input.c puts itself here, so that every byte from outside
+ * passes one place that can add script input, record and replay. The UART calls `fn` once
+ * per character time while it may take a byte (`byte` non-NULL: the FIFO has room) or, for
+ * an `interactive` source, only to look (`byte` NULL: the FIFO is full, but a quit from the
+ * console must still be seen). `cycle` is when the byte completes on the line. `fn`
+ * returns a chardev_status: CHARDEV_DATA with *byte, CHARDEV_NONE, CHARDEV_EOF (no more
+ * polling until ns16550_rx_wake) or CHARDEV_QUIT (the run ends, status 0). */
+typedef int (*ns16550_rx_source_fn)(void *opaque, uint8_t *byte, uint64_t cycle);
+void ns16550_set_rx_source(struct ns16550 *u, ns16550_rx_source_fn fn, void *opaque,
+                           bool interactive);
+/* The source has input again after it said CHARDEV_EOF: polling resumes, the next byte
+ * completing one character time after cycle `from`. */
+void ns16550_rx_wake(struct ns16550 *u, uint64_t from);
 /* The line control register (frame format), without side effects. */
 uint8_t ns16550_lcr(const struct ns16550 *u);
 

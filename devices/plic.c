@@ -116,6 +116,16 @@ void plic_set_source_level(void *opaque, unsigned source, bool level)
     plic_update(p);
 }
 
+bool plic_trigger(struct plic *p, unsigned source)
+{
+    if (source == 0 || source > p->ndev)
+        return false;
+    if (!bit(p->claimed, source))
+        set_bit(p->pending, source, true);
+    plic_update(p);
+    return true;
+}
+
 static uint32_t plic_claim(struct plic *p, unsigned k)
 {
     unsigned id = plic_best(p, &p->ctx[k]);

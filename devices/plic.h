@@ -67,6 +67,11 @@ bool plic_create(struct machine *m, const void *fdt, int node, uint64_t base, ui
 
 /* The input side, as handed to machine_set_irq_controller: source `source` is at `level`. */
 void plic_set_source_level(void *plic, unsigned source, bool level);
+/* A request on `source` from outside the board (the debugger's `monitor inject`), as one
+ * pulse of its line: its gateway sets the pending bit unless a request of it is already in
+ * flight (claimed, not completed), when the pulse is lost as on a level gateway. False if
+ * the source does not exist. */
+bool plic_trigger(struct plic *p, unsigned source);
 
 /* Read-only views for the debugger, traces and the panel: no side effects (unlike a guest
  * read of claim/complete, which claims). */

@@ -17,6 +17,7 @@
 
 #include "core/hart.h"
 #include "host/log.h"
+#include "host/input.h"
 #include "platform/machine.h"
 #include "loader/symtab.h"
 
@@ -335,6 +336,8 @@ static uint64_t sys_write(struct semihost *s, struct hart *h, uint64_t block)
             }
         } else {
             w = (ssize_t)fwrite(chunk, 1, n, f->kind == SH_STDOUT ? stdout : stderr);
+            if (f->kind == SH_STDOUT && w > 0)
+                machine_console_output(s->m, chunk, (size_t)w);
         }
         done += (uint64_t)w;
         if ((size_t)w < n)
@@ -369,7 +372,7 @@ static uint64_t sys_read(struct semihost *s, struct hart *h, uint64_t block)
             memcpy(chunk, sh_features + f->pos, (size_t)r);
             f->pos += (uint64_t)r;
         } else {
-            r = read(f->kind == SH_STDIN ? STDIN_FILENO : f->fd, chunk, n);
+            r = f->kind == SH_STDIN ? input_stdin_read(s->m, chunk, n) : read(f->fd, chunk, n);
             if (r < 0) {
                 s->guest_errno = errno;
                 break;
@@ -518,9 +521,10 @@ static uint64_t sys_exit(struct semihost *s, struct hart *h, uint64_t param, boo
 static uint64_t sys_writec(struct semihost *s, uint64_t addr)
 {
     uint8_t c;
-    if (machine_read_mem(s->m, addr, &c, 1))
+    if (machine_read_mem(s->m, addr, &c, 1)) {
         putchar(c);
-    else
+        machine_console_output(s->m, &c, 1);
+    } else
         guest_error("semihost-writec", "semihosting: SYS_WRITEC from 0x%llx, not memory",
                     (unsigned long long)addr);
     return 0;
@@ -540,6 +544,7 @@ static uint64_t sys_write0(struct semihost *s, uint64_t addr)
         if (c == 0)
             break;
         putchar(c);
+        machine_console_output(s->m, &c, 1);
     }
     return 0;
 }
@@ -548,7 +553,7 @@ static uint64_t sys_readc(struct semihost *s)
 {
     uint8_t c;
     fflush(stdout);
-    if (read(STDIN_FILENO, &c, 1) != 1)
+    if (input_stdin_read(s->m, &c, 1) != 1)
         return sh_error(s, EIO);
     return c;
 }

@@ -289,6 +289,17 @@ bool sifive_gpio_on_change(struct sifive_gpio *g, sifive_gpio_change_fn fn, void
     return true;
 }
 
+void sifive_gpio_off_change(struct sifive_gpio *g, sifive_gpio_change_fn fn, void *opaque)
+{
+    for (unsigned k = 0; k < g->nobservers; k++)
+        if (g->observers[k].fn == fn && g->observers[k].opaque == opaque) {
+            memmove(&g->observers[k], &g->observers[k + 1],
+                    (g->nobservers - k - 1) * sizeof g->observers[0]);
+            g->nobservers--;
+            return;
+        }
+}
+
 unsigned sifive_gpio_ngpios(const struct sifive_gpio *g)
 {
     return g->ngpios;

@@ -89,6 +89,8 @@ void sifive_gpio_outputs(const struct sifive_gpio *g, uint32_t *levels, uint32_t
 /* Add an observer of chip-driven pin changes (up to SIFIVE_GPIO_MAX_OBSERVERS); false if
  * full. */
 bool sifive_gpio_on_change(struct sifive_gpio *g, sifive_gpio_change_fn fn, void *opaque);
+/* Remove an observer added with the same fn and opaque. */
+void sifive_gpio_off_change(struct sifive_gpio *g, sifive_gpio_change_fn fn, void *opaque);
 
 unsigned sifive_gpio_ngpios(const struct sifive_gpio *g);
 uint64_t sifive_gpio_base(const struct sifive_gpio *g);

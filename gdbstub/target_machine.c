@@ -13,6 +13,7 @@
  */
 #include "gdbstub/target_machine.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include "devices/clint.h"
 #include "platform/machine.h"
 #include "devices/plic.h"
+#include "host/input.h"
 
 #define REG_PC   32
 #define REG_F0   33
@@ -759,6 +761,33 @@ static void monitor_break_irq(struct machine_target *mt, const char *arg, char *
                irq ? "interrupt" : "exception", code, cause_name(code, irq));
 }
 
+/* An interrupt request from the debugger goes through the input door (host/input.h), so
+ * that --record keeps it and --replay gives it again at the same cycle. */
+static void monitor_inject(struct machine_target *mt, const char *arg, char *out, size_t outlen)
+{
+    struct machine *m = mt->m;
+    char *end;
+    errno = 0;
+    unsigned long src = strtoul(arg, &end, 0);
+    while (*end == ' ')
+        end++;
+    if (!m->plic) {
+        out_printf(out, outlen, "inject: this board has no PLIC\n");
+        return;
+    }
+    unsigned n = plic_nsources(m->plic);
+    if (!*arg || *end || errno || src == 0 || src > n || !input_irq(m, (unsigned)src)) {
+        out_printf(out, outlen, "inject: '%s' is not a PLIC source: give a number from 1 to %u\n",
+                   arg, n);
+        return;
+    }
+    out_printf(out, outlen,
+               "inject: request on PLIC source %lu at cycle %" PRIu64
+               "%s (its gateway sets the pending bit unless one is in flight)\n",
+               src, clock_now(&m->clock),
+               input_replaying(m) ? ", ignored: --replay gives the recorded inputs only" : "");
+}
+
 static void mt_monitor(void *t, const char *cmd, char *out, size_t outlen)
 {
     struct machine_target *mt = t;
@@ -779,7 +808,9 @@ static void mt_monitor(void *t, const char *cmd, char *out, size_t outlen)
                    "  trace on|off       instruction trace on hartlab's trace output\n"
                    "  step-irq on|off    may a single step enter a pending interrupt handler "
                    "(default off)\n"
-                   "  break-irq [exc] CAUSE [off] | off   stop when a trap with CAUSE is taken\n");
+                   "  break-irq [exc] CAUSE [off] | off   stop when a trap with CAUSE is taken\n"
+                   "  inject SOURCE      an interrupt request on PLIC source SOURCE, as a pulse "
+                   "of its line\n");
     } else if (n == 5 && strncmp(cmd, "reset", 5) == 0) {
         machine_reset_harts(m);
         out_printf(out, outlen,
@@ -811,6 +842,8 @@ static void mt_monitor(void *t, const char *cmd, char *out, size_t outlen)
                                 : "runs with interrupts held off");
     } else if (n == 9 && strncmp(cmd, "break-irq", 9) == 0) {
         monitor_break_irq(mt, arg, out, outlen);
+    } else if (n == 6 && strncmp(cmd, "inject", 6) == 0) {
+        monitor_inject(mt, arg, out, outlen);
     } else {
         out_printf(out, outlen, "unknown monitor command '%s'; try 'monitor help'\n", cmd);
     }

@@ -1,6 +1,6 @@
 /* GPIO input scripts (see gpio_script.h): a parser for the line format and a player that
- * applies each step to GPIO bank 0 through its host-side API (sifive_gpio_set_input /
- * sifive_gpio_release_input) from a virtual-clock event, one event armed at a time
+ * hands each step to the input door (host/input.h: input_gpio, which records and replays
+ * it) from a virtual-clock event, one event armed at a time
  * (DESIGN.md decision 4: no host time, the same run every time).
  */
 #include "host/gpio_script.h"
@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "devices/clock.h"
+#include "host/input.h"
 #include "platform/machine.h"
 #include "devices/sifive_gpio.h"
 
@@ -42,10 +43,10 @@ static void script_fire(void *opaque)
     uint64_t when = s->ev.when;
     while (s->next < s->nsteps && s->steps[s->next].cycle <= when) {
         const struct step *st = &s->steps[s->next++];
-        if (st->action == STEP_RELEASE)
-            sifive_gpio_release_input(s->gpio, st->pin);
-        else
-            sifive_gpio_set_input(s->gpio, st->pin, st->action == STEP_HIGH);
+        input_gpio(s->m, s->gpio, st->pin,
+                   st->action == STEP_RELEASE ? INPUT_RELEASE
+                   : st->action == STEP_HIGH  ? INPUT_HIGH
+                                              : INPUT_LOW);
     }
     if (s->next < s->nsteps)
         clock_schedule(&s->m->clock, &s->ev, s->steps[s->next].cycle);

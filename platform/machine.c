@@ -13,6 +13,7 @@
 #include "platform/board.h"
 #include "devices/finisher.h"
 #include "devices/htif.h"
+#include "host/input.h"
 #include "host/log.h"
 #include "devices/semihost.h"
 
@@ -101,6 +102,11 @@ struct machine *machine_new(const struct machine_options *o, char *err, size_t e
         snprintf(err, errlen, "cannot set up semihosting");
         goto fail;
     }
+    m->input = input_new(m);
+    if (!m->input) {
+        snprintf(err, errlen, "out of memory for the input sources");
+        goto fail;
+    }
     m->entry = o->ram_base;
     return m;
 fail:
@@ -116,6 +122,7 @@ void machine_free(struct machine *m)
         m->ncleanups--;
         m->cleanups[m->ncleanups].fn(m->cleanups[m->ncleanups].opaque);
     }
+    input_free(m->input);
     if (m->htif)
         htif_free(m->htif);
     if (m->finisher)
@@ -135,6 +142,33 @@ void machine_on_free(struct machine *m, void (*fn)(void *opaque), void *opaque)
         m->cleanups[m->ncleanups].opaque = opaque;
         m->ncleanups++;
     }
+}
+
+bool machine_on_console(struct machine *m, machine_console_fn fn, void *ctx)
+{
+    if (m->nconsole == MACHINE_MAX_CONSOLE)
+        return false;
+    m->console[m->nconsole].fn = fn;
+    m->console[m->nconsole++].ctx = ctx;
+    return true;
+}
+
+void machine_off_console(struct machine *m, machine_console_fn fn, void *ctx)
+{
+    for (unsigned k = 0; k < m->nconsole; k++)
+        if (m->console[k].fn == fn && m->console[k].ctx == ctx) {
+            memmove(&m->console[k], &m->console[k + 1],
+                    (m->nconsole - k - 1) * sizeof m->console[0]);
+            m->nconsole--;
+            return;
+        }
+}
+
+void machine_console_output(struct machine *m, const void *buf, size_t len)
+{
+    uint64_t now = clock_now(&m->clock);
+    for (unsigned k = 0; k < m->nconsole; k++)
+        m->console[k].fn(m->console[k].ctx, buf, len, now);
 }
 
 void machine_set_irq_controller(struct machine *m,

@@ -70,6 +70,12 @@ struct device_desc {
 extern const struct device_desc device_table[];
 
 #define MACHINE_MAX_CLEANUPS 32
+#define MACHINE_MAX_CONSOLE  4
+
+/* Console output that does not pass a UART (semihosting's and HTIF's writes to standard
+ * output): `buf` was just written, at virtual-clock cycle `cycle`. */
+typedef void (*machine_console_fn)(void *ctx, const uint8_t *buf, size_t len, uint64_t cycle);
+struct input;
 
 struct machine {
     struct machine_options opts;
@@ -98,6 +104,14 @@ struct machine {
         void *opaque;
     } cleanups[MACHINE_MAX_CLEANUPS];
     unsigned ncleanups;
+    struct {
+        machine_console_fn fn;
+        void *ctx;
+    } console[MACHINE_MAX_CONSOLE];
+    unsigned nconsole;
+    /* The one door for input from outside (host/input.h): UART bytes, GPIO levels driven
+     * from outside, injected interrupts; it records and replays them. */
+    struct input *input;
 
     /* Set by machine_exit(): the run loop stops at the next block boundary. */
     bool exited;
@@ -165,6 +179,12 @@ void machine_exit(struct machine *m, int code, const char *reason);
 /* A device asks for a system reset: harts restart at the entry point at the next block
  * boundary; memory is left as it is (as a warm reset on a board). */
 void machine_request_reset(struct machine *m);
+
+/* Listen to console output that bypasses the UARTs (false when MACHINE_MAX_CONSOLE
+ * listeners exist); semihosting and HTIF call machine_console_output after each write. */
+bool machine_on_console(struct machine *m, machine_console_fn fn, void *ctx);
+void machine_console_output(struct machine *m, const void *buf, size_t len);
+void machine_off_console(struct machine *m, machine_console_fn fn, void *ctx);
 
 /* Call fn(opaque) when the machine is freed (devices free themselves this way). */
 void machine_on_free(struct machine *m, void (*fn)(void *opaque), void *opaque);

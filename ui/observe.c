@@ -158,7 +158,7 @@ void observe_free(struct observe *ob)
         if (ob->lines[k]->probe == hub_line)
             ob->lines[k]->probe = NULL;
     for (unsigned k = 0; k < ob->nuarts; k++)
-        ns16550_observe(ob->uarts[k], NULL, NULL, NULL);
+        ns16550_unobserve(ob->uarts[k], &ob->taps[k]);
     if (ob->attached) {
         ob->m->on_quantum = NULL;
         ob->m->quantum_ctx = NULL;

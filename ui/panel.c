@@ -31,6 +31,7 @@
 #include "devices/ns16550.h"
 #include "devices/plic.h"
 #include "devices/sifive_gpio.h"
+#include "host/input.h"
 #include "loader/symtab.h"
 #include "ui/frames.h"
 #include "ui/observe.h"
@@ -64,7 +65,6 @@
 #define CON_COLS     62
 #define CON_LINES    256
 #define TRAP_LOG     24
-#define UART_QUEUE   256
 #define PANEL_BUDGET 40 /* unpaced, drawing gets at most 1/40 of the host's time */
 
 enum view { VIEW_REGS, VIEW_IRQ, VIEW_STACK, VIEW_TRAPS, VIEW_COUNT };
@@ -125,8 +125,7 @@ struct panel {
     unsigned con_first, con_count; /* ring of lines; the last is being written */
     unsigned con_col;
     struct ns16550 *uart;
-    uint8_t uq[UART_QUEUE];
-    unsigned uq_head, uq_len;
+    unsigned uart_index; /* in bus order, for input_uart_send */
 
     struct trap_entry traps[TRAP_LOG];
     unsigned ntraps; /* total seen; the ring holds the last TRAP_LOG */
@@ -255,7 +254,7 @@ static void read_board(struct panel *p)
             b->key = key ? SDL_GetKeyFromName(key) : SDLK_UNKNOWN;
             b->rect = (SDL_Rect){ BTN_X0 + BTN_DX * (int)p->nbuttons, BTN_Y, BTN_W, BTN_H };
             /* Released: the board's pull resistor holds the inactive level. */
-            sifive_gpio_set_input(b->g, b->pin, b->active_low);
+            input_gpio(m, b->g, b->pin, b->active_low ? INPUT_HIGH : INPUT_LOW);
             p->nbuttons++;
         }
     }
@@ -266,7 +265,7 @@ static void button_set(struct panel *p, struct button *b, bool down)
     if (b->pressed == down)
         return;
     b->pressed = down;
-    sifive_gpio_set_input(b->g, b->pin, down != b->active_low);
+    input_gpio(p->m, b->g, b->pin, down != b->active_low ? INPUT_HIGH : INPUT_LOW);
 }
 
 /* ---- drawing ---- */
@@ -629,20 +628,12 @@ static void on_uart(void *ctx, unsigned k, bool rx, uint8_t byte, uint64_t cycle
         con_put(p, byte);
 }
 
+/* A typed byte goes through the input door (host/input.h): it enters the receiver at the
+ * line's character rate when the FIFO has room, so nothing overruns, and --record keeps it. */
 static void uart_type(struct panel *p, uint8_t b)
 {
-    if (p->uart && p->uq_len < UART_QUEUE)
-        p->uq[(p->uq_head + p->uq_len++) % UART_QUEUE] = b;
-}
-
-/* One typed byte into the receiver when it is empty, so nothing overruns. */
-static void uart_feed(struct panel *p)
-{
-    if (p->uq_len && ns16550_rx_count(p->uart) == 0) {
-        ns16550_receive(p->uart, p->uq[p->uq_head]);
-        p->uq_head = (p->uq_head + 1) % UART_QUEUE;
-        p->uq_len--;
-    }
+    if (p->uart)
+        input_uart_send(p->m, p->uart_index, &b, 1);
 }
 
 /* ---- traps ---- */
@@ -802,7 +793,6 @@ static void idle(void *ctx)
 static void on_quantum(void *ctx)
 {
     struct panel *p = ctx;
-    uart_feed(p);
     uint64_t now = pace_host_ns();
     if (now >= p->next_pump_ns) {
         p->next_pump_ns = now + 1000000000ull / PANEL_FPS;
@@ -1046,6 +1036,7 @@ struct panel *panel_new(struct observe *ob, struct frames *frames, const struct 
     for (unsigned k = 0; k < observe_nuarts(ob); k++)
         if (ns16550_chardev(observe_uart(ob, k))) {
             p->uart = observe_uart(ob, k);
+            p->uart_index = k;
             break;
         }
     p->frames_forced = frames && frames->out;
