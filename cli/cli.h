@@ -49,6 +49,9 @@ struct cli_options {
     unsigned nloads;
     int guest_argc; /* the arguments after '--' */
     char **guest_argv;
+    /* CI testing (cli/ci.c, docs/ci.md) */
+    const char *script, *junit, *script_result; /* --script, --junit, --script-result */
+    const char *record, *replay;                /* --record, --replay */
 };
 
 /* Where every image goes and what machine runs them. */
@@ -81,6 +84,28 @@ struct machine *cli_build_machine(struct cli_options *o, struct cli_plan *p, cha
 /* Phase 4. Runs the machine; false with `err` set when a debugger or a view cannot start,
  * else true with the exit status in *status. */
 bool cli_run(const struct cli_options *o, struct machine *m, int *status, char *err, size_t errlen);
+
+/* CI testing around the phases (ci.c): the runner, the --script verdict and its reports,
+ * --record/--replay. */
+struct script;
+struct script_run;
+struct cli_ci {
+    struct script *script;
+    struct script_run *run;
+};
+/* `hartlab test ...` or --test-list: runs the tests and returns the exit status; -1 for
+ * any other command line. */
+int cli_ci_runner(int argc, char **argv);
+/* Before the plan: parse --script (false: its errors are printed and reported, exit 2). */
+bool cli_ci_prepare(const struct cli_options *o, struct cli_ci *ci);
+/* After the machine is built: attach the script, start recording or replaying. */
+bool cli_ci_attach(const struct cli_options *o, struct cli_ci *ci, struct machine *m, char *err,
+                   size_t errlen);
+/* After the run: the exit status, the script's verdict when there is one. */
+int cli_ci_finish(const struct cli_options *o, struct cli_ci *ci, struct machine *m, int status);
+/* A phase failed with `err` (exit status 2): report it as the test's error. */
+void cli_ci_error(const struct cli_options *o, const struct cli_ci *ci, const char *err);
+void cli_ci_free(struct cli_ci *ci);
 
 /* One line naming a bad option (fmt has one %s for `arg`), the usage, exit status 2. */
 _Noreturn void cli_usage_error(const char *fmt, const char *arg);

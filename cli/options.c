@@ -13,7 +13,8 @@
 
 #define HARTLAB_VERSION "0.1.0"
 
-static const char usage_line[] = "usage: hartlab [options] FILE.elf [-- guest args]\n";
+static const char usage_line[] = "usage: hartlab [options] FILE.elf [-- guest args]\n"
+                                 "       hartlab test [-j N] [--junit FILE] DIR|LIST...\n";
 
 _Noreturn void cli_usage_error(const char *fmt, const char *arg)
 {
@@ -77,6 +78,18 @@ static void print_help(void)
          "  --semihost-root DIR   allow semihosting file access below DIR (default: refused)\n"
          "  --gpio-script FILE    drive GPIO bank 0's inputs at given cycles: lines\n"
          "                        'CYCLE pin N high|low|release' (# comments)\n"
+         "  --script FILE         run a test script: wait for UART output, send input,\n"
+         "                        drive and check GPIO pins, expect an exit status, all in\n"
+         "                        virtual cycles (docs/ci.md); exit status 0 passed, 1 failed,\n"
+         "                        2 a script that does not parse\n"
+         "  --junit FILE          with --script: write a JUnit XML report\n"
+         "  --script-result FILE  with --script: the verdict as 'KEY VALUE' lines (for tools)\n"
+         "  --record FILE         write every input from outside (UART bytes, GPIO changes,\n"
+         "                        panel clicks, injected interrupts) with its cycle\n"
+         "  --replay FILE         give the run the inputs of a --record file instead of the\n"
+         "                        live ones: the same output, counts and traces\n"
+         "  --test-list FILE      run the tests of FILE (lines 'FIRMWARE SCRIPT [OPTION...]')\n"
+         "                        in parallel, as 'hartlab test --list FILE'\n"
          "  --serial SPEC         the UART's host side: stdio (default; on a terminal Ctrl-A x\n"
          "                        quits), null, file:PATH, tcp:PORT (127.0.0.1), pty\n"
          "  --gdb [HOST:]PORT     serve the GDB remote protocol on PORT (127.0.0.1 unless HOST\n"
@@ -90,11 +103,17 @@ static void print_help(void)
          "\n"
          "Arguments after '--' are the guest's argv[1..] (semihosting SYS_GET_CMDLINE).\n"
          "\n"
+         "hartlab test [-j N] [--junit FILE] [-v] DIR|LIST...: run every NAME.script of DIR\n"
+         "against NAME.elf / NAME-*.elf beside it (or the pairs of a LIST), each in its own\n"
+         "process, N at a time (default: all cores); one line per test, then 'N passed,\n"
+         "M failed'; exit status 0 if all passed, 1 if not (docs/ci.md).\n"
+         "\n"
          "Exit status: the firmware's exit code (HTIF tohost, the SiFive test finisher at\n"
          "0x100000, or semihosting SYS_EXIT); codes outside 0..255 are reported as 255.\n"
          "  2    bad option or input file (one line on stderr says which and why)\n"
          "  124  --max-insns or --max-cycles reached\n"
-         "  125  every hart waits in wfi for an interrupt that nothing will raise\n");
+         "  125  every hart waits in wfi for an interrupt that nothing will raise\n"
+         "With --script: 0 every step passed, 1 a step failed, 2 the script does not parse.\n");
 }
 
 /* Parse a number with an optional K/M/G suffix (powers of 1024 when `suffixes`). */
@@ -155,6 +174,11 @@ enum {
     OPT_REALTIME,
     OPT_VCD,
     OPT_PROFILE,
+    OPT_SCRIPT,
+    OPT_JUNIT,
+    OPT_SCRIPT_RESULT,
+    OPT_RECORD,
+    OPT_REPLAY,
 };
 
 int cli_parse_options(int argc, char **argv, struct cli_options *o)
@@ -181,6 +205,11 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
         { "realtime", no_argument, NULL, OPT_REALTIME },
         { "vcd", required_argument, NULL, OPT_VCD },
         { "profile", required_argument, NULL, OPT_PROFILE },
+        { "script", required_argument, NULL, OPT_SCRIPT },
+        { "junit", required_argument, NULL, OPT_JUNIT },
+        { "script-result", required_argument, NULL, OPT_SCRIPT_RESULT },
+        { "record", required_argument, NULL, OPT_RECORD },
+        { "replay", required_argument, NULL, OPT_REPLAY },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -264,6 +293,11 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
                                 "folded:FILE)",
                                 optarg);
             break;
+        case OPT_SCRIPT: o->script = optarg; break;
+        case OPT_JUNIT: o->junit = optarg; break;
+        case OPT_SCRIPT_RESULT: o->script_result = optarg; break;
+        case OPT_RECORD: o->record = optarg; break;
+        case OPT_REPLAY: o->replay = optarg; break;
         case OPT_SIGNATURE: o->signature = optarg; break;
         case OPT_SEMIHOST_ROOT: mo->semihost_root = optarg; break;
         case OPT_SERIAL: mo->serial = optarg; break;
@@ -291,6 +325,12 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
     if (optind < argc)
         cli_usage_error("unexpected argument '%s' (arguments for the guest go after '--')",
                         argv[optind]);
+    if ((o->junit || o->script_result) && !o->script)
+        cli_usage_error("%s", o->junit ? "--junit reports on a --script: give one"
+                                       : "--script-result reports on a --script: give one");
+    if (o->record && o->replay)
+        cli_usage_error("%s", "--record and --replay together: a replay's inputs are the "
+                              "recorded ones already");
     return -1;
 }
 
