@@ -263,6 +263,39 @@ static bool load_dir(struct runner *r, const char *dir)
     return true;
 }
 
+/* Tests that would share a name (the same ELF name in several directories: a class's
+ * submissions) are named by their firmware's path instead. */
+static void unique_names(struct runner *r)
+{
+    bool *dup = calloc(r->n, sizeof *dup);
+    if (!dup)
+        return;
+    for (size_t a = 0; a < r->n; a++)
+        for (size_t b = a + 1; b < r->n; b++)
+            if (r->tests[a].name && r->tests[b].name &&
+                strcmp(r->tests[a].name, r->tests[b].name) == 0)
+                dup[a] = dup[b] = true;
+    for (size_t k = 0; k < r->n; k++) {
+        struct test *t = &r->tests[k];
+        if (!dup[k])
+            continue;
+        size_t n = strlen(t->firmware);
+        if (n > 4 && strcmp(t->firmware + n - 4, ".elf") == 0)
+            n -= 4;
+        char *name = malloc(strlen(t->classname ? t->classname : "") + n + 2);
+        if (!name)
+            continue;
+        bool prefix = strncmp(t->name, t->classname ? t->classname : "",
+                              strlen(t->classname ? t->classname : "")) != 0 ||
+                      strchr(t->name, ':');
+        sprintf(name, "%s%s%.*s", prefix ? t->classname : "", prefix ? ":" : "", (int)n,
+                t->firmware);
+        free(t->name);
+        t->name = name;
+    }
+    free(dup);
+}
+
 /* ---- running ---- */
 
 static void tmp_path(const struct runner *r, size_t k, const char *ext, char *out, size_t len)
@@ -548,6 +581,7 @@ int runner_main(int argc, char **argv, const char *self)
         usage("%s", lists ? "the test list holds no tests" : "no tests given");
         goto out;
     }
+    unique_names(&r);
     const char *tmpdir = getenv("TMPDIR");
     snprintf(r.tmp, sizeof r.tmp, "%s/hartlab-test-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
     if (!mkdtemp(r.tmp)) {
