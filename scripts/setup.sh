@@ -10,7 +10,7 @@ HARTLAB_PACKAGES=(
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   qemu-system-misc gdb-multiarch u-boot-qemu opensbi
   libsdl2-dev libsdl2-ttf-dev zlib1g-dev fonts-dejavu-core xvfb xauth
-  valgrind libdw-dev
+  valgrind libdw-dev python3-yaml libxml2-utils
 )
 
 hartlab_install_packages() {

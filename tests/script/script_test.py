@@ -790,6 +790,19 @@ def case_labs():
     check("working submissions pass, the wrong one fails with a line saying why",
           rc == 1 and "2 passed, 1 failed" in out and
           re.search(r"FAIL +uart_echo:uart_hello-rv32", out) and "uart_echo.script:" in out, out)
+    # The sheet's own example: three students' ELFs of the same name in their directories.
+    for who, elf in (("alice", "uart_echo-rv64"), ("bob", "uart_hello-rv64"),
+                     ("carol", "uart_echo-rv32")):
+        os.makedirs(os.path.join(d, "handins", who))
+        shutil.copy(sample(elf + ".elf"), os.path.join(d, "handins", who, "uart_echo.elf"))
+    with open(os.path.join(d, "class2.list"), "w") as f:
+        for who in ("alice", "bob", "carol"):
+            f.write(f"handins/{who}/uart_echo.elf {script}\n")
+    rc, out, err = run(["--test-list", "class2.list"], cwd=d)
+    lines = [l.split()[:2] for l in out.splitlines() if re.match(r"(PASS|FAIL) ", l)]
+    check("same-named submissions are told apart by their paths, in the list's order",
+          lines == [["PASS", "handins/alice/uart_echo"], ["FAIL", "handins/bob/uart_echo"],
+                    ["PASS", "handins/carol/uart_echo"]], out)
     validate_junit(j, "grades report")
 
 
