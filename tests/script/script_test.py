@@ -516,9 +516,10 @@ def counts(text):
     return m[-1] if m else None
 
 
-def pty_session(argv, keys, delays):
-    """Run argv on a pseudo-terminal (an interactive console), typing keys[k] after
-    delays[k] seconds of host time; return everything it printed."""
+def pty_session(argv, keys, delays, prompt=b"quits"):
+    """Run argv on a pseudo-terminal (an interactive console); once it has printed
+    `prompt` (as a person waits for the banner: the console is then raw), type keys[k]
+    after delays[k] seconds of host time; return everything it printed."""
     pid, fd = pty.fork()
     if pid == 0:
         os.execv(argv[0], argv)
@@ -534,6 +535,9 @@ def pty_session(argv, keys, delays):
                     out += os.read(fd, 4096)
                 except OSError:
                     return
+    end = time.time() + 60
+    while prompt not in out and time.time() < end:
+        drain(0.05)
     for k, d in zip(keys, delays):
         drain(d)
         os.write(fd, k)
