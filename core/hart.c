@@ -704,6 +704,12 @@ static void trace_step(struct hart *h, const struct insn *ins, uint64_t traps_be
     fputc('\n', f);
 }
 
+void hart_request_stop(struct hart *h)
+{
+    h->stop = HART_STOP_EXIT;
+    hart_attention(h);
+}
+
 enum hart_stop hart_step(struct hart *h)
 {
     h->stop = HART_RUNNING;

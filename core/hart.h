@@ -145,6 +145,11 @@ void hart_boot(struct hart *h, uint64_t entry, uint64_t a0, uint64_t a1);
 enum hart_stop hart_run(struct hart *h, uint64_t until_cycles);
 /* Execute exactly one instruction (or take one pending interrupt/trap). */
 enum hart_stop hart_step(struct hart *h);
+/* Called while the hart executes an instruction (from a device store or a semihosting
+ * call it makes; both end their block there): that instruction is the last one, hart_run
+ * or hart_step returns HART_STOP_EXIT right after it, and no block link is followed. The
+ * run-end path (machine_exit) uses it. */
+void hart_request_stop(struct hart *h);
 /* hart_run stops once retired instructions plus traps reach `limit` (--max-insns);
  * UINT64_MAX: no limit. */
 void hart_set_retire_limit(struct hart *h, uint64_t limit);

@@ -340,7 +340,11 @@ void machine_exit(struct machine *m, int code, const char *reason)
     m->exited = true;
     m->exit_code = code;
     m->exit_reason = reason;
+    m->exit_hart = m->running;
     m->bus.stop_requested = true;
+    /* The hart leaves its block after this instruction and hart_run returns. */
+    if (m->running)
+        hart_request_stop(m->running);
 }
 
 void machine_request_reset(struct machine *m)
@@ -410,7 +414,9 @@ int machine_run(struct machine *m)
                 until = o->max_cycles;
             if (until <= hart_cycles(h))
                 until = hart_cycles(h) + 1;
+            m->running = h;
             enum hart_stop st = hart_run(h, until);
+            m->running = NULL;
             if (st == HART_STOP_BREAK)
                 m->break_hart = h;
             if (st == HART_STOP_WFI) {
@@ -436,9 +442,10 @@ int machine_run(struct machine *m)
             m->on_quantum(m->quantum_ctx);
         struct hart *h0 = machine_hart(m, 0);
         if (m->exited) {
+            const struct hart *eh = m->exit_hart ? m->exit_hart : h0;
             log_info("%s: exit code %d after %" PRIu64 " instructions, %" PRIu64 " cycles",
-                     m->exit_reason ? m->exit_reason : "exit", m->exit_code, hart_retired(h0),
-                     hart_cycles(h0));
+                     m->exit_reason ? m->exit_reason : "exit", m->exit_code, hart_retired(eh),
+                     hart_cycles(eh));
             return exit_status(m->exit_code);
         }
         if (m->break_hart || (m->poll_stop && m->poll_stop(m->poll_ctx)))
@@ -464,7 +471,9 @@ enum hart_stop machine_step_hart(struct machine *m, unsigned k)
     struct hart *h = machine_hart(m, k);
     clock_follow(m, h);
     clock_run_due(&m->clock, hart_cycles(h));
+    m->running = h;
     enum hart_stop st = hart_step(h);
+    m->running = NULL;
     clock_run_due(&m->clock, hart_cycles(h));
     reset_if_requested(m);
     clock_follow(m, NULL);

@@ -113,9 +113,15 @@ struct machine {
      * from outside, injected interrupts; it records and replays them. */
     struct input *input;
 
-    /* Set by machine_exit(): the run loop stops at the next block boundary. */
+    /* Set by machine_exit(): the hart that asked stops after that instruction, the run
+     * loop runs nothing more. */
     bool exited;
     int exit_code;
+    /* The hart inside hart_run/hart_step now (NULL between them): machine_exit stops it
+     * after the instruction it is executing. */
+    struct hart *running;
+    /* The hart that was running when the run was ended (NULL: ended between quanta). */
+    struct hart *exit_hart;
     bool reset_requested;
     uint64_t entry;    /* where harts start after a reset */
     uint64_t fdt_addr; /* where the device tree was placed in RAM (a1), or 0 */
@@ -174,7 +180,11 @@ enum hart_stop machine_step_hart(struct machine *m, unsigned k);
 /* Restart every hart at the entry point (as a guest-requested reset). */
 void machine_reset_harts(struct machine *m);
 
-/* A device (or semihosting) ends the run with `code`. */
+/* The run ends with status `code` (a device, semihosting, the views, a quit key): the
+ * one run-end path. Called while a hart executes an instruction (a device access, a
+ * semihosting call), that instruction is the last one the hart retires; no hart runs
+ * another. The first call wins; `reason` ("semihosting exit") names the cause in the
+ * report. */
 void machine_exit(struct machine *m, int code, const char *reason);
 /* A device asks for a system reset: harts restart at the entry point at the next block
  * boundary; memory is left as it is (as a warm reset on a board). */

@@ -9,7 +9,11 @@ Tier 4 of DESIGN.md's tests. Three commands, each one meson test:
            byte-identical (DESIGN.md decision 4: virtual time, cycle stamps included).
   qemu     run an ELF on hartlab and on qemu-system-riscvNN (virt with semihosting, or
            with --uart its NS16550A on stdio; or spike for HTIF); stdout and exit status
-           must be identical. Exits 77 (meson: skipped) without QEMU.
+           must be identical. With --count, also the number of instructions: the one
+           hartlab's -v reports when the run ends, and the one QEMU executes from the ELF's
+           entry on (one TB per instruction, each logged by -d exec,nochain; QEMU's reset
+           vector in its boot ROM at 0x1000 is left out). Exits 77 (meson: skipped) without
+           QEMU.
   semihost prepare a --semihost-root directory, run tests/firmware/semihost_files.c with
            and without the root, and check its report, its exit status, the files it wrote
            and that nothing was created outside the root.
@@ -26,6 +30,7 @@ firmware, so a guest error there is a simulator bug.
 import argparse
 import difflib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -160,11 +165,31 @@ def cmd_qemu(args):
         qcmd += ["-cpu", args.cpu]
     if args.guest_args:
         qcmd += ["-append", " ".join(args.guest_args)]
+    tmp = tempfile.TemporaryDirectory(prefix="hartlab-count-")
+    qlog = os.path.join(tmp.name, "exec.log")
+    if args.count:
+        hcmd.insert(1, "-v")
+        qcmd += ["-singlestep", "-d", "exec,nochain", "-D", qlog]
     hout, herr, hstatus = run(hcmd, cwd, stdin_bytes(args))
     qout, qerr, qstatus = run(qcmd, cwd, stdin_bytes(args))
     report_run("hartlab", hcmd, hout, herr, hstatus)
     report_run("qemu", qcmd, qout, qerr, qstatus)
     ok = True
+    if args.count:
+        m = re.search(r"exit code -?\d+ after (\d+) instructions", herr)
+        hcount = int(m.group(1)) if m else None
+        qcount = 0
+        with open(qlog, errors="replace") as f:
+            for line in f:
+                # "Trace 0: HOSTPTR [FLAGS/PC/...]": one executed TB, here one instruction.
+                t = re.match(r"Trace \d+: \S+ \[[0-9a-f]+/([0-9a-f]+)/", line)
+                if t and not 0x1000 <= int(t.group(1), 16) < 0x2000:
+                    qcount += 1
+        tmp.cleanup()
+        print(f"--- instructions: hartlab {hcount}, qemu {qcount}")
+        if hcount != qcount:
+            print(f"FAIL: hartlab -v reports {hcount} instructions, QEMU executed {qcount}")
+            ok = False
     if hout != qout:
         print("FAIL: stdout differs between QEMU and hartlab:\n"
               + diff("qemu", qout, "hartlab", hout))
@@ -250,6 +275,8 @@ def main():
     ap.add_argument("--qemu")
     ap.add_argument("--machine", default="virt", choices=["virt", "spike"],
                     help="qemu: the QEMU board (spike for HTIF)")
+    ap.add_argument("--count", action="store_true",
+                    help="qemu: also compare the instruction counts")
     ap.add_argument("--allow-empty", action="store_true",
                     help="qemu: the firmware reports through its exit status only")
     ap.add_argument("--cpu", help="QEMU -cpu, to give it the ISA hartlab has")
