@@ -55,7 +55,8 @@ static void print_help(void)
          "  --trace[=FILE]        instruction trace (pc, bits, disassembly, result) to FILE\n"
          "                        or standard error\n"
          "  --trace=irq[:FILE]    interrupts: lines raised/lowered, PLIC claim/complete, trap\n"
-         "                        entry and return, with cycle stamps (repeatable with\n"
+         "                        entry (interrupts and exceptions, the cause in words) and\n"
+         "                        return, with cycle stamps (repeatable with\n"
          "                        --trace=frames; 'irq' and 'frames' are keywords: write\n"
          "                        ./irq for a file of that name)\n"
          "  --trace=frames[:FILE] calls and returns with frame sizes, indented by depth\n"
@@ -112,7 +113,9 @@ static void print_help(void)
          "0x100000, or semihosting SYS_EXIT); codes outside 0..255 are reported as 255.\n"
          "  2    bad option or input file (one line on stderr says which and why)\n"
          "  124  --max-insns or --max-cycles reached\n"
-         "  125  every hart waits in wfi for an interrupt that nothing will raise\n"
+         "  125  the firmware can make no progress: every hart waits in wfi, or loops (a\n"
+         "       jump to itself, a trap loop), for an interrupt that cannot come (one line\n"
+         "       on stderr names the hart, pc, function and cause)\n"
          "With --script: 0 every step passed, 1 a step failed, 2 the script does not parse.\n");
 }
 

@@ -8,7 +8,8 @@
  * programmer's handbook (Unprivileged ISA chapter 25, tables "RISC-V pseudoinstructions"
  * and "Pseudoinstructions for accessing control and status registers") where objdump does.
  * Register names are the ABI names of the RISC-V psABI; CSR names those of the Privileged
- * Architecture "CSR Listing".
+ * Architecture "CSR Listing". Trap causes are named as in the Privileged Architecture's
+ * mcause table, with what tval holds for each (section 3.1.16, "Machine Trap Value").
  */
 #include "core/disasm.h"
 
@@ -1011,4 +1012,62 @@ bool disasm_writes_rd(const struct insn *ins)
     case FMT_F_XF: return true;
     default: return false;
     }
+}
+
+/* ---- traps in words (Privileged Architecture, "Machine Cause Register" table) ---- */
+
+const char *disasm_cause_name(uint64_t code, bool irq)
+{
+    static const char *const irqs[16] = {
+        [IRQ_S_SOFT] = "supervisor software", [IRQ_M_SOFT] = "machine software",
+        [IRQ_S_TIMER] = "supervisor timer",   [IRQ_M_TIMER] = "machine timer",
+        [IRQ_S_EXT] = "supervisor external",  [IRQ_M_EXT] = "machine external",
+    };
+    static const char *const excs[16] = {
+        [EXC_INSN_MISALIGNED] = "instruction address misaligned",
+        [EXC_INSN_ACCESS] = "instruction access fault",
+        [EXC_ILLEGAL_INSN] = "illegal instruction",
+        [EXC_BREAKPOINT] = "breakpoint",
+        [EXC_LOAD_MISALIGNED] = "load address misaligned",
+        [EXC_LOAD_ACCESS] = "load access fault",
+        [EXC_STORE_MISALIGNED] = "store/AMO address misaligned",
+        [EXC_STORE_ACCESS] = "store/AMO access fault",
+        [EXC_ECALL_U] = "ecall from U-mode",
+        [EXC_ECALL_S] = "ecall from S-mode",
+        [EXC_ECALL_M] = "ecall from M-mode",
+        [EXC_INSN_PAGE] = "instruction page fault",
+        [EXC_LOAD_PAGE] = "load page fault",
+        [EXC_STORE_PAGE] = "store/AMO page fault",
+    };
+    const char *n = code < 16 ? (irq ? irqs : excs)[code] : NULL;
+    return n ? n : (irq ? "interrupt" : "exception");
+}
+
+char *disasm_trap(uint64_t cause, uint64_t tval, unsigned xlen, char *out, size_t outlen)
+{
+    bool irq = (cause >> (xlen - 1)) & 1;
+    uint64_t code = cause & ~(1ull << (xlen - 1));
+    const char *name = disasm_cause_name(code, irq);
+    tval &= xlen == 32 ? 0xffffffffull : ~0ull;
+    if (irq) {
+        snprintf(out, outlen, "%s interrupt", name);
+        return out;
+    }
+    switch (code) {
+    case EXC_ILLEGAL_INSN:
+        /* tval holds the instruction's bits (0 when the hart does not provide them). */
+        snprintf(out, outlen, "%s 0x%0*" PRIx64, name, (tval & 3) == 3 ? 8 : 4, tval);
+        break;
+    case EXC_INSN_MISALIGNED:
+    case EXC_INSN_ACCESS:
+    case EXC_LOAD_MISALIGNED:
+    case EXC_LOAD_ACCESS:
+    case EXC_STORE_MISALIGNED:
+    case EXC_STORE_ACCESS:
+    case EXC_INSN_PAGE:
+    case EXC_LOAD_PAGE:
+    case EXC_STORE_PAGE: snprintf(out, outlen, "%s at 0x%" PRIx64, name, tval); break;
+    default: snprintf(out, outlen, "%s", name); break;
+    }
+    return out;
 }

@@ -31,5 +31,12 @@ char *disasm_raw(uint32_t raw, uint64_t pc, unsigned xlen, uint32_t misa_ext, ch
                  size_t outlen);
 /* True if the instruction writes an integer destination register (for traces). */
 bool disasm_writes_rd(const struct insn *ins);
+/* A trap cause in words, as the Privileged Architecture's mcause table names it
+ * ("load access fault", "machine timer"); `code` without the interrupt bit. */
+const char *disasm_cause_name(uint64_t code, bool irq);
+/* A trap in words with what its tval says (Privileged 3.1.16): "load access fault at
+ * 0x40000000", "illegal instruction 0x00000000", "ecall from M-mode", "machine timer
+ * interrupt". `cause` is an mcause/scause value of an XLEN-bit hart. Returns `out`. */
+char *disasm_trap(uint64_t cause, uint64_t tval, unsigned xlen, char *out, size_t outlen);
 
 #endif

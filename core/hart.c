@@ -92,6 +92,8 @@ void hart_reset(struct hart *h, uint64_t pc)
     memset(h->f, 0, sizeof h->f);
     h->fflags = h->frm = 0;
     h->retire_limit = UINT64_MAX;
+    h->trap_streak = 0;
+    h->trap_streak_retired = UINT64_MAX;
     hart_tlb_flush(h);
 }
 
@@ -360,6 +362,18 @@ bool hart_irq_wakeup(const struct hart *h)
     return (h->mip & h->mie) != 0;
 }
 
+/* Count traps taken in a row with nothing retired between them (hart_trap_loop). */
+static void note_trap_streak(struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval)
+{
+    if (h->trap_streak_retired != h->retired || h->trap_streak == 0) {
+        h->trap_streak = 0;
+        h->trap_streak_first =
+            (struct hart_trap_record){ cause, epc & xlen_mask(h->xlen), tval & xlen_mask(h->xlen) };
+    }
+    h->trap_streak++;
+    h->trap_streak_retired = h->retired;
+}
+
 /* Trap entry into S-mode, for a trap medeleg/mideleg delegates (Privileged 3.1.8, 4.1.1). */
 static void trap_enter_s(struct hart *h, uint64_t cause, uint64_t tval, uint64_t epc, bool irq)
 {
@@ -374,6 +388,7 @@ static void trap_enter_s(struct hart *h, uint64_t cause, uint64_t tval, uint64_t
     h->stval = tval & xlen_mask(h->xlen);
     uint64_t intbit = h->xlen == 32 ? MCAUSE32_INTERRUPT : MCAUSE64_INTERRUPT;
     h->scause = irq ? (intbit | cause) : cause;
+    note_trap_streak(h, h->scause, epc, tval);
     uint64_t base = h->stvec & ~3ull;
     h->pc = (irq && (h->stvec & 3) == MTVEC_MODE_VECTORED) ? base + 4 * cause : base;
     h->pc &= xlen_mask(h->xlen);
@@ -405,6 +420,7 @@ static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval, uint64_t e
     h->mtval = tval & xlen_mask(h->xlen);
     uint64_t intbit = h->xlen == 32 ? MCAUSE32_INTERRUPT : MCAUSE64_INTERRUPT;
     h->mcause = irq ? (intbit | cause) : cause;
+    note_trap_streak(h, h->mcause, epc, tval);
     uint64_t base = h->mtvec & ~3ull;
     if (irq && (h->mtvec & 3) == MTVEC_MODE_VECTORED)
         h->pc = base + 4 * cause;
@@ -417,6 +433,38 @@ static void trap_enter(struct hart *h, uint64_t cause, uint64_t tval, uint64_t e
     mmu_context_check(h);
     if (unlikely(h->on_trap.n))
         LISTENERS_CALL(&h->on_trap, hart_trap_fn, h, h->mcause, epc, tval);
+}
+
+uint64_t hart_takeable_irqs(const struct hart *h)
+{
+    uint64_t m = h->mie & ~h->mideleg, s = h->mie & h->mideleg;
+    switch (h->priv) {
+    case PRIV_M: return (h->mstatus & MSTATUS_MIE) ? m : 0;
+    case PRIV_S: return m | ((h->mstatus & MSTATUS_SIE) ? s : 0);
+    default: return m | s;
+    }
+}
+
+bool hart_irq_takeable_pending(const struct hart *h)
+{
+    return (h->mip & hart_takeable_irqs(h)) != 0;
+}
+
+bool hart_trap_loop(const struct hart *h, struct hart_trap_record *first,
+                    struct hart_trap_record *last)
+{
+    if (h->trap_streak < 2 || h->trap_streak_retired != h->retired)
+        return false;
+    bool in_s = h->priv == PRIV_S;
+    uint64_t epc = in_s ? h->sepc : h->mepc;
+    if (h->pc != epc)
+        return false;
+    if (first)
+        *first = h->trap_streak_first;
+    if (last)
+        *last = (struct hart_trap_record){ in_s ? h->scause : h->mcause, epc,
+                                           in_s ? h->stval : h->mtval };
+    return true;
 }
 
 int hart_raise(struct hart *h, uint64_t cause, uint64_t tval, uint64_t epc)
@@ -1212,4 +1260,35 @@ int hart_exec_fence_i(struct hart *h, const struct insn *i)
     code_cache_flush(h->cc);
     h->pc = i->pc + i->len;
     return 1;
+}
+
+/* ---- progress ---- */
+
+bool hart_at_self_loop(struct hart *h)
+{
+    uint16_t lo, hi = 0;
+    uint64_t pa;
+    if (fetch16(h, NULL, h->pc, &lo, &pa))
+        return false;
+    if (insn_length(lo) == 4 && fetch16(h, NULL, (h->pc + 2) & xlen_mask(h->xlen), &hi, &pa))
+        return false;
+    struct insn ins;
+    if (!insn_decode(lo | (uint32_t)hi << 16, h->xlen, h->ext, &ins) || ins.imm != 0)
+        return false;
+    uint64_t a = h->x[ins.rs1 == REG_SINK ? 0 : ins.rs1];
+    uint64_t b = h->x[ins.rs2 == REG_SINK ? 0 : ins.rs2];
+    if (h->xlen == 32) {
+        a = (uint64_t)(int64_t)(int32_t)a;
+        b = (uint64_t)(int64_t)(int32_t)b;
+    }
+    switch (ins.sem) {
+    case INSN_jal: return true;
+    case INSN_beq: return a == b;
+    case INSN_bne: return a != b;
+    case INSN_blt: return (int64_t)a < (int64_t)b;
+    case INSN_bge: return (int64_t)a >= (int64_t)b;
+    case INSN_bltu: return a < b;
+    case INSN_bgeu: return a >= b;
+    default: return false;
+    }
 }

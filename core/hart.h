@@ -166,6 +166,31 @@ void hart_set_mip(struct hart *h, enum irq_num irq, bool level);
 /* True if an interrupt is pending and enabled (wakes wfi even if globally disabled). */
 bool hart_irq_wakeup(const struct hart *h);
 
+/* ---- progress: can the hart ever move on by itself? ---- */
+
+/* The interrupts (mie bits) the hart would take if they became pending, in its current mode
+ * with its current enables (Privileged 3.1.9: M-level ones below M always, in M with
+ * mstatus.MIE; S-level ones in U always, in S with mstatus.SIE). 0: none can be taken until
+ * the hart itself changes mstatus, mie, mideleg or its mode. */
+uint64_t hart_takeable_irqs(const struct hart *h);
+/* True if one of those is pending: the hart takes it before its next instruction. */
+bool hart_irq_takeable_pending(const struct hart *h);
+/* True if the instruction at pc jumps to itself whatever memory does: a jal (c.j) to its own
+ * address, or a conditional branch to itself whose condition holds (a one-instruction loop
+ * changes no register). Only an interrupt can move such a hart on. */
+bool hart_at_self_loop(struct hart *h);
+/* A trap as the hart took it: mcause/scause (interrupt bit included), epc and tval. */
+struct hart_trap_record {
+    uint64_t cause, epc, tval;
+};
+/* True if the hart is in a trap loop: at least two traps in a row with nothing retired,
+ * and the handler it is about to run starts at the pc that trapped last (its first
+ * instruction faults, so the same trap comes again, forever). `first` (may be NULL) gets
+ * the trap that began the streak (the original fault), `last` the latest one. */
+bool hart_trap_loop(const struct hart *h, struct hart_trap_record *first,
+                    struct hart_trap_record *last);
+
+
 /* ---- architectural state, from outside the instruction stream ---- */
 
 unsigned hart_xlen(const struct hart *h);

@@ -68,6 +68,10 @@ struct hart {
     bool wfi;              /* stalled in wfi */
     uint64_t retire_limit; /* hart_run stops when `retired` reaches this (--max-insns) */
     uint64_t traps;        /* traps taken, for traces and tests */
+    /* Traps taken in a row with no instruction retired between them (a trap loop), the
+     * `retired` count they happened at, and the first of them (hart_trap_loop). */
+    uint64_t trap_streak, trap_streak_retired;
+    struct hart_trap_record trap_streak_first;
 
     /* Machine CSRs. */
     uint64_t mstatus, misa, mtvec, mscratch, mepc, mcause, mtval;

@@ -409,8 +409,9 @@ static void run_result(struct machine_target *mt, int rc, struct gdb_stop *out)
     }
     if (rc == MACHINE_EXIT_HANG) {
         out->signal = GDB_SIGTRAP;
-        snprintf(out->message, sizeof out->message,
-                 "every hart waits (wfi) for an interrupt that nothing will raise\n");
+        /* The machine's own line: all harts in wfi, or one stuck in a loop (and why). */
+        snprintf(out->message, sizeof out->message, "%.*s\n", (int)sizeof out->message - 2,
+                 m->stop_line);
         return;
     }
     out->exited = true;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/disasm.h"
 #include "platform/board.h"
 #include "devices/finisher.h"
 #include "devices/htif.h"
@@ -357,11 +358,71 @@ static void report_stop(struct machine *m, const struct hart *h, const char *why
 {
     uint64_t pc = hart_pc(h);
     const struct symbol *s = m->symbols ? symtab_lookup(m->symbols, pc) : NULL;
-    fprintf(stderr,
-            "hartlab: %s; hart %" PRIu64 " at pc 0x%" PRIx64 "%s%s after %" PRIu64
-            " instructions, %" PRIu64 " cycles\n",
-            why, hart_id(h), pc, s ? " in " : "", s ? s->name : "", hart_retired(h),
-            hart_cycles(h));
+    snprintf(m->stop_line, sizeof m->stop_line,
+             "%s; hart %" PRIu64 " at pc 0x%" PRIx64 "%s%s after %" PRIu64 " instructions, %" PRIu64
+             " cycles",
+             why, hart_id(h), pc, s ? " in " : "", s ? s->name : "", hart_retired(h),
+             hart_cycles(h));
+    fprintf(stderr, "hartlab: %s\n", m->stop_line);
+}
+
+/* " in FUNCTION" for an address with a symbol, else "". */
+static const char *in_function(const struct machine *m, uint64_t pc, char *buf, size_t len)
+{
+    const struct symbol *s = m->symbols ? symtab_lookup(m->symbols, pc) : NULL;
+    snprintf(buf, len, "%s%s", s ? " in " : "", s ? s->name : "");
+    return buf;
+}
+
+/* Why hart h can make no progress by itself, if it cannot (machine_run's hang check). */
+enum stuck { NOT_STUCK, STUCK_SELF_LOOP, STUCK_TRAP_LOOP };
+
+static enum stuck hart_stuck(struct hart *h)
+{
+    if (hart_irq_takeable_pending(h))
+        return NOT_STUCK; /* an interrupt is about to be taken */
+    if (hart_trap_loop(h, NULL, NULL))
+        return STUCK_TRAP_LOOP;
+    if (hart_at_self_loop(h))
+        return STUCK_SELF_LOOP;
+    return NOT_STUCK;
+}
+
+/* The one line for a hart stuck in a loop: where, which loop, and why nothing ends it. */
+static void report_stuck(struct machine *m, struct hart *h, enum stuck why, bool hopeless)
+{
+    char fn[160], fn2[160], what[800];
+    const char *no_irq = hopeless ? "no interrupt can be taken (they are disabled)"
+                                  : "nothing will raise an interrupt";
+    uint64_t pc = hart_pc(h);
+    unsigned xlen = hart_xlen(h);
+    if (why == STUCK_SELF_LOOP) {
+        snprintf(what, sizeof what,
+                 "hart %" PRIu64 " is stuck: a jump to itself at pc 0x%" PRIx64
+                 "%s, which only an interrupt can leave, and %s",
+                 hart_id(h), pc, in_function(m, pc, fn, sizeof fn), no_irq);
+    } else {
+        struct hart_trap_record first, last;
+        char w1[96], w2[96];
+        hart_trap_loop(h, &first, &last);
+        disasm_trap(last.cause, last.tval, xlen, w2, sizeof w2);
+        if (first.cause == last.cause && first.epc == last.epc && first.tval == last.tval)
+            snprintf(what, sizeof what,
+                     "hart %" PRIu64 " is stuck in a trap loop: %s at pc 0x%" PRIx64
+                     "%s, the trap handler's entry, again and again",
+                     hart_id(h), w2, last.epc, in_function(m, last.epc, fn, sizeof fn));
+        else
+            snprintf(what, sizeof what,
+                     "hart %" PRIu64 " is stuck in a trap loop: %s (pc 0x%" PRIx64
+                     "%s), then %s again and again at the trap handler's entry 0x%" PRIx64 "%s",
+                     hart_id(h), disasm_trap(first.cause, first.tval, xlen, w1, sizeof w1),
+                     first.epc, in_function(m, first.epc, fn, sizeof fn), w2, last.epc,
+                     in_function(m, last.epc, fn2, sizeof fn2));
+    }
+    snprintf(m->stop_line, sizeof m->stop_line,
+             "%s; after %" PRIu64 " instructions, %" PRIu64 " cycles", what, hart_retired(h),
+             hart_cycles(h));
+    fprintf(stderr, "hartlab: %s\n", m->stop_line);
 }
 
 /* A guest asked for a system reset (machine_request_reset): every hart boots again. */
@@ -398,8 +459,16 @@ int machine_run(struct machine *m)
     for (unsigned k = 0; k < machine_nharts(m); k++)
         hart_set_retire_limit(machine_hart(m, k), o->max_insns ? o->max_insns : UINT64_MAX);
     bool all_waited = false;
+    m->stop_line[0] = '\0';
+    for (unsigned k = 0; k < MACHINE_MAX_HARTS; k++)
+        m->quantum_pc[k] = UINT64_MAX;
     for (;;) {
-        bool all_waiting = true, limit = false;
+        /* all_waiting: every hart waits in wfi (time may skip to the next event). Every
+         * hart that does not wait is stuck in a loop only an interrupt ends: `stuck` is the
+         * first such hart, `hopeless` whether none of them can take any interrupt. */
+        bool all_waiting = true, all_idle = true, hopeless = true, limit = false;
+        struct hart *stuck = NULL;
+        enum stuck stuck_why = NOT_STUCK;
         for (unsigned k = 0; k < machine_nharts(m) && !m->exited && !m->break_hart; k++) {
             struct hart *h = machine_hart(m, k);
             clock_follow(m, h);
@@ -424,9 +493,26 @@ int machine_run(struct machine *m)
                  * that will wake it). */
                 if (until != UINT64_MAX)
                     hart_idle_until(h, until);
+                hopeless = false;
             } else {
                 all_waiting = false;
+                /* Found at the same pc as after its last quantum: maybe a loop it cannot
+                 * leave (checked only then, so this costs nothing in a normal run). */
+                enum stuck why = NOT_STUCK;
+                if (st == HART_STOP_BUDGET && hart_pc(h) == m->quantum_pc[k])
+                    why = hart_stuck(h);
+                if (why == NOT_STUCK) {
+                    all_idle = false;
+                } else {
+                    if (!stuck) {
+                        stuck = h;
+                        stuck_why = why;
+                    }
+                    if (hart_takeable_irqs(h))
+                        hopeless = false;
+                }
             }
+            m->quantum_pc[k] = hart_pc(h);
             clock_run_due(&m->clock, hart_cycles(h));
             if ((o->max_cycles && hart_cycles(h) >= o->max_cycles) ||
                 (o->max_insns && hart_retired(h) + hart_traps(h) >= o->max_insns))
@@ -461,6 +547,18 @@ int machine_run(struct machine *m)
             report_stop(m, h0,
                         "every hart is waiting (wfi) for an interrupt that nothing will raise");
             return MACHINE_EXIT_HANG;
+        }
+        /* Harts stuck in loops (and the others in wfi): over when nothing can interrupt
+         * them, because no event is coming or because none of them can take an interrupt. */
+        if (stuck && all_idle && (hopeless || clock_next(&m->clock) == UINT64_MAX)) {
+            bool still = true; /* an event that fired since may have raised one */
+            for (unsigned k = 0; k < machine_nharts(m); k++)
+                if (hart_irq_takeable_pending(machine_hart(m, k)))
+                    still = false;
+            if (still) {
+                report_stuck(m, stuck, stuck_why, hopeless);
+                return MACHINE_EXIT_HANG;
+            }
         }
         all_waited = all_waiting;
     }

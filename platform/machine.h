@@ -27,9 +27,12 @@
 #define MACHINE_MAX_HARTS CLUSTER_MAX_HARTS
 
 /* Exit statuses of hartlab itself (documented in `hartlab --help` and docs/usage.md). */
-#define MACHINE_EXIT_USAGE  2    /* bad option, bad input file */
-#define MACHINE_EXIT_LIMIT  124  /* --max-insns / --max-cycles reached (as timeout(1)) */
-#define MACHINE_EXIT_HANG   125  /* every hart waits for an interrupt that cannot come */
+#define MACHINE_EXIT_USAGE 2   /* bad option, bad input file */
+#define MACHINE_EXIT_LIMIT 124 /* --max-insns / --max-cycles reached (as timeout(1)) */
+#define MACHINE_EXIT_HANG                                                                          \
+    125                          /* no hart can make progress: each waits in wfi, or loops         \
+                                    (a jump to itself, a trap loop), for an interrupt that         \
+                                    cannot come */
 #define MACHINE_RUN_STOPPED (-1) /* machine_run: the debugger stopped the run (resumable) */
 
 struct machine_options {
@@ -122,6 +125,12 @@ struct machine {
     struct hart *running;
     /* The hart that was running when the run was ended (NULL: ended between quanta). */
     struct hart *exit_hart;
+    /* Each hart's pc when its last quantum ended: a hart found at the same pc twice is
+     * checked for a loop it cannot leave (machine_run). */
+    uint64_t quantum_pc[MACHINE_MAX_HARTS];
+    /* The one line machine_run printed when it ended the run itself (a limit, a hang), for
+     * the debugger's stop message; "" otherwise. */
+    char stop_line[1024];
     bool reset_requested;
     uint64_t entry;    /* where harts start after a reset */
     uint64_t fdt_addr; /* where the device tree was placed in RAM (a1), or 0 */
@@ -165,7 +174,11 @@ bool machine_load_raw(struct machine *m, const char *path, uint64_t addr, char *
 bool machine_load_elf_segments(struct machine *m, const char *path, char *err, size_t errlen);
 
 /* Run until the firmware exits, a limit is reached or the harts hang. Returns the exit
- * status hartlab should return. */
+ * status hartlab should return. The harts hang (MACHINE_EXIT_HANG, one line on stderr
+ * naming the hart, pc, function and why) when every hart either waits in wfi or is stuck in
+ * a loop only an interrupt can leave (a jump to itself; a trap whose handler traps again at
+ * its own entry), and no interrupt can come: no device event is scheduled, or none of the
+ * stuck harts can take one at all. */
 int machine_run(struct machine *m);
 
 /* Where harts start: set the entry point and boot every hart there (machine_boot). */

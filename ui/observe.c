@@ -8,6 +8,7 @@
 
 #include <libfdt.h>
 
+#include "core/disasm.h"
 #include "core/hart.h"
 #include "devices/clint.h"
 #include "devices/clock.h"
@@ -284,31 +285,7 @@ struct machine *observe_machine(const struct observe *ob)
 
 const char *observe_cause_name(uint64_t cause, unsigned xlen)
 {
-    bool irq = cause >> (xlen - 1);
-    unsigned code = (unsigned)(cause & 0xff);
-    static const char *const irqs[16] = {
-        [IRQ_S_SOFT] = "supervisor software", [IRQ_M_SOFT] = "machine software",
-        [IRQ_S_TIMER] = "supervisor timer",   [IRQ_M_TIMER] = "machine timer",
-        [IRQ_S_EXT] = "supervisor external",  [IRQ_M_EXT] = "machine external",
-    };
-    static const char *const excs[16] = {
-        [EXC_INSN_MISALIGNED] = "instruction address misaligned",
-        [EXC_INSN_ACCESS] = "instruction access fault",
-        [EXC_ILLEGAL_INSN] = "illegal instruction",
-        [EXC_BREAKPOINT] = "breakpoint",
-        [EXC_LOAD_MISALIGNED] = "load address misaligned",
-        [EXC_LOAD_ACCESS] = "load access fault",
-        [EXC_STORE_MISALIGNED] = "store/AMO address misaligned",
-        [EXC_STORE_ACCESS] = "store/AMO access fault",
-        [EXC_ECALL_U] = "ecall from U-mode",
-        [EXC_ECALL_S] = "ecall from S-mode",
-        [EXC_ECALL_M] = "ecall from M-mode",
-        [EXC_INSN_PAGE] = "instruction page fault",
-        [EXC_LOAD_PAGE] = "load page fault",
-        [EXC_STORE_PAGE] = "store/AMO page fault",
-    };
-    const char *n = code < 16 ? (irq ? irqs : excs)[code] : NULL;
-    return n ? n : (irq ? "interrupt" : "exception");
+    return disasm_cause_name(cause & 0xff, (cause >> (xlen - 1)) & 1);
 }
 
 uint64_t observe_hart_hz(const struct observe *ob)

@@ -1,7 +1,8 @@
 /* --trace=irq (see trace_irq.h): interrupt lines, the PLIC claim/complete handshake
- * (riscv-plic-spec 1.0.0, "Interrupt Claim Process" / "Interrupt Completion") and trap entry
- * and return for interrupts (Privileged Architecture, "Machine Cause Register"), in the
- * order they happen in virtual time.
+ * (riscv-plic-spec 1.0.0, "Interrupt Claim Process" / "Interrupt Completion") and every trap
+ * entry (interrupts and exceptions, their cause in words with what tval holds: Privileged
+ * Architecture, "Machine Cause Register" and "Machine Trap Value Register") and return, in
+ * the order they happen in virtual time.
  */
 #include "ui/trace_irq.h"
 
@@ -9,6 +10,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "core/disasm.h"
 #include "core/hart.h"
 #include "devices/clock.h"
 #include "devices/irq.h"
@@ -19,14 +21,9 @@
 #include "ui/frames.h"
 #include "ui/observe.h"
 
-#define NEST_MAX 64
-
 struct trace_irq {
     struct observe *ob;
     FILE *out;
-    /* Per nesting level of hart 0's traps: was it an interrupt (so its mret is printed). */
-    bool nest[NEST_MAX];
-    unsigned depth;
 };
 
 static void on_line(void *ctx, unsigned index, const struct irq_line *line, bool level,
@@ -59,28 +56,23 @@ static void on_handshake(void *ctx, unsigned c, unsigned source, bool complete)
 static void on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval)
 {
     struct trace_irq *t = ctx;
-    bool irq = cause >> (hart_xlen(h) - 1);
-    if (t->depth < NEST_MAX)
-        t->nest[t->depth] = irq;
-    t->depth++;
-    if (!irq)
-        return;
-    char at[96], to[96];
+    char at[96], to[96], what[96];
     frames_symbolize(t->ob, epc, at, sizeof at);
     frames_symbolize(t->ob, hart_pc(h), to, sizeof to);
-    fprintf(t->out, "%12" PRIu64 " %-8s %s (mcause 0x%" PRIx64 ") hart %" PRIu64 " at %s -> %s\n",
-            hart_cycles(h), "trap", observe_cause_name(cause, hart_xlen(h)), cause, hart_id(h), at,
+    /* Interrupts keep their short name ("machine timer"); exceptions say what tval holds. */
+    if ((cause >> (hart_xlen(h) - 1)) & 1)
+        snprintf(what, sizeof what, "%s", observe_cause_name(cause, hart_xlen(h)));
+    else
+        disasm_trap(cause, tval, hart_xlen(h), what, sizeof what);
+    fprintf(t->out, "%12" PRIu64 " %-8s %s (%s 0x%" PRIx64 ") hart %" PRIu64 " at %s -> %s\n",
+            hart_cycles(h), "trap", what, hart_priv(h) == PRIV_S ? "scause" : "mcause", cause,
+            hart_id(h), at,
             to);
 }
 
 static void on_return(void *ctx, struct hart *h, uint64_t from_pc)
 {
     struct trace_irq *t = ctx;
-    if (t->depth == 0)
-        return;
-    t->depth--;
-    if (t->depth < NEST_MAX && !t->nest[t->depth])
-        return;
     char to[96];
     frames_symbolize(t->ob, hart_pc(h), to, sizeof to);
     fprintf(t->out, "%12" PRIu64 " %-8s to %s\n", hart_cycles(h), "return", to);
