@@ -8,6 +8,7 @@
 #include "platform/machine.h"
 #include "devices/ns16550.h"
 #include "devices/sifive_gpio.h"
+#include "devices/virtio_mmio.h"
 
 /* Read-only memory (boot flash): loadable by the loader, stores fault. */
 static bool rom_create(struct machine *m, const void *fdt, int node, uint64_t base, uint64_t size,
@@ -30,5 +31,6 @@ const struct device_desc device_table[] = {
     { "ns16550a", ns16550_create },
     { "ns16550", ns16550_create },
     { "sifive,gpio0", sifive_gpio_create },
+    { "virtio,mmio", virtio_mmio_create },
     { NULL, NULL },
 };

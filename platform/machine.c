@@ -172,6 +172,21 @@ void machine_console_output(struct machine *m, const void *buf, size_t len)
         m->console[k].fn(m->console[k].ctx, buf, len, now);
 }
 
+void machine_on_reset(struct machine *m, void (*fn)(void *opaque), void *opaque)
+{
+    if (m->nresets < MACHINE_MAX_RESETS) {
+        m->resets[m->nresets].fn = fn;
+        m->resets[m->nresets].opaque = opaque;
+        m->nresets++;
+    }
+}
+
+static void reset_devices(struct machine *m)
+{
+    for (unsigned k = 0; k < m->nresets; k++)
+        m->resets[k].fn(m->resets[k].opaque);
+}
+
 void machine_set_irq_controller(struct machine *m,
                                 void (*input)(void *opaque, unsigned source, bool level),
                                 void *opaque, unsigned nsources)
@@ -433,6 +448,7 @@ static void reset_if_requested(struct machine *m)
     m->reset_requested = false;
     m->bus.stop_requested = m->exited;
     log_info("reset requested by the guest");
+    reset_devices(m);
     machine_boot(m);
 }
 

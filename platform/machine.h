@@ -51,6 +51,13 @@ struct machine_options {
     const char *cmdline;            /* semihosting SYS_GET_CMDLINE */
     FILE *trace;                    /* instruction trace, or NULL */
     const char *serial;             /* console UART backend (host/chardev.h), NULL = stdio */
+    /* virtio-mmio slots (devices/virtio_mmio.h) fill in tree order: one virtio-blk per
+     * drive (host/blockdev.h; the caller keeps them open until machine_free), then the
+     * entropy device unless rng_off, seeded with rng_seed (or host entropy). */
+    struct blockdev *const *drives;
+    unsigned ndrives;
+    uint64_t rng_seed;
+    bool rng_host, rng_off;
 };
 
 struct htif;
@@ -74,6 +81,7 @@ extern const struct device_desc device_table[];
 
 #define MACHINE_MAX_CLEANUPS 32
 #define MACHINE_MAX_CONSOLE  4
+#define MACHINE_MAX_RESETS   16
 
 /* Console output that does not pass a UART (semihosting's and HTIF's writes to standard
  * output): `buf` was just written, at virtual-clock cycle `cycle`. */
@@ -115,6 +123,11 @@ struct machine {
     /* The one door for input from outside (host/input.h): UART bytes, GPIO levels driven
      * from outside, injected interrupts; it records and replays them. */
     struct input *input;
+    struct {
+        void (*fn)(void *opaque);
+        void *opaque;
+    } resets[MACHINE_MAX_RESETS];
+    unsigned nresets;
 
     /* Set by machine_exit(): the hart that asked stops after that instruction, the run
      * loop runs nothing more. */
@@ -209,6 +222,9 @@ bool machine_on_console(struct machine *m, machine_console_fn fn, void *ctx);
 void machine_console_output(struct machine *m, const void *buf, size_t len);
 void machine_off_console(struct machine *m, machine_console_fn fn, void *ctx);
 
+/* Call fn(opaque) when the guest resets the machine (machine_request_reset), before the
+ * harts restart: devices with state of their own (virtio) reset it this way. */
+void machine_on_reset(struct machine *m, void (*fn)(void *opaque), void *opaque);
 /* Call fn(opaque) when the machine is freed (devices free themselves this way). */
 void machine_on_free(struct machine *m, void (*fn)(void *opaque), void *opaque);
 /* The interrupt controller offers its inputs: source numbers 1..nsources. */
