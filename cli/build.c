@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "devices/virtio_mmio.h"
 #include "host/gpio_script.h"
 #include "host/log.h"
 #include "platform/board.h"
@@ -51,6 +52,18 @@ struct machine *cli_build_machine(struct cli_options *o, struct cli_plan *p, cha
     struct machine *m = machine_new(mo, err, errlen);
     if (!m)
         return NULL;
+    /* Every drive needs a virtio-mmio slot of the board's. */
+    unsigned slots = 0;
+    while (virtio_mmio_find(m, slots))
+        slots++;
+    if (slots < mo->ndrives) {
+        snprintf(err, errlen,
+                 "--drive %s: the board has %u virtio-mmio slot%s, not enough for %u drive%s",
+                 o->drives[slots], slots, slots == 1 ? "" : "s", mo->ndrives,
+                 mo->ndrives == 1 ? "" : "s");
+        machine_free(m);
+        return NULL;
+    }
     if (!load_images(o, p, m, err, errlen) || !board_place(m, p->cmdline, err, errlen) ||
         (o->gpio_script && !gpio_script_load(m, o->gpio_script, err, errlen))) {
         machine_free(m);

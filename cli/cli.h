@@ -26,6 +26,7 @@
 #include "ui/views.h"
 
 #define CLI_MAX_IMAGES 16
+#define CLI_MAX_DRIVES 8 /* the virt board's virtio-mmio slots */
 
 /* A raw image (--load, or a non-ELF --bios/--kernel). */
 struct cli_image {
@@ -47,6 +48,8 @@ struct cli_options {
     struct views_options views;
     struct cli_image loads[CLI_MAX_IMAGES]; /* --load, in order (paths malloc'd) */
     unsigned nloads;
+    const char *drives[CLI_MAX_DRIVES]; /* --drive specs, in order */
+    unsigned ndrives;
     int guest_argc; /* the arguments after '--' */
     char **guest_argv;
     /* CI testing (cli/ci.c, docs/ci.md) */
@@ -65,6 +68,9 @@ struct cli_plan {
     struct elf_info info;
     const char *board_spec; /* the --board value, or the default chosen for the firmware */
     void *fdt;              /* the board's tree, as opened */
+    /* The --drive images, opened and locked (host/blockdev.h); closed by cli_plan_free,
+     * after the machine is freed. */
+    struct blockdev *drives[CLI_MAX_DRIVES];
 };
 
 /* Phase 1. Returns -1 to go on, or the exit status when the run ends here (--help,

@@ -7,9 +7,12 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "host/shutdown.h"
 
 int main(int argc, char **argv)
 {
+    /* SIGTERM, SIGINT and SIGHUP flush what hartlab owes the host (disk images) first. */
+    shutdown_install();
     /* `hartlab test` and --test-list are the test runner's (cli/ci.c). */
     int status = cli_ci_runner(argc, argv);
     if (status >= 0)
@@ -44,6 +47,6 @@ int main(int argc, char **argv)
     cli_ci_free(&ci);        /* before the machine it observes */
     cli_options_free(&opts); /* closes the instruction trace before the machine goes */
     machine_free(m);
-    cli_plan_free(&plan);
+    cli_plan_free(&plan); /* the disk images, after the devices that used them */
     return status;
 }

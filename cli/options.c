@@ -60,6 +60,8 @@ static void print_help(void)
          "                        --trace=frames; 'irq' and 'frames' are keywords: write\n"
          "                        ./irq for a file of that name)\n"
          "  --trace=frames[:FILE] calls and returns with frame sizes, indented by depth\n"
+         "  --trace=virtio[:FILE] virtio queue notifications, requests (type, sector,\n"
+         "                        length, status) and interrupts, with cycle stamps\n"
          "  --vcd FILE            GPIO pins, UART TX/RX and interrupt lines as a VCD file\n"
          "  --profile FILE        cycles and instructions per function (inclusive and\n"
          "                        exclusive), call counts, per hart, in callgrind's format\n"
@@ -77,6 +79,14 @@ static void print_help(void)
          "  --signature FILE      at exit, write memory from begin_signature to end_signature\n"
          "                        as 32-bit words, one per line in hex (compliance tests)\n"
          "  --semihost-root DIR   allow semihosting file access below DIR (default: refused)\n"
+         "  --drive FILE[,readonly][,snapshot]\n"
+         "                        a raw disk image as a virtio-blk device in the next free\n"
+         "                        virtio-mmio slot (repeatable; virt has 8). The image is\n"
+         "                        locked; writes reach it at once. readonly: writes fail;\n"
+         "                        snapshot: writes stay in memory, the file never changes\n"
+         "  --rng-seed N|host     seed of the virtio entropy device (default 0: the same\n"
+         "                        bytes every run); 'host' takes host entropy instead\n"
+         "  --no-rng              no virtio entropy device\n"
          "  --gpio-script FILE    drive GPIO bank 0's inputs at given cycles: lines\n"
          "                        'CYCLE pin N high|low|release' (# comments)\n"
          "  --script FILE         run a test script: wait for UART output, send input,\n"
@@ -182,6 +192,9 @@ enum {
     OPT_SCRIPT_RESULT,
     OPT_RECORD,
     OPT_REPLAY,
+    OPT_DRIVE,
+    OPT_RNG_SEED,
+    OPT_NO_RNG,
 };
 
 int cli_parse_options(int argc, char **argv, struct cli_options *o)
@@ -213,6 +226,9 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
         { "script-result", required_argument, NULL, OPT_SCRIPT_RESULT },
         { "record", required_argument, NULL, OPT_RECORD },
         { "replay", required_argument, NULL, OPT_REPLAY },
+        { "drive", required_argument, NULL, OPT_DRIVE },
+        { "rng-seed", required_argument, NULL, OPT_RNG_SEED },
+        { "no-rng", no_argument, NULL, OPT_NO_RNG },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -301,6 +317,19 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
         case OPT_SCRIPT_RESULT: o->script_result = optarg; break;
         case OPT_RECORD: o->record = optarg; break;
         case OPT_REPLAY: o->replay = optarg; break;
+        case OPT_DRIVE:
+            if (o->ndrives == CLI_MAX_DRIVES)
+                cli_usage_error("--drive %s: at most 8 drives (the virt board's virtio slots)",
+                                optarg);
+            o->drives[o->ndrives++] = optarg;
+            break;
+        case OPT_RNG_SEED:
+            if (strcmp(optarg, "host") == 0)
+                mo->rng_host = true;
+            else if (!parse_u64(optarg, false, &mo->rng_seed))
+                cli_usage_error("--rng-seed: '%s' is neither a number nor 'host'", optarg);
+            break;
+        case OPT_NO_RNG: mo->rng_off = true; break;
         case OPT_SIGNATURE: o->signature = optarg; break;
         case OPT_SEMIHOST_ROOT: mo->semihost_root = optarg; break;
         case OPT_SERIAL: mo->serial = optarg; break;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "host/blockdev.h"
 #include "host/log.h"
 #include "platform/board.h"
 
@@ -179,11 +180,23 @@ bool cli_plan(struct cli_options *o, struct cli_plan *p, char *err, size_t errle
     }
     mo->fdt = p->fdt;
     log_info("board %s%s", p->board_spec, o->board ? "" : " (default for this firmware)");
+
+    /* The disk images: opened and locked now, so a bad one is one line before anything
+     * runs; the machine's virtio-blk devices take them in order. */
+    for (unsigned k = 0; k < o->ndrives; k++)
+        if (!(p->drives[k] = blockdev_open(o->drives[k], err, errlen)))
+            return false;
+    mo->drives = p->drives;
+    mo->ndrives = o->ndrives;
     return true;
 }
 
 void cli_plan_free(struct cli_plan *p)
 {
+    for (unsigned k = 0; k < CLI_MAX_DRIVES; k++) {
+        blockdev_close(p->drives[k]); /* flushed, unlocked */
+        p->drives[k] = NULL;
+    }
     free(p->cmdline);
     free(p->fdt);
     p->cmdline = NULL;

@@ -14,17 +14,19 @@
 #include "ui/pace.h"
 #include "ui/profile.h"
 #include "ui/trace_irq.h"
+#include "ui/trace_virtio.h"
 #include "ui/vcd.h"
 
 struct views {
     struct observe *ob;
     struct frames *frames;
     struct trace_irq *irq;
+    struct trace_virtio *virtio;
     struct vcd *vcd;
     struct panel *panel;
     struct profile *profile;
     struct pace pace;
-    FILE *irq_file, *frames_file;
+    FILE *irq_file, *frames_file, *virtio_file;
 };
 
 static bool keyword(const char *arg, const char *word, const char **path)
@@ -44,6 +46,8 @@ bool views_parse_trace(struct views_options *vo, const char *arg)
         return vo->trace_irq = true;
     if (keyword(arg, "frames", &vo->trace_frames_path))
         return vo->trace_frames = true;
+    if (keyword(arg, "virtio", &vo->trace_virtio_path))
+        return vo->trace_virtio = true;
     return false;
 }
 
@@ -84,8 +88,8 @@ bool views_parse_screenshot(struct views_options *vo, const char *arg)
 
 bool views_wanted(const struct views_options *vo)
 {
-    return vo->ui || vo->realtime || vo->trace_irq || vo->trace_frames || vo->vcd_path ||
-           vo->profile_callgrind || vo->profile_folded;
+    return vo->ui || vo->realtime || vo->trace_irq || vo->trace_frames || vo->trace_virtio ||
+           vo->vcd_path || vo->profile_callgrind || vo->profile_folded;
 }
 
 static void pace_quantum(void *ctx)
@@ -117,6 +121,14 @@ struct views *views_start(struct machine *m, const struct views_options *vo, cha
         if (!(v->irq_file = open_out(vo->trace_irq_path, "irq", err, errlen)))
             goto fail;
         v->irq = trace_irq_new(v->ob, v->irq_file);
+    }
+    if (vo->trace_virtio) {
+        if (!(v->virtio_file = open_out(vo->trace_virtio_path, "virtio", err, errlen)))
+            goto fail;
+        if (!(v->virtio = trace_virtio_new(m, v->virtio_file))) {
+            snprintf(err, errlen, "out of memory for the virtio trace");
+            goto fail;
+        }
     }
     if (vo->trace_frames || vo->ui) {
         if (vo->trace_frames &&
@@ -180,12 +192,15 @@ int views_finish(struct views *v, int status)
     panel_free(v->panel);
     vcd_free(v->vcd);
     trace_irq_free(v->irq);
+    trace_virtio_free(v->virtio);
     frames_free(v->frames);
     observe_free(v->ob);
     if (v->irq_file && v->irq_file != stderr)
         fclose(v->irq_file);
     if (v->frames_file && v->frames_file != stderr)
         fclose(v->frames_file);
+    if (v->virtio_file && v->virtio_file != stderr)
+        fclose(v->virtio_file);
     free(v);
     return status;
 }
