@@ -316,5 +316,11 @@ int main(void)
         uprintf("\n");
     }
     uprintf("%u interrupts; %s\n", irqs, bad ? "FAILED" : "all checks passed");
+#ifdef HOLD
+    /* tests/virtio: keep running (holding the image) until the host stops hartlab. */
+    uprintf("holding\n");
+    for (;;)
+        __asm__ volatile("nop");
+#endif
     return bad ? 1 : 0;
 }
