@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # The whole test suite: set up, build with warnings as errors, run every test tier, then run
-# the unit and malformed-input suites again under AddressSanitizer and UBSan.
+# the unit, malformed-input, firmware and virtio suites again under AddressSanitizer and UBSan,
+# and last the Linux boot test (tests/linux/README.md), which builds its kernel first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 hartlab_install_packages
 hartlab_build build -Dwerror=true
-meson test -C build --print-errorlogs --num-processes "$(nproc)"
+meson test -C build --print-errorlogs --num-processes "$(nproc)" --no-suite linux
 hartlab_build build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
   -Dbuildtype=debug
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   meson test -C build-asan --print-errorlogs --num-processes "$(nproc)" \
-  --suite unit --suite elf --suite firmware
+  --suite unit --suite elf --suite firmware --suite virtio
+# Linux 6.1 from Debian's linux-source-6.1 (a tinyconfig kernel, a few minutes on two
+# cores; incremental afterwards) booted with an ext2 root on a virtio-blk drive.
+tests/linux/build-kernel.sh build-linux
+meson test -C build --print-errorlogs --suite linux
