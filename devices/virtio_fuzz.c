@@ -28,7 +28,8 @@ static void reg(struct machine *m, unsigned off, uint32_t v)
 int virtio_fuzz_one(const uint8_t *data, size_t size)
 {
     uint8_t head[3] = { 0 };
-    memcpy(head, data, size < 3 ? size : 3);
+    if (size)
+        memcpy(head, data, size < 3 ? size : 3);
     if (disk_fd < 0) {
         disk_fd = memfd_create("hartlab-virtio-fuzz-disk", 0);
         if (disk_fd < 0 || ftruncate(disk_fd, 64 << 10) != 0)

@@ -32,6 +32,8 @@
 
 #define LEGACY_QUEUE_ALIGN 4096 /* QueueAlign before the driver writes it */
 
+/* guest_error() keys are kept by the log for the whole process: static strings only. */
+
 struct virtq {
     uint32_t num; /* QueueNum */
     bool ready;
@@ -116,8 +118,8 @@ void virtio_mmio_error(struct virtio_mmio *t, const char *fmt, ...)
     if (t->broken)
         return;
     t->broken = true;
-    guest_error(t->name, "%s (%s): %s; the device needs a reset (DEVICE_NEEDS_RESET)", t->name,
-                t->ops ? t->ops->name : "empty", why);
+    guest_error("virtio-needs-reset", "%s (%s): %s; the device needs a reset (DEVICE_NEEDS_RESET)",
+                t->name, t->ops ? t->ops->name : "empty", why);
     t->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
     clock_cancel(&t->m->clock, &t->kick);
     clock_cancel(&t->m->clock, &t->done);
@@ -566,8 +568,9 @@ static void write_status(struct virtio_mmio *t, uint32_t v)
         uint64_t extra = t->driver_features & ~offered_features(t);
         if (extra) {
             /* 2.2.2: the device refuses; the driver sees FEATURES_OK clear on reading back. */
-            guest_error(t->name, "%s: the driver accepted features 0x%" PRIx64 " not offered",
-                        t->name, extra);
+            guest_error("virtio-features",
+                        "%s: the driver accepted features 0x%" PRIx64 " not offered", t->name,
+                        extra);
             v &= ~(uint32_t)VIRTIO_STATUS_FEATURES_OK;
         } else if (t->version == 2 && !virtio_mmio_has_feature(t, VIRTIO_F_VERSION_1)) {
             /* 6.1 lets the device refuse this; QEMU does not, and xv6 relies on it. */
@@ -589,7 +592,8 @@ static void notify(struct virtio_mmio *t, uint32_t v)
     if (!t->ops)
         return;
     if (qi >= t->ops->nqueues) {
-        guest_error(t->name, "%s: QueueNotify for queue %u, which does not exist", t->name, qi);
+        guest_error("virtio-notify", "%s: QueueNotify for queue %u, which does not exist", t->name,
+                    qi);
         return;
     }
     uint64_t now = virtio_mmio_now(t);
@@ -602,8 +606,9 @@ static void notify(struct virtio_mmio *t, uint32_t v)
 static uint32_t config_read(struct virtio_mmio *t, unsigned off, unsigned size)
 {
     if (!t->ops || !t->ops->config_read || off + size > t->ops->config_size) {
-        guest_error(t->name, "%s: %u-byte read at configuration offset 0x%x, past its %u bytes",
-                    t->name, size, off, t->ops ? t->ops->config_size : 0);
+        guest_error("virtio-config",
+                    "%s: %u-byte read at configuration offset 0x%x, past its %u bytes", t->name,
+                    size, off, t->ops ? t->ops->config_size : 0);
         return 0;
     }
     return t->ops->config_read(t->dev, off, size);
@@ -619,8 +624,9 @@ static uint64_t mmio_read(void *opaque, uint64_t offset, unsigned size)
         return config_read(t, off, size);
     }
     if (size != 4) {
-        guest_error(t->name, "%s: %u-byte read of register 0x%03" PRIx64 " (registers are 32-bit)",
-                    t->name, size, offset);
+        guest_error("virtio-register",
+                    "%s: %u-byte read of register 0x%03" PRIx64 " (registers are 32-bit)", t->name,
+                    size, offset);
         return 0;
     }
     struct virtq *q = selected(t);
@@ -667,16 +673,17 @@ static void mmio_write(void *opaque, uint64_t offset, unsigned size, uint64_t va
     if (offset >= VIRTIO_MMIO_CONFIG) {
         unsigned off = (unsigned)(offset - VIRTIO_MMIO_CONFIG);
         if (size > 4 || off + size > t->ops->config_size || !t->ops->config_write) {
-            guest_error(t->name, "%s: %u-byte write at configuration offset 0x%x ignored", t->name,
-                        size, off);
+            guest_error("virtio-config", "%s: %u-byte write at configuration offset 0x%x ignored",
+                        t->name, size, off);
             return;
         }
         t->ops->config_write(t->dev, off, size, (uint32_t)val);
         return;
     }
     if (size != 4) {
-        guest_error(t->name, "%s: %u-byte write of register 0x%03" PRIx64 " (registers are 32-bit)",
-                    t->name, size, offset);
+        guest_error("virtio-register",
+                    "%s: %u-byte write of register 0x%03" PRIx64 " (registers are 32-bit)", t->name,
+                    size, offset);
         return;
     }
     uint32_t v = (uint32_t)val;
@@ -686,7 +693,8 @@ static void mmio_write(void *opaque, uint64_t offset, unsigned size, uint64_t va
     case VIRTIO_MMIO_DEVICE_FEATURES_SEL: t->dev_features_sel = v; break;
     case VIRTIO_MMIO_DRIVER_FEATURES:
         if (t->status & VIRTIO_STATUS_FEATURES_OK) {
-            guest_error(t->name, "%s: DriverFeatures written after FEATURES_OK; ignored", t->name);
+            guest_error("virtio-features", "%s: DriverFeatures written after FEATURES_OK; ignored",
+                        t->name);
         } else if (t->drv_features_sel < 2) {
             unsigned sh = 32 * t->drv_features_sel;
             t->driver_features = (t->driver_features & ~(0xffffffffull << sh)) | (uint64_t)v << sh;
@@ -735,8 +743,9 @@ static void mmio_write(void *opaque, uint64_t offset, unsigned size, uint64_t va
         if (t->version != 2 || !q)
             break;
         if (q->ready) {
-            guest_error(t->name, "%s: queue %u's address changed while it is ready; ignored",
-                        t->name, t->queue_sel);
+            guest_error("virtio-queue-address",
+                        "%s: queue %u's address changed while it is ready; ignored", t->name,
+                        t->queue_sel);
             break;
         }
         uint64_t *field = offset < VIRTIO_MMIO_QUEUE_DRIVER_LOW   ? &q->desc
@@ -749,8 +758,8 @@ static void mmio_write(void *opaque, uint64_t offset, unsigned size, uint64_t va
         break;
     }
     default:
-        guest_error(t->name, "%s: write of 0x%x to register 0x%03" PRIx64 " ignored", t->name, v,
-                    offset);
+        guest_error("virtio-register", "%s: write of 0x%x to register 0x%03" PRIx64 " ignored",
+                    t->name, v, offset);
         break;
     }
 }
