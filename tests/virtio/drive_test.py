@@ -60,9 +60,9 @@ def boot_count(out):
 
 
 def one_line_error(name, r, needle):
-    """Exit 2 with one line naming the problem (option errors add the usage reminder)."""
-    lines = [l for l in r.stderr.strip().splitlines()
-             if not l.startswith("usage: hartlab") and not l.startswith("Try 'hartlab --help'")]
+    """Exit 2 with one line naming the problem (option errors add the usage reminder, whose
+    lines do not start with 'hartlab:')."""
+    lines = [l for l in r.stderr.strip().splitlines() if l.startswith("hartlab:")]
     check(name, r.returncode == 2 and len(lines) == 1 and needle in lines[0] and r.stdout == "",
           f"status {r.returncode}, stderr {r.stderr!r}")
 
