@@ -45,6 +45,7 @@ struct cli_options {
     const char *gdb_spec; /* --gdb / -s, or NULL */
     bool gdb_wait;        /* -S */
     bool ram_set;         /* -m given */
+    unsigned smp;         /* --smp N, 0: as many harts as the board's tree has */
     struct views_options views;
     struct cli_image loads[CLI_MAX_IMAGES]; /* --load, in order (paths malloc'd) */
     unsigned nloads;

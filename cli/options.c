@@ -47,6 +47,13 @@ static void print_help(void)
          "                        there, as QEMU's -bios (e.g. OpenSBI, M-mode U-Boot)\n"
          "  --kernel FILE         next stage (ELF or raw) for --bios firmware; a raw image\n"
          "                        goes 2 MiB (RV32: 4 MiB) into RAM, as QEMU's -kernel\n"
+         "  --smp N               N harts (1 to 8; QEMU's -smp N, also cpus=N): virt grows\n"
+         "                        to N cpu nodes, a board's .dts must have N (default: one\n"
+         "                        hart per cpu node of the board's device tree)\n"
+         "  --quantum N           cycles of virtual time each hart runs before the next one\n"
+         "                        takes its turn (default 10000; below 256 harts run one\n"
+         "                        instruction at a time: --quantum 1 interleaves them as\n"
+         "                        finely as possible, for races; docs/cycles.md)\n"
          "  --misaligned=POLICY   misaligned loads/stores: 'emulate' (as QEMU; virt's default)\n"
          "                        or 'trap' (address-misaligned exception, mtval = address;\n"
          "                        mcu's default)\n"
@@ -57,11 +64,13 @@ static void print_help(void)
          "  --trace=irq[:FILE]    interrupts: lines raised/lowered, PLIC claim/complete, trap\n"
          "                        entry (interrupts and exceptions, the cause in words) and\n"
          "                        return, with cycle stamps (repeatable with\n"
-         "                        --trace=frames; 'irq' and 'frames' are keywords: write\n"
-         "                        ./irq for a file of that name)\n"
+         "                        --trace=frames and amo; 'irq', 'frames' and 'amo' are\n"
+         "                        keywords: write ./irq for a file of that name)\n"
          "  --trace=frames[:FILE] calls and returns with frame sizes, indented by depth\n"
          "  --trace=virtio[:FILE] virtio queue notifications, requests (type, sector,\n"
          "                        length, status) and interrupts, with cycle stamps\n"
+         "  --trace=amo[:FILE]    LR/SC reservations taken, broken (by which hart's store),\n"
+         "                        SC outcomes and AMOs, per hart, with cycle stamps\n"
          "  --vcd FILE            GPIO pins, UART TX/RX and interrupt lines as a VCD file\n"
          "  --profile FILE        cycles and instructions per function (inclusive and\n"
          "                        exclusive), call counts, per hart, in callgrind's format\n"
@@ -195,6 +204,8 @@ enum {
     OPT_DRIVE,
     OPT_RNG_SEED,
     OPT_NO_RNG,
+    OPT_SMP,
+    OPT_QUANTUM,
 };
 
 int cli_parse_options(int argc, char **argv, struct cli_options *o)
@@ -229,6 +240,8 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
         { "drive", required_argument, NULL, OPT_DRIVE },
         { "rng-seed", required_argument, NULL, OPT_RNG_SEED },
         { "no-rng", no_argument, NULL, OPT_NO_RNG },
+        { "smp", required_argument, NULL, OPT_SMP },
+        { "quantum", required_argument, NULL, OPT_QUANTUM },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -330,6 +343,22 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
                 cli_usage_error("--rng-seed: '%s' is neither a number nor 'host'", optarg);
             break;
         case OPT_NO_RNG: mo->rng_off = true; break;
+        case OPT_SMP: {
+            /* QEMU's spelling: N or cpus=N; topology (sockets=, cores=, ...) is not modelled. */
+            const char *n = strncmp(optarg, "cpus=", 5) == 0 ? optarg + 5 : optarg;
+            uint64_t v;
+            if (!parse_u64(n, false, &v) || v < 1 || v > MACHINE_MAX_HARTS)
+                cli_usage_error("--smp: '%s' is not a number of harts from 1 to 8 (N or cpus=N)",
+                                optarg);
+            o->smp = (unsigned)v;
+            break;
+        }
+        case OPT_QUANTUM:
+            if (!parse_u64(optarg, false, &mo->quantum) || mo->quantum == 0 ||
+                mo->quantum > 100000000)
+                cli_usage_error("--quantum: '%s' is not a number of cycles from 1 to 100000000",
+                                optarg);
+            break;
         case OPT_SIGNATURE: o->signature = optarg; break;
         case OPT_SEMIHOST_ROOT: mo->semihost_root = optarg; break;
         case OPT_SERIAL: mo->serial = optarg; break;

@@ -174,6 +174,15 @@ bool cli_plan(struct cli_options *o, struct cli_plan *p, char *err, size_t errle
         return false;
     if (!o->ram_set)
         mo->ram_size = 0;
+    void *fitted = board_fit_harts(p->fdt, o->smp, mo, why, sizeof why);
+    if (!fitted) {
+        if (o->smp)
+            snprintf(err, errlen, "--smp %u --board %s: %s", o->smp, p->board_spec, why);
+        else
+            snprintf(err, errlen, "--board %s: %s", p->board_spec, why);
+        return false;
+    }
+    p->fdt = fitted;
     if (!board_apply_options(p->fdt, mo, why, sizeof why)) {
         snprintf(err, errlen, "--board %s: %s", p->board_spec, why);
         return false;

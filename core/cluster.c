@@ -75,18 +75,27 @@ bool cluster_page_reserved(const struct cluster *cl, uint64_t ppage)
     return false;
 }
 
-void cluster_break_reservations(struct cluster *cl, uint64_t first, uint64_t last)
+void cluster_break_reservations(struct cluster *cl, uint64_t first, uint64_t last,
+                                const struct hart *by)
 {
     for (unsigned k = 0; k < cl->nharts; k++) {
         struct hart *o = cl->harts[k];
-        if (o->reservation >= first && o->reservation <= last)
+        if (o->reservation >= first && o->reservation <= last) {
+            uint64_t granule = o->reservation;
             o->reservation = RESERVATION_NONE;
+            if (o->on_atomic.n) {
+                struct hart_atomic_event ev = { .kind = HART_RESV_LOST,
+                                                .paddr = granule << RESERVATION_SHIFT,
+                                                .by = by };
+                hart_atomic_event(o, &ev);
+            }
+        }
     }
 }
 
 void cluster_notice_store(struct cluster *cl, uint64_t paddr, uint64_t len)
 {
     cluster_break_reservations(cl, paddr >> RESERVATION_SHIFT,
-                               (paddr + len - 1) >> RESERVATION_SHIFT);
+                               (paddr + len - 1) >> RESERVATION_SHIFT, NULL);
     code_cache_invalidate(cl->cc, paddr, len);
 }

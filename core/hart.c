@@ -88,6 +88,7 @@ void hart_reset(struct hart *h, uint64_t pc)
     memset(h->pmpaddr, 0, sizeof h->pmpaddr);
     h->tselect = h->tdata1 = h->tdata2 = h->tdata3 = 0;
     h->reservation = RESERVATION_NONE;
+    h->sc_failed = false;
     /* mstatus.FS resets to Off (above): firmware enables the FPU before using it. */
     memset(h->f, 0, sizeof h->f);
     h->fflags = h->frm = 0;
@@ -243,6 +244,43 @@ void hart_unlisten_step(struct hart *h, hart_step_fn fn, void *ctx)
     hart_update_stepping(h);
 }
 
+bool hart_listen_atomic(struct hart *h, hart_atomic_fn fn, void *ctx)
+{
+    return listeners_add(&h->on_atomic, (listener_fn)fn, ctx);
+}
+
+void hart_unlisten_atomic(struct hart *h, hart_atomic_fn fn, void *ctx)
+{
+    listeners_remove(&h->on_atomic, (listener_fn)fn, ctx);
+}
+
+void hart_atomic_event(struct hart *h, const struct hart_atomic_event *ev)
+{
+    LISTENERS_CALL(&h->on_atomic, hart_atomic_fn, h, ev);
+}
+
+uint64_t hart_reservation(const struct hart *h)
+{
+    return h->reservation == RESERVATION_NONE ? UINT64_MAX : h->reservation << RESERVATION_SHIFT;
+}
+
+bool hart_lrsc_retrying(const struct hart *h)
+{
+    return h->sc_failed && h->reservation != RESERVATION_NONE;
+}
+
+uint64_t hart_sc_failures(const struct hart *h)
+{
+    return h->sc_failures;
+}
+
+void hart_set_fine_steps(struct hart *h, bool on)
+{
+    h->fine_steps = on;
+    hart_update_stepping(h);
+    hart_attention(h);
+}
+
 void hart_set_semihost(struct hart *h, hart_semihost_fn fn, void *ctx)
 {
     h->semihost = fn;
@@ -306,6 +344,8 @@ void hart_state_restore(struct hart *h, const void *buf)
     h->seip_sw = s->seip_sw, h->seip_hw = s->seip_hw;
     h->time_offset = s->time_offset;
     h->reservation = s->reservation;
+    h->sc_failed = s->sc_failed;
+    h->sc_failures = s->sc_failures;
     memcpy(h->f, s->f, sizeof h->f);
     h->fflags = s->fflags, h->frm = s->frm;
     hart_attention(h);
@@ -938,7 +978,7 @@ static enum bus_status store_aligned(struct hart *h, uint64_t addr, uint64_t pa,
     bool reserved = cluster_page_reserved(h->cl, ppage);
     if (reserved) {
         uint64_t granule = pa >> RESERVATION_SHIFT;
-        cluster_break_reservations(h->cl, granule, granule);
+        cluster_break_reservations(h->cl, granule, granule, h);
         reserved = cluster_page_reserved(h->cl, ppage);
     }
     if (unlikely(h->debug != NULL) && h->debug->nwatches) {
@@ -1079,6 +1119,10 @@ int hart_lr(struct hart *h, const struct insn *i, uint64_t addr, unsigned size)
     h->reservation = pa >> RESERVATION_SHIFT;
     /* Stores to the reserved page must take the slow path from now on, in every hart. */
     cluster_flush_write_page(h->cl, pa >> PAGE_SHIFT);
+    if (unlikely(h->on_atomic.n)) {
+        struct hart_atomic_event ev = { .kind = HART_LR, .paddr = pa, .ins = i };
+        hart_atomic_event(h, &ev);
+    }
     return write_rd(h, i, size == 4 ? (uint64_t)(int64_t)(int32_t)v : v);
 }
 
@@ -1094,8 +1138,17 @@ int hart_sc(struct hart *h, const struct insn *i, uint64_t addr, unsigned size)
     bool ok = h->reservation == pa >> RESERVATION_SHIFT;
     /* Every SC clears the reservation, successful or not (Unprivileged 8.2). */
     h->reservation = RESERVATION_NONE;
-    if (!ok)
+    h->sc_failed = !ok;
+    if (unlikely(h->on_atomic.n)) {
+        struct hart_atomic_event ev = { .kind = ok ? HART_SC_OK : HART_SC_FAIL,
+                                        .paddr = pa,
+                                        .ins = i };
+        hart_atomic_event(h, &ev);
+    }
+    if (!ok) {
+        h->sc_failures++;
         return write_rd(h, i, 1);
+    }
     uint64_t value = h->x[i->rs2];
     bool code_hit = false;
     enum bus_status st = store_at(h, i, addr, pa, whole, size, value, &code_hit);
@@ -1156,6 +1209,13 @@ int hart_amo(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
     enum bus_status st = store_at(h, i, addr, pa, whole, size, r, &code_hit);
     if (st == BUS_FAULT)
         return exec_trap(h, i, EXC_STORE_ACCESS, addr);
+    if (unlikely(h->on_atomic.n)) {
+        uint64_t mask = size == 4 ? 0xffffffffull : ~0ull;
+        struct hart_atomic_event ev = {
+            .kind = HART_AMO, .paddr = pa, .ins = i, .old = old & mask, .val = r & mask
+        };
+        hart_atomic_event(h, &ev);
+    }
     write_rd(h, i, (uint64_t)a);
     if (st == BUS_STOP || code_hit) {
         if (st == BUS_STOP)
@@ -1167,10 +1227,29 @@ int hart_amo(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
 
 /* ---- system instructions ---- */
 
+/* An xRET drops the hart's reservation. The Privileged Architecture (3.3.2, "Trap-Return
+ * Instructions") allows it and does not require it; hartlab does it so that a reservation
+ * never outlives a trap handler that switched contexts: an SC of the interrupted LR/SC
+ * sequence fails and the sequence starts again (docs/usage.md "Several harts"). */
+static void xret_drop_reservation(struct hart *h)
+{
+    if (h->reservation == RESERVATION_NONE)
+        return;
+    uint64_t granule = h->reservation;
+    h->reservation = RESERVATION_NONE;
+    if (unlikely(h->on_atomic.n)) {
+        struct hart_atomic_event ev = { .kind = HART_RESV_LOST,
+                                        .paddr = granule << RESERVATION_SHIFT,
+                                        .by_xret = true };
+        hart_atomic_event(h, &ev);
+    }
+}
+
 int hart_exec_mret(struct hart *h, const struct insn *i)
 {
     if (h->priv < PRIV_M)
         return exec_trap(h, i, EXC_ILLEGAL_INSN, i->raw);
+    xret_drop_reservation(h);
     uint64_t s = h->mstatus;
     enum priv mpp = (enum priv)((s & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
     s &= ~(MSTATUS_MIE | MSTATUS_MPP);
@@ -1197,6 +1276,7 @@ int hart_exec_sret(struct hart *h, const struct insn *i)
     /* Illegal in U-mode, and in S-mode while mstatus.TSR traps it to M (3.1.6.5). */
     if (h->priv == PRIV_U || (h->priv == PRIV_S && (h->mstatus & MSTATUS_TSR)))
         return exec_trap(h, i, EXC_ILLEGAL_INSN, i->raw);
+    xret_drop_reservation(h);
     uint64_t s = h->mstatus;
     enum priv spp = (s & MSTATUS_SPP) ? PRIV_S : PRIV_U;
     s &= ~(MSTATUS_SIE | MSTATUS_SPP);

@@ -190,7 +190,6 @@ struct hart_trap_record {
 bool hart_trap_loop(const struct hart *h, struct hart_trap_record *first,
                     struct hart_trap_record *last);
 
-
 /* ---- architectural state, from outside the instruction stream ---- */
 
 unsigned hart_xlen(const struct hart *h);
@@ -260,6 +259,41 @@ void hart_unlisten_trap_return(struct hart *h, hart_return_fn fn, void *ctx);
  * hart runs one instruction at a time. */
 bool hart_listen_step(struct hart *h, hart_step_fn fn, void *ctx);
 void hart_unlisten_step(struct hart *h, hart_step_fn fn, void *ctx);
+
+/* LR/SC and AMOs, for --trace=amo and the classroom (Unprivileged ISA 8.2-8.4). */
+enum hart_atomic_kind {
+    HART_LR,        /* the hart took a reservation on `paddr`'s granule */
+    HART_SC_OK,     /* its SC on `paddr` succeeded (and stored) */
+    HART_SC_FAIL,   /* its SC on `paddr` failed: no reservation, or another granule */
+    HART_RESV_LOST, /* its reservation on `paddr` was broken by a store of `by` (NULL: from
+                       outside the harts: DMA, the debugger, the loader) or by an xRET */
+    HART_AMO,       /* it did an AMO on `paddr`: `old` was there, `val` is there now */
+};
+struct hart_atomic_event {
+    enum hart_atomic_kind kind;
+    uint64_t paddr;         /* the access's physical address (HART_RESV_LOST: the granule's) */
+    const struct insn *ins; /* the LR, SC or AMO (NULL for HART_RESV_LOST) */
+    const struct hart *by;  /* HART_RESV_LOST: the hart whose store broke it, or NULL */
+    bool by_xret;           /* HART_RESV_LOST: an mret/sret dropped it */
+    uint64_t old, val;      /* HART_AMO: memory before and after */
+};
+typedef void (*hart_atomic_fn)(void *ctx, struct hart *h, const struct hart_atomic_event *ev);
+/* LR, SC, AMOs and reservations lost (those are on the slow path: nothing is spent on the
+ * fast paths). */
+bool hart_listen_atomic(struct hart *h, hart_atomic_fn fn, void *ctx);
+void hart_unlisten_atomic(struct hart *h, hart_atomic_fn fn, void *ctx);
+/* The physical address of the granule the hart holds a reservation on, or UINT64_MAX. */
+uint64_t hart_reservation(const struct hart *h);
+/* True while the hart holds a reservation after an SC of its failed: it is retrying an
+ * LR/SC sequence, and the machine lets it reach its SC before another hart runs (the
+ * forward-progress guarantee of Unprivileged ISA 8.3, platform/machine.c). */
+bool hart_lrsc_retrying(const struct hart *h);
+/* SC instructions that failed on this hart (for the -v report and the labs). */
+uint64_t hart_sc_failures(const struct hart *h);
+
+/* Run one instruction at a time (the machine's finest interleaving of harts, --quantum
+ * below MACHINE_QUANTUM_STEP): hart_run then ends exactly at its deadline. */
+void hart_set_fine_steps(struct hart *h, bool on);
 
 /* The semihosting service (the slli/ebreak/srai sequence): returns true if it handled the
  * call. One provider per hart; NULL: ebreak is always a breakpoint exception. */

@@ -94,6 +94,8 @@ struct hart {
 
     /* LR/SC reservation: physical address of the reserved granule, or RESERVATION_NONE. */
     uint64_t reservation;
+    bool sc_failed;       /* the last SC failed (hart_lrsc_retrying) */
+    uint64_t sc_failures; /* SCs that failed */
 
     /* F/D state (Unprivileged ISA 11.1-11.2): f[] holds 64-bit values, singles NaN-boxed;
      * fflags and frm are the two fields of fcsr. Meaningful only with misa F or D. */
@@ -106,6 +108,7 @@ struct hart {
     /* Run one instruction at a time: the OR of the three reasons below (hart_update_stepping). */
     bool single_step;
     bool debug_step;  /* the debugger has a read watchpoint (core/debug.c) */
+    bool fine_steps;  /* the machine interleaves harts instruction by instruction */
     FILE *trace_file; /* the instruction trace, or NULL */
 
     struct hart_debug *debug; /* breakpoints/watchpoints (core/debug.h); NULL: no debugger */
@@ -119,7 +122,7 @@ struct hart {
     } jump_cache[HART_JUMP_CACHE_SIZE];
 
     /* Observers (hart_listen_*): trap entry, trap return, every instruction. */
-    struct listeners on_trap, on_trap_return, on_step;
+    struct listeners on_trap, on_trap_return, on_step, on_atomic;
 };
 
 /* What the harts share (core/cluster.h). */
@@ -136,13 +139,17 @@ void cluster_new_links(struct cluster *cl);
 void cluster_flush_write_page(struct cluster *cl, uint64_t ppage);
 /* True if some hart holds a reservation in physical page `ppage`. */
 bool cluster_page_reserved(const struct cluster *cl, uint64_t ppage);
-/* Break every reservation on the granules first..last (RESERVATION_SHIFT units). */
-void cluster_break_reservations(struct cluster *cl, uint64_t first, uint64_t last);
+/* Break every reservation on the granules first..last (RESERVATION_SHIFT units), by a
+ * store of hart `by` (NULL: from outside the harts). */
+void cluster_break_reservations(struct cluster *cl, uint64_t first, uint64_t last,
+                                const struct hart *by);
+/* Tell the hart's atomic listeners (hart.c). */
+void hart_atomic_event(struct hart *h, const struct hart_atomic_event *ev);
 
-/* single_step from its reasons: the debugger, the trace, step listeners. */
+/* single_step from its reasons: the debugger, the trace, step listeners, fine steps. */
 static inline void hart_update_stepping(struct hart *h)
 {
-    h->single_step = h->debug_step || h->trace_file || h->on_step.n;
+    h->single_step = h->debug_step || h->trace_file || h->on_step.n || h->fine_steps;
 }
 
 #define RESERVATION_NONE  UINT64_MAX

@@ -387,6 +387,251 @@ static bool tree_ok(const void *fdt, char *err, size_t errlen)
     return false;
 }
 
+/* A cpu node the machine runs: device_type "cpu" and not disabled. */
+static bool is_hart_node(const void *fdt, int node)
+{
+    const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+    const char *status = fdt_getprop(fdt, node, "status", NULL);
+    return type && strcmp(type, "cpu") == 0 &&
+           (!status || strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0);
+}
+
+/* A copy of one property, to write it again after the tree has moved. */
+struct prop_copy {
+    char name[32];
+    void *data;
+    int len;
+};
+
+/* Copy every property of `node` except `skip` (NULL: none); returns how many, -1 if out of
+ * memory. */
+static int copy_props(const void *fdt, int node, const char *skip, struct prop_copy *out, int cap)
+{
+    int n = 0, off;
+    fdt_for_each_property_offset(off, fdt, node)
+    {
+        const char *name;
+        int len;
+        const void *data = fdt_getprop_by_offset(fdt, off, &name, &len);
+        if (!data || (skip && strcmp(name, skip) == 0) || strcmp(name, "linux,phandle") == 0)
+            continue;
+        if (n == cap || strlen(name) >= sizeof out[n].name)
+            return -1;
+        snprintf(out[n].name, sizeof out[n].name, "%s", name);
+        out[n].len = len;
+        out[n].data = malloc(len ? (size_t)len : 1);
+        if (!out[n].data)
+            return -1;
+        memcpy(out[n].data, data, (size_t)len);
+        n++;
+    }
+    return n;
+}
+
+static void free_props(struct prop_copy *p, int n)
+{
+    for (int k = 0; k < n; k++)
+        free(p[k].data);
+}
+
+#define MAX_CPU_PROPS 48
+
+/* Grow a board whose /cpus has one cpu node and says hartlab,max-harts into `n` harts, as
+ * QEMU's virt builds its tree for -smp N: cpu@0 .. cpu@N-1 with reg = hart id, each with
+ * its own riscv,cpu-intc (hart 0 keeps the template's phandle), and every
+ * interrupts-extended list that names only hart 0's intc (the CLINT's <intc 3 intc 7>, the
+ * PLIC's <intc 11 intc 9>) repeated for each hart in hart order: the CLINT gets a slot and
+ * the PLIC an M and an S context per hart. `src` is not changed; returns the new tree. */
+static void *grow_harts(const void *src, unsigned n, char *err, size_t errlen)
+{
+    int room = (int)fdt_totalsize(src) + (int)n * 1024 + 4096;
+    void *fdt = malloc((size_t)room);
+    struct prop_copy cpu[MAX_CPU_PROPS], intc[MAX_CPU_PROPS];
+    int ncpu = 0, nintc = 0;
+    if (!fdt || fdt_open_into(src, fdt, room) != 0) {
+        free(fdt);
+        snprintf(err, errlen, "board: cannot edit the device tree");
+        return NULL;
+    }
+    int cpus = fdt_path_offset(fdt, "/cpus");
+    int tmpl = first_cpu(fdt), ic = -1, node;
+    fdt_for_each_subnode(node, fdt, tmpl)
+    {
+        if (fdt_getprop(fdt, node, "interrupt-controller", NULL))
+            ic = node;
+    }
+    uint32_t phandle0 = ic >= 0 ? fdt_get_phandle(fdt, ic) : 0;
+    uint32_t maxph = 0;
+    const char *tmpl_name = fdt_get_name(fdt, tmpl, NULL);
+    const char *ic_name = ic >= 0 ? fdt_get_name(fdt, ic, NULL) : NULL;
+    char ic_base[64];
+    int ac = fdt_address_cells(fdt, cpus);
+    if (!phandle0 || fdt_find_max_phandle(fdt, &maxph) != 0 || ac < 1 || ac > 2) {
+        free(fdt);
+        snprintf(err, errlen,
+                 "board: its cpu node %s has no interrupt-controller with a phandle (or /cpus "
+                 "has #address-cells other than 1 or 2): hartlab cannot give it more harts",
+                 tmpl_name ? tmpl_name : "?");
+        return NULL;
+    }
+    snprintf(ic_base, sizeof ic_base, "%s", ic_name);
+    ncpu = copy_props(fdt, tmpl, NULL, cpu, MAX_CPU_PROPS);
+    nintc = copy_props(fdt, ic, "phandle", intc, MAX_CPU_PROPS);
+    int r = ncpu < 0 || nintc < 0 ? -FDT_ERR_NOSPACE : 0;
+    if (!r)
+        r = fdt_del_node(fdt, tmpl);
+    /* fdt_add_subnode puts a node first among its siblings: add the last hart first. */
+    for (unsigned k = n; k-- > 0 && !r;) {
+        char name[32];
+        snprintf(name, sizeof name, "cpu@%x", k);
+        cpus = fdt_path_offset(fdt, "/cpus");
+        int c = fdt_add_subnode(fdt, cpus, name);
+        if (c < 0) {
+            r = c;
+            break;
+        }
+        for (int p = 0; p < ncpu && !r; p++) {
+            if (strcmp(cpu[p].name, "reg") == 0) {
+                fdt32_t reg[2] = { 0, cpu_to_fdt32(k) };
+                r = fdt_setprop(fdt, c, "reg", ac == 2 ? reg : reg + 1, 4 * ac);
+            } else {
+                r = fdt_setprop(fdt, c, cpu[p].name, cpu[p].data, cpu[p].len);
+            }
+        }
+        int i = r ? r : fdt_add_subnode(fdt, c, ic_base);
+        if (i < 0) {
+            r = i;
+            break;
+        }
+        for (int p = 0; p < nintc && !r; p++)
+            r = fdt_setprop(fdt, i, intc[p].name, intc[p].data, intc[p].len);
+        if (!r)
+            r = fdt_setprop_u32(fdt, i, "phandle", k == 0 ? phandle0 : maxph + k);
+    }
+    /* Devices that serve hart 0 serve every hart. */
+    for (node = fdt_next_node(fdt, -1, NULL); node >= 0 && !r;
+         node = fdt_next_node(fdt, node, NULL)) {
+        int len;
+        const fdt32_t *ie = fdt_getprop(fdt, node, "interrupts-extended", &len);
+        if (!ie || len < 8 || len % 8)
+            continue;
+        bool only0 = true;
+        for (int k = 0; k < len / 4; k += 2)
+            only0 &= fdt32_to_cpu(ie[k]) == phandle0;
+        if (!only0)
+            continue;
+        fdt32_t *list = malloc((size_t)len * n);
+        if (!list) {
+            r = -FDT_ERR_NOSPACE;
+            break;
+        }
+        for (unsigned h = 0; h < n; h++) {
+            memcpy(list + h * (unsigned)len / 4, ie, (size_t)len);
+            for (int k = 0; k < len / 4; k += 2)
+                list[h * (unsigned)len / 4 + (unsigned)k] =
+                    cpu_to_fdt32(h == 0 ? phandle0 : maxph + h);
+        }
+        r = fdt_setprop(fdt, node, "interrupts-extended", list, len * (int)n);
+        free(list);
+    }
+    free_props(cpu, ncpu > 0 ? ncpu : 0);
+    free_props(intc, nintc > 0 ? nintc : 0);
+    if (!r)
+        r = fdt_pack(fdt);
+    if (r) {
+        free(fdt);
+        snprintf(err, errlen, "board: cannot give the device tree %u harts: %s", n,
+                 fdt_strerror(r));
+        return NULL;
+    }
+    return fdt;
+}
+
+static bool fit_hartids(const void *fdt, unsigned count, struct machine_options *o, char *err,
+                        size_t errlen);
+
+void *board_fit_harts(void *fdt, unsigned smp, struct machine_options *o, char *err, size_t errlen)
+{
+    if (!tree_ok(fdt, err, errlen))
+        return NULL;
+    int cpus = fdt_path_offset(fdt, "/cpus");
+    unsigned count = 0;
+    int node;
+    if (cpus >= 0) {
+        fdt_for_each_subnode(node, fdt, cpus)
+        {
+            count += is_hart_node(fdt, node);
+        }
+    }
+    if (count == 0) {
+        snprintf(err, errlen, "board: no cpu node under /cpus");
+        return NULL;
+    }
+    if (smp && smp != count) {
+        /* The virt board (and trees made from it) grows as QEMU's virt does. */
+        uint64_t max =
+            fdt_node_check_compatible(fdt, 0, "hartlab,virt") == 0 ? MACHINE_MAX_HARTS : 0;
+        if (count != 1 || max == 0) {
+            snprintf(err, errlen,
+                     "this board has %u hart%s (cpu nodes in its device tree) and cannot have "
+                     "another number; use --board virt (1 to %d harts) or a .dts with %u cpu "
+                     "nodes",
+                     count, count == 1 ? "" : "s", MACHINE_MAX_HARTS, smp);
+            return NULL;
+        }
+        if (smp > max) {
+            snprintf(err, errlen, "this board holds at most %u harts", (unsigned)max);
+            return NULL;
+        }
+        void *grown = grow_harts(fdt, smp, err, errlen);
+        if (!grown)
+            return NULL;
+        if (!fit_hartids(grown, smp, o, err, errlen)) {
+            free(grown);
+            return NULL;
+        }
+        free(fdt);
+        return grown;
+    }
+    return fit_hartids(fdt, count, o, err, errlen) ? fdt : NULL;
+}
+
+/* The harts in tree order, hart id = the cpu node's reg. */
+static bool fit_hartids(const void *fdt, unsigned count, struct machine_options *o, char *err,
+                        size_t errlen)
+{
+    int cpus = fdt_path_offset(fdt, "/cpus"), node;
+    if (count > MACHINE_MAX_HARTS) {
+        snprintf(err, errlen,
+                 "board: its device tree has %u cpu nodes; hartlab runs at most %d harts", count,
+                 MACHINE_MAX_HARTS);
+        return false;
+    }
+    unsigned k = 0;
+    fdt_for_each_subnode(node, fdt, cpus)
+    {
+        if (!is_hart_node(fdt, node))
+            continue;
+        int len = 0;
+        const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+        if (!reg || len < 4) {
+            snprintf(err, errlen, "board: cpu node %s has no reg (its hart id)",
+                     fdt_get_name(fdt, node, NULL));
+            return false;
+        }
+        uint32_t id = fdt32_to_cpu(reg[len / 4 - 1]);
+        for (unsigned j = 0; j < k; j++) {
+            if (o->hartids[j] == id) {
+                snprintf(err, errlen, "board: two cpu nodes have hart id %u (reg)", id);
+                return false;
+            }
+        }
+        o->hartids[k++] = id;
+    }
+    o->nharts = count;
+    return true;
+}
+
 bool board_apply_options(const void *fdt, struct machine_options *o, char *err, size_t errlen)
 {
     if (!tree_ok(fdt, err, errlen))
@@ -578,7 +823,8 @@ bool board_place(struct machine *m, const char *bootargs, char *err, size_t errl
     const void *src = m->opts.fdt;
     if (!src)
         return true;
-    int room = (int)fdt_totalsize(src) + 4096 + (bootargs ? (int)strlen(bootargs) : 0);
+    int room = (int)fdt_totalsize(src) + 4096 + 256 * MACHINE_MAX_HARTS +
+               (bootargs ? (int)strlen(bootargs) : 0);
     void *fdt = malloc((size_t)room);
     if (!fdt || fdt_open_into(src, fdt, room) != 0) {
         free(fdt);
@@ -599,15 +845,21 @@ bool board_place(struct machine *m, const char *bootargs, char *err, size_t errl
         cells[n++] = cpu_to_fdt32((uint32_t)m->opts.ram_size);
         r |= fdt_setprop(fdt, mem, "reg", cells, n * 4);
     }
-    int cpu = first_cpu(fdt);
-    if (cpu >= 0) {
+    int cpus = fdt_path_offset(fdt, "/cpus"), cpu;
+    if (cpus >= 0) {
         char isa[64];
         isa_string(m, isa, sizeof isa);
-        r |= fdt_setprop_string(fdt, cpu, "riscv,isa", isa);
-        /* The harts translate with Sv32 or Sv39/Sv48 (core/mmu.c). OpenSBI disables cpu
-         * nodes that have no mmu-type before it hands the tree to S-mode. */
-        r |= fdt_setprop_string(fdt, cpu, "mmu-type",
-                                m->opts.xlen == 32 ? "riscv,sv32" : "riscv,sv48");
+        /* Every hart's node (a property that grows moves only what follows it). */
+        fdt_for_each_subnode(cpu, fdt, cpus)
+        {
+            if (!is_hart_node(fdt, cpu))
+                continue;
+            r |= fdt_setprop_string(fdt, cpu, "riscv,isa", isa);
+            /* The harts translate with Sv32 or Sv39/Sv48 (core/mmu.c). OpenSBI disables cpu
+             * nodes that have no mmu-type before it hands the tree to S-mode. */
+            r |= fdt_setprop_string(fdt, cpu, "mmu-type",
+                                    m->opts.xlen == 32 ? "riscv,sv32" : "riscv,sv48");
+        }
     }
     int chosen = fdt_path_offset(fdt, "/chosen");
     if (chosen < 0)

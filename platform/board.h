@@ -42,6 +42,13 @@ void *board_open(const char *spec, size_t *size, char *err, size_t errlen);
 bool board_check_blob(const void *blob, size_t size, char *err, size_t errlen);
 /* The built-in board that suits an ELF: mcu when it starts in the mcu's flash, else virt. */
 const char *board_default_for(const struct elf_info *info);
+/* The harts: one per enabled cpu node of the tree, hart id = its reg, into o->nharts and
+ * o->hartids. `smp` (--smp; 0: as the tree says) asks for another number: a tree whose
+ * root is compatible with "hartlab,virt" and that has one cpu node grows to `smp` (up to 8)
+ * cpu nodes, with the CLINT and PLIC wired to each hart as QEMU's virt does; any other
+ * board must already have that many. Returns the tree to use (`fdt` itself, or a new one, and then
+ * `fdt` is freed), or NULL with why not in err (one phrase, `fdt` still the caller's). */
+void *board_fit_harts(void *fdt, unsigned smp, struct machine_options *o, char *err, size_t errlen);
 /* Fill the options the user left unset (RAM, XLEN, timebase, misaligned policy) from the
  * tree, and check the ones they set agree with it. */
 bool board_apply_options(const void *fdt, struct machine_options *o, char *err, size_t errlen);

@@ -19,9 +19,6 @@
 #include "devices/semihost.h"
 
 #define FINISHER_BASE 0x100000ull
-/* Cycles a hart runs before the next one gets its turn. Small enough that harts interleave
- * finely, large enough that the switch costs nothing measurable. */
-#define QUANTUM       10000ull
 
 void machine_options_default(struct machine_options *o)
 {
@@ -29,6 +26,8 @@ void machine_options_default(struct machine_options *o)
     o->xlen = 64;
     o->ext = ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('C');
     o->nharts = 1;
+    for (unsigned k = 0; k < MACHINE_MAX_HARTS; k++)
+        o->hartids[k] = k;
     o->ram_base = 0x80000000ull;
     o->ram_size = 128ull << 20;
     o->misaligned = MISALIGNED_EMULATE;
@@ -75,7 +74,7 @@ struct machine *machine_new(const struct machine_options *o, char *err, size_t e
         struct hart_config hc = {
             .xlen = o->xlen,
             .ext = o->ext,
-            .hartid = k,
+            .hartid = o->hartids[k],
             .misaligned = o->misaligned,
             .time_divider = o->time_divider,
         };
@@ -452,15 +451,28 @@ static void reset_if_requested(struct machine *m)
     machine_boot(m);
 }
 
-/* The virtual clock follows hart h while it runs; between runs it stands at hart 0's time. */
+/* The virtual clock follows hart h while it runs; between runs it stands at the slowest
+ * hart's time (events fire once every hart has reached them). */
 static void clock_follow(struct machine *m, const struct hart *h)
 {
     if (h) {
         m->clock.now = hart_cycle_counter(h);
     } else {
-        m->clock.idle_now = hart_cycles(machine_hart(m, 0));
+        m->clock.idle_now = machine_low_cycles(m);
         m->clock.now = NULL;
     }
+}
+
+uint64_t machine_low_cycles(const struct machine *m)
+{
+    uint64_t low = UINT64_MAX;
+    for (unsigned k = 0; k < machine_nharts(m); k++) {
+        if (m->frozen & (1u << k))
+            continue;
+        uint64_t c = hart_cycles(machine_hart(m, k));
+        low = c < low ? c : low;
+    }
+    return low;
 }
 
 /* Process exit statuses are 8 bits: keep every failure visibly nonzero. */
@@ -469,39 +481,99 @@ static int exit_status(int code)
     return code >= 0 && code <= 255 ? code : 255;
 }
 
+/* Blocks (or instructions, with fine steps) a hart retrying an LR/SC sequence may run past
+ * the end of its turn to reach its SC: a constrained LR/SC loop (Unprivileged ISA 8.3) is
+ * at most 16 instructions, so this is always enough for one. */
+#define LRSC_GRACE 32
+
+/* One turn of hart h: run it up to `until` (an absolute cycle), as far as the events and
+ * limits allow. Returns what stopped it. The forward-progress guarantee of LR/SC
+ * (Unprivileged ISA 8.3): a hart whose SC failed and that holds a new reservation when its
+ * turn ends goes on, block by block, until it has done its SC, so that two harts can never
+ * keep breaking each other's reservations; the first attempt gets no such help, so the
+ * races of a fine interleaving stay visible (docs/cycles.md). */
+static enum hart_stop run_turn(struct machine *m, struct hart *h, uint64_t until)
+{
+    m->running = h;
+    enum hart_stop st = hart_run(h, until);
+    if (machine_nharts(m) < 2) {
+        m->running = NULL;
+        return st; /* nobody to contend with */
+    }
+    for (unsigned k = 0; st == HART_STOP_BUDGET && k < LRSC_GRACE && hart_lrsc_retrying(h) &&
+                         !m->exited && !m->reset_requested;
+         k++) {
+        if (m->opts.max_insns && hart_retired(h) + hart_traps(h) >= m->opts.max_insns)
+            break;
+        st = hart_run(h, hart_cycles(h) + 1);
+    }
+    m->running = NULL;
+    return st;
+}
+
+/* The report at the end of a run with several harts: one line each (-v). */
+static void report_harts(const struct machine *m)
+{
+    if (machine_nharts(m) < 2)
+        return;
+    for (unsigned k = 0; k < machine_nharts(m); k++) {
+        const struct hart *h = machine_hart(m, k);
+        uint64_t pc = hart_pc(h);
+        const struct symbol *s = m->symbols ? symtab_lookup(m->symbols, pc) : NULL;
+        log_info("hart %" PRIu64 ": %" PRIu64 " instructions, %" PRIu64 " cycles, %" PRIu64
+                 " traps, %" PRIu64 " failed SCs; pc 0x%" PRIx64 "%s%s%s",
+                 hart_id(h), hart_retired(h), hart_cycles(h), hart_traps(h), hart_sc_failures(h),
+                 pc, s ? " in " : "", s ? s->name : "", hart_waiting(h) ? ", waiting in wfi" : "");
+    }
+}
+
 int machine_run(struct machine *m)
 {
     const struct machine_options *o = &m->opts;
-    for (unsigned k = 0; k < machine_nharts(m); k++)
-        hart_set_retire_limit(machine_hart(m, k), o->max_insns ? o->max_insns : UINT64_MAX);
+    unsigned n = machine_nharts(m);
+    uint64_t quantum = o->quantum ? o->quantum : MACHINE_QUANTUM;
+    for (unsigned k = 0; k < n; k++) {
+        struct hart *h = machine_hart(m, k);
+        hart_set_retire_limit(h, o->max_insns ? o->max_insns : UINT64_MAX);
+        hart_set_fine_steps(h, n > 1 && quantum < MACHINE_QUANTUM_STEP);
+    }
     bool all_waited = false;
     m->stop_line[0] = '\0';
     for (unsigned k = 0; k < MACHINE_MAX_HARTS; k++)
         m->quantum_pc[k] = UINT64_MAX;
     for (;;) {
+        /* A round: every hart, in hart order, runs until the slowest one's time plus a
+         * quantum or the next event, whichever is first; a hart already there sits this
+         * round out. When every hart was waiting in wfi, skip straight to the next event. */
+        uint64_t low = machine_low_cycles(m);
+        clock_follow(m, NULL);
+        clock_run_due(&m->clock, low);
+        uint64_t next = clock_next(&m->clock);
+        uint64_t until = all_waited ? next : low + quantum;
+        if (next < until)
+            until = next;
+        if (o->max_cycles && until > o->max_cycles)
+            until = o->max_cycles;
+        if (until <= low)
+            until = low + 1;
         /* all_waiting: every hart waits in wfi (time may skip to the next event). Every
          * hart that does not wait is stuck in a loop only an interrupt ends: `stuck` is the
          * first such hart, `hopeless` whether none of them can take any interrupt. */
-        bool all_waiting = true, all_idle = true, hopeless = true, limit = false;
-        struct hart *stuck = NULL;
+        bool all_waiting = true, all_idle = true, hopeless = true;
+        struct hart *stuck = NULL, *limited = NULL;
         enum stuck stuck_why = NOT_STUCK;
-        for (unsigned k = 0; k < machine_nharts(m) && !m->exited && !m->break_hart; k++) {
+        for (unsigned k = 0; k < n && !m->exited && !m->break_hart; k++) {
             struct hart *h = machine_hart(m, k);
+            if (m->frozen & (1u << k))
+                continue; /* the debugger keeps it stopped */
+            if (hart_cycles(h) >= until) {
+                /* Ahead of the others: it sits this round out (and tells nothing new). */
+                if (!(hart_waiting(h) && !hart_irq_wakeup(h)))
+                    all_waiting = all_idle = false;
+                continue;
+            }
             clock_follow(m, h);
-            clock_run_due(&m->clock, hart_cycles(h));
-            /* Run to the end of the quantum or the next event, whichever is first; when
-             * every hart was waiting in wfi, skip straight to the next event. */
-            uint64_t next = clock_next(&m->clock);
-            uint64_t until = all_waited ? next : hart_cycles(h) + QUANTUM;
-            if (next < until)
-                until = next;
-            if (o->max_cycles && until > o->max_cycles)
-                until = o->max_cycles;
-            if (until <= hart_cycles(h))
-                until = hart_cycles(h) + 1;
-            m->running = h;
-            enum hart_stop st = hart_run(h, until);
-            m->running = NULL;
+            enum hart_stop st = run_turn(m, h, until);
             if (st == HART_STOP_BREAK)
                 m->break_hart = h;
             if (st == HART_STOP_WFI) {
@@ -529,15 +601,18 @@ int machine_run(struct machine *m)
                 }
             }
             m->quantum_pc[k] = hart_pc(h);
-            clock_run_due(&m->clock, hart_cycles(h));
+            if (n == 1)
+                clock_run_due(&m->clock, hart_cycles(h));
             if ((o->max_cycles && hart_cycles(h) >= o->max_cycles) ||
                 (o->max_insns && hart_retired(h) + hart_traps(h) >= o->max_insns))
-                limit = true;
+                limited = limited ? limited : h;
             reset_if_requested(m);
         }
         clock_follow(m, NULL);
+        if (n > 1)
+            clock_run_due(&m->clock, machine_low_cycles(m));
         /* An event that fired after a hart stopped may have woken it. */
-        for (unsigned k = 0; k < machine_nharts(m); k++)
+        for (unsigned k = 0; k < n; k++)
             if (hart_irq_wakeup(machine_hart(m, k)))
                 all_waiting = false;
         if (m->on_quantum)
@@ -548,20 +623,23 @@ int machine_run(struct machine *m)
             log_info("%s: exit code %d after %" PRIu64 " instructions, %" PRIu64 " cycles",
                      m->exit_reason ? m->exit_reason : "exit", m->exit_code, hart_retired(eh),
                      hart_cycles(eh));
+            report_harts(m);
             return exit_status(m->exit_code);
         }
         if (m->break_hart || (m->poll_stop && m->poll_stop(m->poll_ctx)))
             return MACHINE_RUN_STOPPED;
-        if (limit) {
-            report_stop(m, h0,
-                        o->max_insns && hart_retired(h0) + hart_traps(h0) >= o->max_insns
+        if (limited) {
+            report_stop(m, limited,
+                        o->max_insns && hart_retired(limited) + hart_traps(limited) >= o->max_insns
                             ? "instruction limit reached (--max-insns)"
                             : "cycle limit reached (--max-cycles)");
+            report_harts(m);
             return MACHINE_EXIT_LIMIT;
         }
         if (all_waiting && clock_next(&m->clock) == UINT64_MAX) {
             report_stop(m, h0,
                         "every hart is waiting (wfi) for an interrupt that nothing will raise");
+            report_harts(m);
             return MACHINE_EXIT_HANG;
         }
         /* Harts stuck in loops (and the others in wfi): over when nothing can interrupt

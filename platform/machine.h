@@ -24,7 +24,11 @@
 #include "devices/irq.h"
 #include "loader/loader.h"
 
-#define MACHINE_MAX_HARTS CLUSTER_MAX_HARTS
+#define MACHINE_MAX_HARTS    CLUSTER_MAX_HARTS
+/* The default quantum, and the quantum below which harts step instruction by instruction
+ * (docs/cycles.md "Several harts"). */
+#define MACHINE_QUANTUM      10000u
+#define MACHINE_QUANTUM_STEP 256u
 
 /* Exit statuses of hartlab itself (documented in `hartlab --help` and docs/usage.md). */
 #define MACHINE_EXIT_USAGE 2   /* bad option, bad input file */
@@ -39,6 +43,10 @@ struct machine_options {
     unsigned xlen; /* 32 or 64 */
     uint32_t ext;  /* misa extension bits */
     unsigned nharts;
+    uint32_t hartids[MACHINE_MAX_HARTS]; /* mhartid of each hart (default: 0, 1, ...) */
+    /* Virtual cycles each hart runs per turn (0: MACHINE_QUANTUM); below
+     * MACHINE_QUANTUM_STEP harts run one instruction at a time, so turns end exactly. */
+    uint64_t quantum;
     uint64_t ram_base, ram_size;
     enum misaligned_policy misaligned;
     bool misaligned_set;            /* given by the user: the board's policy does not apply */
@@ -157,6 +165,9 @@ struct machine {
      * does the same and is left in `break_hart`. */
     bool (*poll_stop)(void *ctx);
     void *poll_ctx;
+    /* Harts the debugger keeps stopped while the others run (bit k: hart k; vCont;c:TID):
+     * machine_run leaves them out of its rounds, and their time stands still. */
+    uint32_t frozen;
     struct hart *break_hart;
     /* Views (ui/: panel, VCD, --realtime): called after each round of quanta, before the
      * exit check; may pause (by not returning), step or end the run. */
@@ -199,6 +210,9 @@ void machine_set_entry(struct machine *m, uint64_t entry);
 /* The boot protocol: every hart restarts at the entry point in M-mode with a0 = its hart
  * id, a1 = the device tree's address (m->fdt_addr). */
 void machine_boot(struct machine *m);
+
+/* The slowest hart's cycle count: virtual time as the devices' events see it. */
+uint64_t machine_low_cycles(const struct machine *m);
 
 /* Debugger: execute one instruction on hart k (or take one pending interrupt), with the
  * devices and the virtual clock advancing exactly as in machine_run. */

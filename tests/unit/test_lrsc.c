@@ -8,7 +8,8 @@
  * set makes SC fail; misaligned LR/SC raise address-misaligned or access-fault) and 8.4
  * (AMOs: rd gets the old value, sign-extended for .W on RV64; min/max signed vs unsigned;
  * misaligned AMOs raise store/AMO exceptions). The reservation granule here is 8 bytes
- * (RESERVATION_SHIFT). */
+ * (RESERVATION_SHIFT). Privileged Architecture 1.12 3.3.2: an xRET may clear the
+ * reservation; hartlab's does. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -205,6 +206,145 @@ static void test_other_hart_store_breaks_reservation(void **state)
     th_free(t);
 }
 
+/* A store of each width by another hart (after a fast-path warm-up of its write
+ * translation), and an AMO of each width by another hart, into the reserved granule: the
+ * reservation is broken every time. A store to the next granule is not. */
+static void test_other_hart_each_width_and_amo(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned size;
+        int offset;
+    } st[] = { { 1, 0 }, { 1, 7 }, { 2, 2 }, { 2, 6 }, { 4, 0 }, { 4, 4 }, { 8, 0 } };
+    for (size_t k = 0; k < sizeof st / sizeof st[0] + 2 + 1; k++) {
+        struct testhart *t = th_new(64);
+        struct hart *h = t->h;
+        struct hart *h2 = t->h2 = th_add_hart(t, 64, TH_EXT_IMAC, MISALIGNED_TRAP, 1);
+        h2->pc = TH_RAM_BASE + 0x1000;
+        h->x[A0] = h2->x[A0] = VAR;
+        h2->x[A2] = 0x77;
+        h2->x[A4] = VAR + 8; /* the next granule */
+        assert_true(th_exec_on(t, h2, STORE(8, X0, A4, 0)));
+        ok(t, LR(4, A3, A0));
+        bool breaks = true;
+        if (k < sizeof st / sizeof st[0]) {
+            assert_true(th_exec_on(t, h2, STORE(st[k].size, A2, A0, st[k].offset)));
+        } else if (k < sizeof st / sizeof st[0] + 2) {
+            unsigned size = k == sizeof st / sizeof st[0] ? 4 : 8;
+            assert_true(th_exec_on(t, h2, AMO(AMO_ADD, size, A5, A0, A2)));
+        } else {
+            assert_true(th_exec_on(t, h2, STORE(8, A2, A4, 0)));
+            breaks = false;
+        }
+        h->x[A2] = 0x1234;
+        ok(t, SC(4, A1, A0, A2));
+        if (breaks) {
+            assert_int_not_equal(h->x[A1], 0);
+            assert_int_not_equal(th_get(t, VAR, 4), 0x1234);
+            assert_int_equal(hart_sc_failures(h), 1);
+        } else {
+            assert_int_equal(h->x[A1], 0);
+            assert_int_equal(th_get(t, VAR, 4), 0x1234);
+        }
+        th_free(t);
+    }
+}
+
+/* Trap entry keeps a reservation (a handler may itself use LR/SC... or not touch it), an
+ * xRET drops it: the Privileged Architecture allows an xRET to clear it (3.3.2) and hartlab
+ * does, so that an interrupted LR/SC sequence cannot succeed in another context. */
+static void test_xret_drops_reservation(void **state)
+{
+    (void)state;
+    struct testhart *t = th_new(64);
+    struct hart *h = t->h;
+    h->mtvec = TH_TRAP_VEC;
+    h->x[A0] = VAR;
+    h->x[A2] = 5;
+    ok(t, LR(8, A3, A0));
+    assert_false(th_exec(t, ECALL));
+    assert_int_equal(h->pc, TH_TRAP_VEC);
+    assert_int_equal(hart_reservation(h), VAR);
+    h->mepc = TH_RAM_BASE + 0x100;
+    assert_true(th_exec(t, MRET));
+    assert_int_equal(hart_reservation(h), UINT64_MAX);
+    ok(t, SC(8, A1, A0, A2));
+    assert_int_not_equal(h->x[A1], 0);
+    assert_int_equal(th_get(t, VAR, 8), 0);
+    th_free(t);
+}
+
+struct seen {
+    unsigned n;
+    struct {
+        struct hart *h;
+        struct hart_atomic_event ev;
+    } e[16];
+};
+
+static void record(void *ctx, struct hart *h, const struct hart_atomic_event *ev)
+{
+    struct seen *s = ctx;
+    if (s->n < 16) {
+        s->e[s->n].h = h;
+        s->e[s->n++].ev = *ev;
+    }
+}
+
+/* The events --trace=amo prints: LR, reservation lost (naming the storing hart, or none for
+ * a store from outside), SC outcomes, AMO values; and hart_lrsc_retrying, which the
+ * machine's forward-progress rule uses. */
+static void test_atomic_events(void **state)
+{
+    (void)state;
+    struct testhart *t = th_new(64);
+    struct hart *h = t->h;
+    struct hart *h2 = t->h2 = th_add_hart(t, 64, TH_EXT_IMAC, MISALIGNED_TRAP, 1);
+    struct seen s = { 0 };
+    assert_true(hart_listen_atomic(h, record, &s));
+    assert_true(hart_listen_atomic(h2, record, &s));
+    h2->pc = TH_RAM_BASE + 0x1000;
+    h->x[A0] = h2->x[A0] = VAR;
+    h->x[A2] = 3;
+    h2->x[A2] = 9;
+    th_put64(t, VAR, 40);
+    ok(t, LR(8, A3, A0));                                /* 0: LR */
+    assert_true(th_exec_on(t, h2, STORE(2, A2, A0, 2))); /* 1: lost, by hart 1 */
+    ok(t, SC(8, A1, A0, A2));                            /* 2: SC fails */
+    assert_false(hart_lrsc_retrying(h));                 /* no reservation now */
+    ok(t, LR(8, A3, A0));                                /* 3: LR */
+    assert_true(hart_lrsc_retrying(h));                  /* after a failed SC */
+    ok(t, SC(8, A1, A0, A2));                            /* 4: SC ok */
+    assert_false(hart_lrsc_retrying(h));
+    assert_true(th_exec_on(t, h2, AMO(AMO_ADD, 8, A5, A0, A2))); /* 5: AMO 3 -> 12 */
+    assert_true(th_exec_on(t, h2, LR(8, A3, A0)));               /* 6: LR by hart 1 */
+    cluster_notice_store(h->cl, VAR, 8);                         /* 7: lost, from outside */
+    assert_int_equal(s.n, 8);
+    assert_ptr_equal(s.e[0].h, h);
+    assert_int_equal(s.e[0].ev.kind, HART_LR);
+    assert_int_equal(s.e[0].ev.paddr, VAR);
+    assert_ptr_equal(s.e[1].h, h);
+    assert_int_equal(s.e[1].ev.kind, HART_RESV_LOST);
+    assert_ptr_equal(s.e[1].ev.by, h2);
+    assert_int_equal(s.e[1].ev.paddr, VAR);
+    assert_int_equal(s.e[2].ev.kind, HART_SC_FAIL);
+    assert_int_equal(s.e[3].ev.kind, HART_LR);
+    assert_int_equal(s.e[4].ev.kind, HART_SC_OK);
+    assert_ptr_equal(s.e[5].h, h2);
+    assert_int_equal(s.e[5].ev.kind, HART_AMO);
+    assert_int_equal(s.e[5].ev.old, 3);
+    assert_int_equal(s.e[5].ev.val, 12);
+    assert_ptr_equal(s.e[6].h, h2);
+    assert_int_equal(s.e[6].ev.kind, HART_LR);
+    assert_ptr_equal(s.e[7].h, h2);
+    assert_int_equal(s.e[7].ev.kind, HART_RESV_LOST);
+    assert_null(s.e[7].ev.by);
+    assert_int_equal(hart_sc_failures(h), 1);
+    hart_unlisten_atomic(h, record, &s);
+    hart_unlisten_atomic(h2, record, &s);
+    th_free(t);
+}
+
 struct amo_case {
     unsigned f5, size;
     uint64_t mem, src, want_rd, want_mem;
@@ -341,6 +481,9 @@ int main(void)
         cmocka_unit_test(test_store_elsewhere_keeps_reservation),
         cmocka_unit_test(test_reservation_in_blocks),
         cmocka_unit_test(test_other_hart_store_breaks_reservation),
+        cmocka_unit_test(test_other_hart_each_width_and_amo),
+        cmocka_unit_test(test_xret_drops_reservation),
+        cmocka_unit_test(test_atomic_events),
         cmocka_unit_test(test_amo_word),
         cmocka_unit_test(test_amo_double),
         cmocka_unit_test(test_amo_rd_x0),
