@@ -41,6 +41,7 @@ struct gdbstub {
     struct gdb_stop stop;        /* the last stop, for `?` */
     bool stopped;                /* the target is held for the debugger */
     bool resume, resume_step;    /* set by c/s/vCont */
+    uint32_t resume_threads;     /* the threads a continue runs (bit k-1: thread k) */
     unsigned step_thread;
     bool interrupted; /* 0x03 seen while running */
     bool attach_stop; /* a debugger connected while running: it will ask `?` */
@@ -124,7 +125,11 @@ static void send_stop_reply(struct gdbstub *s)
         int n = snprintf(buf, sizeof buf, "T%02x", st->signal & 0xff);
         if (w)
             n += snprintf(buf + n, sizeof buf - (size_t)n, "%s:%" PRIx64 ";", w, st->watch_addr);
-        snprintf(buf + n, sizeof buf - (size_t)n, "thread:%x;", st->thread ? st->thread : 1);
+        unsigned t = st->thread ? st->thread : 1;
+        snprintf(buf + n, sizeof buf - (size_t)n, "thread:%x;", t);
+        /* The stopped thread becomes the selected one for `g`/`p` and `c`: GDB assumes so
+         * (it does not send Hg again for the thread a stop reply named), as QEMU does. */
+        s->g_thread = s->c_thread = t;
     }
     send_str(s, buf);
 }
@@ -359,7 +364,7 @@ static void handle_Z(struct gdbstub *s, const char *p, bool insert)
     send_str(s, ok ? "OK" : "E01");
 }
 
-static void start_resume(struct gdbstub *s, bool step, unsigned thread)
+static void start_resume(struct gdbstub *s, bool step, unsigned thread, uint32_t threads)
 {
     if (s->exited) {
         send_stop_reply(s); /* nothing left to run: report the exit again */
@@ -368,6 +373,7 @@ static void start_resume(struct gdbstub *s, bool step, unsigned thread)
     s->resume = true;
     s->resume_step = step;
     s->step_thread = thread_or_default(s, thread);
+    s->resume_threads = threads;
 }
 
 /* c [addr] / s [addr] / C sig[;addr] / S sig[;addr] */
@@ -389,15 +395,19 @@ static void handle_resume(struct gdbstub *s, char cmd, const char *p)
         }
         s->ops->write_reg(s->t, s->c_thread, 32, v); /* resume at addr: write pc */
     }
-    start_resume(s, cmd == 's' || cmd == 'S', s->c_thread);
+    start_resume(s, cmd == 's' || cmd == 'S', s->c_thread, UINT32_MAX);
 }
 
 /* vCont;ACTION[:TID]... — in all-stop mode a step action steps that hart alone (the other
- * harts stay stopped, like GDB's scheduler-locking "step"); otherwise every hart runs. */
+ * harts stay stopped, like GDB's scheduler-locking "step"); otherwise the harts that a
+ * continue action names run (`c` without a thread: every hart no earlier action named) and
+ * the others stay stopped, as the protocol says of threads without an action (GDB steps
+ * one thread over a breakpoint that way: vCont;c:TID with a breakpoint after it). */
 static void handle_vcont(struct gdbstub *s, const char *p)
 {
     bool step = false, cont = false;
     unsigned step_tid = s->c_thread;
+    uint32_t named = 0, threads = 0;
     while (*p == ';') {
         p++;
         char a = *p++;
@@ -425,18 +435,21 @@ static void handle_vcont(struct gdbstub *s, const char *p)
                 return;
             }
         }
+        uint32_t these = tid ? (tid <= 32 ? 1u << (tid - 1) : 0) : UINT32_MAX;
         if (a == 's' && !step) {
             step = true;
             step_tid = tid ? tid : s->c_thread;
         } else if (a == 'c') {
             cont = true;
+            threads |= these & ~named;
         }
+        named |= these;
     }
     if (*p || (!step && !cont)) {
         send_str(s, "E01");
         return;
     }
-    start_resume(s, step, step_tid);
+    start_resume(s, step, step_tid, threads);
 }
 
 static void handle_H(struct gdbstub *s, const char *p)
@@ -861,7 +874,8 @@ int gdbstub_serve(struct gdbstub *s, bool wait_first)
             if (s->resume && s->resume_step)
                 s->ops->step(s->t, s->step_thread, poll_while_running, s, &st);
             else
-                s->ops->cont(s->t, poll_while_running, s, &st);
+                s->ops->cont(s->t, s->resume ? s->resume_threads : UINT32_MAX, poll_while_running,
+                             s, &st);
             s->resume = s->resume_step = false;
             if (s->killed)
                 continue;

@@ -63,8 +63,9 @@ struct gdb_target_ops {
     bool (*write_mem)(void *t, uint64_t addr, const uint8_t *buf, size_t len);
     /* Execute one instruction on `thread` (others stay stopped). */
     void (*step)(void *t, unsigned thread, gdb_poll_fn poll, void *ctx, struct gdb_stop *out);
-    /* Run every hart until a breakpoint, watchpoint, exit, or poll() returns true. */
-    void (*cont)(void *t, gdb_poll_fn poll, void *ctx, struct gdb_stop *out);
+    /* Run the harts of `threads` (bit k-1 for thread k; the others stay stopped, as
+     * vCont;c:TID asks) until a breakpoint, watchpoint, exit, or poll() returns true. */
+    void (*cont)(void *t, uint32_t threads, gdb_poll_fn poll, void *ctx, struct gdb_stop *out);
     bool (*insert_bp)(void *t, enum gdb_bp_type type, uint64_t addr, uint64_t len);
     bool (*remove_bp)(void *t, enum gdb_bp_type type, uint64_t addr, uint64_t len);
     /* The debugger went away: drop breakpoints, watchpoints and debugger-only settings. */

@@ -46,6 +46,9 @@ struct machine_target {
      * fresh breakpoint at pc + length is a step and gets step-irq's treatment. */
     uint64_t fresh[8];
     unsigned nfresh;
+    /* The thread whose pc GDB read last: the one it is about to step (it reads the pc to
+     * place that breakpoint). With several harts at the same pc, only that one steps. */
+    unsigned pc_thread;
 };
 
 /* ---- a growing string ---- */
@@ -222,6 +225,7 @@ static unsigned mt_read_reg(void *t, unsigned thread, unsigned regno, uint64_t *
     }
     if (regno == REG_PC) {
         *val = hart_pc(h) & xmask;
+        mt->pc_thread = thread;
         return bytes;
     }
     bool has_f = hart_ext(h) & (ISA_EXT('F') | ISA_EXT('D'));
@@ -431,19 +435,36 @@ static bool software_step(struct machine_target *mt, struct hart *h)
     return false;
 }
 
-static void mt_cont(void *t, gdb_poll_fn poll, void *ctx, struct gdb_stop *out)
+static void mt_cont(void *t, uint32_t threads, gdb_poll_fn poll, void *ctx, struct gdb_stop *out)
 {
     struct machine_target *mt = t;
     struct machine *m = mt->m;
+    uint32_t all = machine_nharts(m) >= 32 ? UINT32_MAX : (1u << machine_nharts(m)) - 1;
+    if (!(threads & all))
+        threads = all; /* nothing that exists: as a plain continue */
     /* A hart sitting on a breakpoint executes that instruction first, or it would stop
-     * again at once (GDB normally steps over it itself; this covers other clients). A hart
-     * GDB is single-stepping executes it as a step, so that step-irq applies. */
+     * again at once (GDB normally steps over it itself; this covers other clients). The hart
+     * GDB is single-stepping executes it as a step, so that step-irq applies, and alone:
+     * stepping one hart leaves the others where they are (docs/gdb.md). */
+    int stepper = -1;
+    for (unsigned k = 0; k < machine_nharts(m) && stepper < 0; k++) {
+        struct hart *h = machine_hart(m, k);
+        if ((threads & (1u << k)) && !hart_waiting(h) && software_step(mt, h) &&
+            (k + 1 == mt->pc_thread || mt->pc_thread == 0))
+            stepper = (int)k;
+    }
+    for (unsigned k = 0; k < machine_nharts(m) && stepper < 0; k++)
+        if ((threads & (1u << k)) && !hart_waiting(machine_hart(m, k)) &&
+            software_step(mt, machine_hart(m, k)))
+            stepper = (int)k;
     for (unsigned k = 0; k < machine_nharts(m); k++) {
         struct hart *h = machine_hart(m, k);
-        if (hart_waiting(h) || !debug_attach(h))
+        if (!(threads & (1u << k)) || hart_waiting(h) || !debug_attach(h))
+            continue;
+        if (stepper >= 0 && (int)k != stepper)
             continue;
         struct hart_debug *d = hart_debug(h);
-        bool stepping = software_step(mt, h);
+        bool stepping = (int)k == stepper;
         if (!stepping && !debug_break_at(d, hart_pc(h)))
             continue;
         uint64_t traps = hart_traps(h);
@@ -468,7 +489,9 @@ static void mt_cont(void *t, gdb_poll_fn poll, void *ctx, struct gdb_stop *out)
     m->break_hart = NULL;
     m->poll_stop = poll;
     m->poll_ctx = ctx;
+    m->frozen = all & ~threads;
     int rc = machine_run(m);
+    m->frozen = 0;
     m->poll_stop = NULL;
     run_result(mt, rc, out);
 }

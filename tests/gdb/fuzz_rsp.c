@@ -78,8 +78,9 @@ static void f_step(void *t, unsigned th, gdb_poll_fn poll, void *ctx, struct gdb
     out->signal = GDB_SIGTRAP;
     out->thread = th;
 }
-static void f_cont(void *t, gdb_poll_fn poll, void *ctx, struct gdb_stop *out)
+static void f_cont(void *t, uint32_t threads, gdb_poll_fn poll, void *ctx, struct gdb_stop *out)
 {
+    (void)threads;
     out->signal = GDB_SIGINT;
 }
 static bool f_bp(void *t, enum gdb_bp_type type, uint64_t a, uint64_t len)
