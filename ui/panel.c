@@ -138,6 +138,7 @@ struct panel {
     double mhz;
     uint64_t prev_x[32];
     bool changed[32];
+    unsigned hart; /* the hart whose registers and status are shown (Tab selects) */
 
     struct clock_event shot_ev, script_ev;
     unsigned next_shot;
@@ -384,9 +385,26 @@ static uint64_t csr(struct hart *h, unsigned n)
     return v;
 }
 
+/* With several harts, one line each: pc and function, privilege mode, running or waiting in
+ * wfi; the selected one (whose registers are shown above) marked. */
+static void draw_harts(struct panel *p, int x, int y)
+{
+    unsigned n = machine_nharts(p->m);
+    text(p, x, y, c_dim, "harts (Tab: show another's registers)");
+    for (unsigned k = 0; k < n; k++) {
+        struct hart *h = machine_hart(p->m, k);
+        char s[96];
+        sym(p, hart_pc(h), s, sizeof s);
+        textf(p, x, y + (int)(k + 1) * p->ch, k == p->hart ? c_hi : c_fg,
+              "%c hart %" PRIu64 "  %0*" PRIx64 "  %-22.22s %c  %s", k == p->hart ? '>' : ' ',
+              hart_id(h), (int)hart_xlen(h) / 4, hart_pc(h), s, "US?M"[hart_priv(h) & 3],
+              hart_waiting(h) ? "wfi" : "run");
+    }
+}
+
 static void draw_regs(struct panel *p, int x, int y, bool for_shot)
 {
-    struct hart *h = machine_hart(p->m, 0);
+    struct hart *h = machine_hart(p->m, p->hart);
     int w = (int)hart_xlen(h) / 4;
     char s[96];
     sym(p, hart_pc(h), s, sizeof s);
@@ -405,6 +423,8 @@ static void draw_regs(struct panel *p, int x, int y, bool for_shot)
     /* Highlights depend on when host frames fell, so screenshots leave them out. */
     if (!for_shot)
         text(p, x, y + 3 * p->ch, c_dim, "highlighted: changed since the last step / frame");
+    if (machine_nharts(p->m) > 1)
+        draw_harts(p, x, y + 5 * p->ch);
 }
 
 static const char *source_line_name(struct panel *p, unsigned source)
@@ -524,7 +544,7 @@ static void draw_traps(struct panel *p, int x, int y)
 
 static void render(struct panel *p, bool for_shot)
 {
-    struct hart *h = machine_hart(p->m, 0);
+    struct hart *h = machine_hart(p->m, p->hart);
     color(p, c_bg);
     SDL_RenderClear(p->r);
     draw_board(p);
@@ -545,10 +565,12 @@ static void render(struct panel *p, bool for_shot)
     char s[96];
     sym(p, hart_pc(h), s, sizeof s);
     double vt = (double)hart_cycles(h) / (double)observe_hart_hz(p->ob);
-    int sx =
-        textf(p, 8, STATUS_Y + 3, c_fg,
-              "pc %08" PRIx64 " %.20s  %c-mode  cycles %" PRIu64 "  instret %" PRIu64 "  t=%.6f s",
-              hart_pc(h), s, "US?M"[hart_priv(h) & 3], hart_cycles(h), hart_retired(h), vt);
+    int sx = 8;
+    if (machine_nharts(p->m) > 1)
+        sx = textf(p, sx, STATUS_Y + 3, c_hi, "hart %" PRIu64, hart_id(h)) + p->cw;
+    sx = textf(p, sx, STATUS_Y + 3, c_fg,
+               "pc %08" PRIx64 " %.20s  %c-mode  cycles %" PRIu64 "  instret %" PRIu64 "  t=%.6f s",
+               hart_pc(h), s, "US?M"[hart_priv(h) & 3], hart_cycles(h), hart_retired(h), vt);
     if (!for_shot)
         textf(p, sx + p->cw, STATUS_Y + 3, c_fg, "%.1f MHz", p->mhz);
     SDL_Color st = p->m->exited ? c_trap : p->paused ? c_hi : c_ok;
@@ -578,6 +600,7 @@ static void frame(struct panel *p)
         p->mhz = (double)(hart_cycles(h) - p->last_cycles) * 1e3 / (double)(now - p->last_ns);
     p->last_ns = now;
     p->last_cycles = hart_cycles(h);
+    h = machine_hart(p->m, p->hart);
     for (unsigned i = 0; i < 32; i++) {
         p->changed[i] = hart_reg(h, i) != p->prev_x[i];
         p->prev_x[i] = hart_reg(h, i);
@@ -732,6 +755,11 @@ static void handle(struct panel *p, const SDL_Event *e)
             step_one(p);
             break;
         case SDLK_F7: machine_reset_harts(p->m); break;
+        case SDLK_TAB:
+            p->hart = (p->hart + 1) % machine_nharts(p->m);
+            for (unsigned i = 0; i < 32; i++)
+                p->prev_x[i] = hart_reg(machine_hart(p->m, p->hart), i);
+            break;
         case SDLK_F8:
             p->realtime = !p->realtime;
             pace_start(&p->pace, observe_hart_hz(p->ob), hart_cycles(machine_hart(p->m, 0)));

@@ -49,8 +49,14 @@ static void on_handshake(void *ctx, unsigned c, unsigned source, bool complete)
 {
     struct trace_irq *t = ctx;
     struct machine *m = observe_machine(t->ob);
-    fprintf(t->out, "%12" PRIu64 " %-8s source %u (%s) by plic context %u\n", clock_now(&m->clock),
+    fprintf(t->out, "%12" PRIu64 " %-8s source %u (%s) by plic context %u", clock_now(&m->clock),
             complete ? "complete" : "claim", source, source_name(t, source), c);
+    /* With several harts, whose context it is (one hart: always hart 0, left out). */
+    struct plic_context_info ci;
+    if (machine_nharts(m) > 1 && m->plic && plic_context_state(m->plic, c, &ci) && ci.hart)
+        fprintf(t->out, " (hart %" PRIu64 " %s-mode)", hart_id(ci.hart),
+                ci.irq == IRQ_S_EXT ? "S" : "M");
+    fputc('\n', t->out);
 }
 
 static void on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval)
@@ -66,8 +72,7 @@ static void on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uin
         disasm_trap(cause, tval, hart_xlen(h), what, sizeof what);
     fprintf(t->out, "%12" PRIu64 " %-8s %s (%s 0x%" PRIx64 ") hart %" PRIu64 " at %s -> %s\n",
             hart_cycles(h), "trap", what, hart_priv(h) == PRIV_S ? "scause" : "mcause", cause,
-            hart_id(h), at,
-            to);
+            hart_id(h), at, to);
 }
 
 static void on_return(void *ctx, struct hart *h, uint64_t from_pc)
@@ -75,7 +80,11 @@ static void on_return(void *ctx, struct hart *h, uint64_t from_pc)
     struct trace_irq *t = ctx;
     char to[96];
     frames_symbolize(t->ob, hart_pc(h), to, sizeof to);
-    fprintf(t->out, "%12" PRIu64 " %-8s to %s\n", hart_cycles(h), "return", to);
+    if (machine_nharts(observe_machine(t->ob)) > 1)
+        fprintf(t->out, "%12" PRIu64 " %-8s hart %" PRIu64 " to %s\n", hart_cycles(h), "return",
+                hart_id(h), to);
+    else
+        fprintf(t->out, "%12" PRIu64 " %-8s to %s\n", hart_cycles(h), "return", to);
 }
 
 struct trace_irq *trace_irq_new(struct observe *ob, FILE *out)

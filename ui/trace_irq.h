@@ -3,10 +3,12 @@
  *
  *     CYCLE raise   LINE            a device or controller output went high
  *     CYCLE lower   LINE            ... and low again
- *     CYCLE claim   source N (LINE) by plic context C
+ *     CYCLE claim   source N (LINE) by plic context C [(hart H M-mode|S-mode)]
  *     CYCLE trap    CAUSE (mcause 0x..) hart H at SYMBOL -> HANDLER
- *     CYCLE return  to SYMBOL                      (mret/sret)
- *     CYCLE complete source N (LINE) by plic context C
+ *     CYCLE return  [hart H] to SYMBOL             (mret/sret)
+ *     CYCLE complete source N (LINE) by plic context C [(hart H ...)]
+ *
+ * The bracketed parts appear with several harts only, so one-hart traces stay as they were.
  *
  * LINE is the line's name (clint.mtip0, plic.ctx0, gpio0.pin9, serial@10013000, ...). CAUSE
  * is an interrupt's name ("machine timer") or an exception in words with what its tval says

@@ -13,6 +13,7 @@
 #include "ui/observe.h"
 #include "ui/pace.h"
 #include "ui/profile.h"
+#include "ui/trace_amo.h"
 #include "ui/trace_irq.h"
 #include "ui/trace_virtio.h"
 #include "ui/vcd.h"
@@ -22,11 +23,12 @@ struct views {
     struct frames *frames;
     struct trace_irq *irq;
     struct trace_virtio *virtio;
+    struct trace_amo *amo;
     struct vcd *vcd;
     struct panel *panel;
     struct profile *profile;
     struct pace pace;
-    FILE *irq_file, *frames_file, *virtio_file;
+    FILE *irq_file, *frames_file, *virtio_file, *amo_file;
 };
 
 static bool keyword(const char *arg, const char *word, const char **path)
@@ -48,6 +50,8 @@ bool views_parse_trace(struct views_options *vo, const char *arg)
         return vo->trace_frames = true;
     if (keyword(arg, "virtio", &vo->trace_virtio_path))
         return vo->trace_virtio = true;
+    if (keyword(arg, "amo", &vo->trace_amo_path))
+        return vo->trace_amo = true;
     return false;
 }
 
@@ -89,7 +93,7 @@ bool views_parse_screenshot(struct views_options *vo, const char *arg)
 bool views_wanted(const struct views_options *vo)
 {
     return vo->ui || vo->realtime || vo->trace_irq || vo->trace_frames || vo->trace_virtio ||
-           vo->vcd_path || vo->profile_callgrind || vo->profile_folded;
+           vo->trace_amo || vo->vcd_path || vo->profile_callgrind || vo->profile_folded;
 }
 
 static void pace_quantum(void *ctx)
@@ -127,6 +131,14 @@ struct views *views_start(struct machine *m, const struct views_options *vo, cha
             goto fail;
         if (!(v->virtio = trace_virtio_new(m, v->virtio_file))) {
             snprintf(err, errlen, "out of memory for the virtio trace");
+            goto fail;
+        }
+    }
+    if (vo->trace_amo) {
+        if (!(v->amo_file = open_out(vo->trace_amo_path, "amo", err, errlen)))
+            goto fail;
+        if (!(v->amo = trace_amo_new(m, v->amo_file))) {
+            snprintf(err, errlen, "out of memory for --trace=amo");
             goto fail;
         }
     }
@@ -193,6 +205,7 @@ int views_finish(struct views *v, int status)
     vcd_free(v->vcd);
     trace_irq_free(v->irq);
     trace_virtio_free(v->virtio);
+    trace_amo_free(v->amo);
     frames_free(v->frames);
     observe_free(v->ob);
     if (v->irq_file && v->irq_file != stderr)
@@ -201,6 +214,8 @@ int views_finish(struct views *v, int status)
         fclose(v->frames_file);
     if (v->virtio_file && v->virtio_file != stderr)
         fclose(v->virtio_file);
+    if (v->amo_file && v->amo_file != stderr)
+        fclose(v->amo_file);
     free(v);
     return status;
 }

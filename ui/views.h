@@ -1,5 +1,5 @@
 /* The command line's side of the views (--ui, --ui-screenshot, --ui-script, --realtime,
- * --trace=irq, --trace=frames, --trace=virtio, --vcd, --profile): option parsing, and attaching
+ * --trace=irq, --trace=frames, --trace=virtio, --trace=amo, --vcd, --profile): option parsing, and attaching
  * them all to a loaded machine through the hub (ui/observe.h) in one call, so main.c stays a
  * list of options.
  *
@@ -26,14 +26,15 @@ struct views_options {
     bool ui;
     struct panel_config panel; /* screenshots, script */
     bool realtime;
-    bool trace_irq, trace_frames, trace_virtio;
+    bool trace_irq, trace_frames, trace_virtio, trace_amo;
     const char *trace_irq_path, *trace_frames_path, *trace_virtio_path; /* NULL: stderr */
+    const char *trace_amo_path;
     const char *vcd_path;
     const char *profile_callgrind, *profile_folded; /* --profile outputs, or NULL */
     const char *firmware;                           /* the ELF's path, for --profile */
 };
 
-/* --trace's argument: "irq", "frames", "virtio", or one of them with ":FILE" select those traces
+/* --trace's argument: "irq", "frames", "virtio", "amo", or one of them with ":FILE" select those traces
  * and return true; anything else (a file name, or NULL) is the instruction trace: false. */
 bool views_parse_trace(struct views_options *vo, const char *arg);
 /* --profile's argument: "FILE" or "callgrind:FILE" (callgrind's format), "folded:FILE"
