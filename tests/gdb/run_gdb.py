@@ -41,8 +41,8 @@ def marker_line(source, marker):
 
 
 class Hartlab:
-    def __init__(self, args, elf):
-        cmd = [args.hartlab] + (["--isa", args.isa] if args.isa else []) + [
+    def __init__(self, args, elf, extra=()):
+        cmd = [args.hartlab] + (["--isa", args.isa] if args.isa else []) + list(extra) + [
             "--gdb", "127.0.0.1:0", "-S", elf]
         self.p = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.PIPE,
                                   text=True)

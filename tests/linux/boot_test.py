@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Boot Linux on hartlab with its root file system on a virtio-blk drive, twice.
 
-Usage: boot_test.py HARTLAB KERNEL_IMAGE FW_JUMP INIT_ELF
+Usage: boot_test.py [--smp N] HARTLAB KERNEL_IMAGE FW_JUMP INIT_ELF
+
+With --smp N (a kernel built from hartlab-smp.config) every boot has N harts, and the
+kernel must bring them all up through OpenSBI's hart state management:
+"smp: Brought up 1 node, N CPUs".
 
 KERNEL_IMAGE is tests/linux/build-kernel.sh's Image (a missing one skips the test: exit
 77); FW_JUMP is Debian's OpenSBI fw_jump.elf; INIT_ELF is tests/linux/init.c. The root file
@@ -19,7 +23,12 @@ import subprocess
 import sys
 import tempfile
 
-hartlab, kernel, fw_jump, init = sys.argv[1:5]
+argv = sys.argv[1:]
+smp = None
+if argv[:1] == ["--smp"]:
+    smp = int(argv[1])
+    argv = argv[2:]
+hartlab, kernel, fw_jump, init = argv[:4]
 if not os.path.exists(kernel):
     print(f"SKIP: no kernel at {kernel}: build it with tests/linux/build-kernel.sh "
           "(scripts/test.sh does)")
@@ -36,7 +45,8 @@ def check(name, cond, detail=""):
 
 
 def boot(disk, opts=""):
-    cmd = [hartlab, "--bios", fw_jump, "--kernel", kernel, "--drive", disk + opts,
+    cmd = [hartlab] + (["--smp", str(smp)] if smp else []) + [
+           "--bios", fw_jump, "--kernel", kernel, "--drive", disk + opts,
            "--max-cycles", "20000000000", "--", *BOOTARGS]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT,
                        stdin=subprocess.DEVNULL)
@@ -55,6 +65,9 @@ subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", "-L", "hartlab
 out1, err1, st1 = boot(disk)
 print("--- first boot (console):\n" + out1 + "--- stderr:\n" + err1)
 check("first boot powers off with exit status 0", st1 == 0, st1)
+if smp:
+    check(f"the kernel brings up {smp} harts",
+          f"smp: Brought up 1 node, {smp} CPUs" in out1, out1[-600:])
 check("the kernel finds the virtio-blk disk",
       "virtio_blk virtio0: [vda] 8192 512-byte logical blocks" in out1)
 check("the ext2 root is mounted from it", "VFS: Mounted root (ext2 filesystem)" in out1)

@@ -4,11 +4,14 @@
 # Debian's gcc-riscv64-linux-gnu, into OUTDIR/Image (OUTDIR/src holds the unpacked source,
 # OUTDIR/obj the objects). Incremental: a second run rebuilds only what changed.
 #
-# usage: tests/linux/build-kernel.sh OUTDIR [JOBS]
+# usage: tests/linux/build-kernel.sh OUTDIR [JOBS [FRAGMENT]]
+#   FRAGMENT: the configuration fragment (default hartlab.config here; hartlab-smp.config
+#   for the four-hart kernel)
 set -euo pipefail
 out=$(realpath -m "$1")
 jobs=${2:-$(nproc)}
 here=$(cd "$(dirname "$0")" && pwd)
+fragment=$here/${3:-hartlab.config}
 tarball=/usr/src/linux-source-6.1.tar.xz
 if [ ! -f "$tarball" ]; then
   echo "build-kernel.sh: $tarball is missing: apt-get install linux-source-6.1" >&2
@@ -28,12 +31,12 @@ fi
 export ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu-
 mk() { make -s -C "$out/src" O="$out/obj" "$@"; }
 # The configuration is made again only when the fragment changed.
-if ! cmp -s "$here/hartlab.config" "$out/hartlab.config"; then
+if ! cmp -s "$fragment" "$out/hartlab.config"; then
   mk tinyconfig
   "$out/src/scripts/kconfig/merge_config.sh" -m -O "$out/obj" "$out/obj/.config" \
-    "$here/hartlab.config" >/dev/null
+    "$fragment" >/dev/null
   mk olddefconfig
-  cp "$here/hartlab.config" "$out/hartlab.config"
+  cp "$fragment" "$out/hartlab.config"
 fi
 start=$(date +%s)
 mk -j"$jobs" Image

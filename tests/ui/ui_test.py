@@ -343,7 +343,37 @@ def screenshot_determinism():
     print('identical screenshots and output with and without --realtime')
 
 
+def ink_bands(img, x0, y0, y1):
+    """Text lines in [y0, y1) right of x0: bands of pixel rows with ink (the lines are two
+    empty pixel rows apart)."""
+    bands, gap = 0, 99
+    for y in range(y0, y1):
+        ink = any(max(pixel(img, x, y)) > 0x60 for x in range(x0, 1016))
+        if ink and gap >= 2:
+            bands += 1
+        gap = 0 if ink else gap + 1
+    return bands
+
+
+def smp_harts():
+    """--smp 4: the registers view lists the four harts below the registers (a title line
+    and one line each); with --smp 2 two lines fewer; one hart: no list."""
+    got = {}
+    for n in (1, 2, 4):
+        shot = f'{TMP}/smp{n}.png'
+        rc, out, err = run(['--smp', str(n), '--ui-screenshot', f'{shot}@100000',
+                            f'{SAMPLES}/counter-rv64.elf'], gui=True)
+        if rc != 0:
+            fail(f'--smp {n}: exit {rc}: {err}')
+        # Below the CSR lines of the registers view, above the status line.
+        got[n] = ink_bands(read_png(shot), 520, 390, 600)
+    print('text lines in the hart list for 1, 2, 4 harts:', got)
+    if got[1] != 0 or got[2] != 3 or got[4] != 5:
+        fail(f'hart list lines {got}, expected 0, 3 and 5')
+
+
 CASES = {
+    'smp-harts': smp_harts,
     'blinky-shots': blinky_shots,
     'hello-console': hello_console,
     'button-script': button_script,

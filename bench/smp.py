@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""The SMP benchmark (bench/README.md "Several harts"): does running N busy harts cost about N
+times one hart? Runs bench/smp.c (every hart computes the same integer kernel on its own
+data) on hartlab with --smp 1 and --smp N, and on QEMU -smp 1 / -smp N for reference, and
+prints, per run size: instructions retired (all harts, from hartlab's -v per-hart lines),
+median wall and CPU seconds, MIPS, and the ratio of the aggregate MIPS of N harts to the
+MIPS of one. The ratio should be near 1 (each hart costs what one costs); nothing fails on
+a timing. Fails (exit 1) when a run does not print its checksum line, when the harts'
+instruction counts differ between runs of the same input, or when the checksum differs
+between hartlab and QEMU.
+
+usage: smp.py [--hartlab build/hartlab] [--elf build/bench/smp-rv64.elf] [--harts N]
+              [--runs R] [--qemu qemu-system-riscv64]
+"""
+import argparse
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+HART_RE = re.compile(r"hart \d+: (\d+) instructions, (\d+) cycles")
+EXIT_RE = re.compile(r"exit code (-?\d+) after (\d+) instructions, (\d+) cycles")
+LINE_RE = re.compile(r"bench smp harts=(\d+) checksum=(0x[0-9a-f]+)")
+
+
+def timed(cmd):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                       timeout=600)
+    wall = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return p, wall, cpu
+
+
+def hartlab_run(args, n):
+    p, wall, cpu = timed([args.hartlab, "-v", "--smp", str(n), args.elf])
+    m = LINE_RE.search(p.stdout)
+    if p.returncode != 0 or not m:
+        raise SystemExit(f"FAIL: hartlab --smp {n}: status {p.returncode}\n{p.stdout}{p.stderr}")
+    harts = [int(x) for x, _ in HART_RE.findall(p.stderr)]
+    insns = sum(harts) if harts else int(EXIT_RE.search(p.stderr).group(2))
+    return m.group(2), insns, wall, cpu
+
+
+def qemu_run(args, n):
+    p, wall, cpu = timed([args.qemu, "-machine", "virt", "-smp", str(n), "-bios", "none",
+                          "-display", "none", "-monitor", "none", "-serial", "stdio",
+                          "-kernel", args.elf])
+    m = LINE_RE.search(p.stdout)
+    return (m.group(2) if m else None), wall, cpu
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--hartlab", default=os.path.join(os.path.dirname(here), "build", "hartlab"))
+    ap.add_argument("--elf")
+    ap.add_argument("--harts", type=int, default=4)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--qemu", default="qemu-system-riscv64")
+    args = ap.parse_args()
+    if not args.elf:
+        args.elf = os.path.join(os.path.dirname(args.hartlab), "bench", "smp-rv64.elf")
+    have_qemu = subprocess.run(["which", args.qemu], capture_output=True).returncode == 0
+    rows = []
+    failed = 0
+    for n in (1, args.harts):
+        hw, hc, qw, qc, counts, sums = [], [], [], [], set(), set()
+        qsum = None
+        for _ in range(args.runs):
+            s, insns, wall, cpu = hartlab_run(args, n)
+            sums.add(s)
+            counts.add(insns)
+            hw.append(wall)
+            hc.append(cpu)
+            if have_qemu:
+                qsum, wall, cpu = qemu_run(args, n)
+                qw.append(wall)
+                qc.append(cpu)
+        status = "ok"
+        if len(counts) != 1 or len(sums) != 1:
+            status = "FAIL (runs differ)"
+        elif have_qemu and qsum not in sums:
+            status = f"MISMATCH (qemu {qsum})"
+        failed += status != "ok"
+        insns = counts.pop()
+        wall = statistics.median(hw)
+        rows.append((n, insns, wall, statistics.median(hc),
+                     statistics.median(qw) if qw else None,
+                     statistics.median(qc) if qc else None, insns / wall / 1e6, status))
+    print(f"hartlab {args.hartlab} vs QEMU, {args.runs} run(s) each, median seconds per run")
+    print(f"{'harts':>5} {'insns (M)':>10} {'hartlab s':>10} {'hartlab cpu':>11} {'qemu s':>8} "
+          f"{'qemu cpu':>9} {'hartlab MIPS':>13}  status")
+    for n, insns, wall, cpu, qwall, qcpu, mips, status in rows:
+        q = f"{qwall:8.3f}" if qwall is not None else f"{'-':>8}"
+        qc = f"{qcpu:9.3f}" if qcpu is not None else f"{'-':>9}"
+        print(f"{n:>5} {insns / 1e6:>10.1f} {wall:>10.3f} {cpu:>11.3f} {q} {qc} {mips:>13.0f}  "
+              f"{status}")
+    one, many = rows[0], rows[1]
+    print(f"aggregate MIPS with {many[0]} harts / MIPS with 1: {many[6] / one[6]:.2f} "
+          f"(by CPU time: {(many[1] / many[3]) / (one[1] / one[3]):.2f})")
+    print(f"{2 - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

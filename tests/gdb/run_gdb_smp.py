@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""GDB against a four-hart machine (docs/gdb.md "Threads are harts"): gdb-multiarch in batch
+mode on `hartlab --smp 4 --gdb 127.0.0.1:0 -S` running the counter sample
+(firmware-samples/counter.c), asserting on what GDB prints:
+
+  - qfThreadInfo: `info threads` lists four threads named hart 0..3, each with its frame;
+  - `thread N` selects a hart: $mhartid reads N-1 there;
+  - a breakpoint in a function every hart runs stops the machine and names the thread;
+  - a write watchpoint on the shared counter reports the hart that wrote it, with old and
+    new value;
+  - stepping one hart (stepi with `set scheduler-locking step`, which makes GDB resume only
+    that thread: vCont;c:TID) moves only that hart: every other thread's pc is unchanged;
+  - kill ends hartlab.
+
+usage: run_gdb_smp.py --hartlab H --elf counter-rv64.elf
+"""
+import argparse
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run_gdb  # noqa: E402  (Hartlab, run_gdb, check, failures)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--hartlab", required=True)
+    ap.add_argument("--elf", required=True)
+    args = ap.parse_args()
+    args.isa = None
+    h = run_gdb.Hartlab(args, args.elf, extra=["--smp", "4"])
+    try:
+        cmds = ["info threads", "break smp_barrier", "continue", "info threads", "delete",
+                "thread 2", "p $mhartid", "watch locked_counter", "continue", "continue",
+                "delete", "info threads", "p/x $pc",
+                "thread apply all p/x $pc", "set scheduler-locking step", "stepi", "stepi",
+                "p/x $pc",
+                "thread apply all p/x $pc", "kill"]
+        out = run_gdb.run_gdb(args, h.port, cmds)
+        check = run_gdb.check
+        threads = re.findall(r"^\*?\s+(\d)\s+Thread \d \(hart (\d)\) (\w+) ", out, re.M)
+        check("smp", len(threads) >= 4 and [t[1] for t in threads[:4]] == ["0", "1", "2", "3"],
+              "info threads: four threads, harts 0..3, each with a function", out)
+        check("smp", re.search(r"Thread \d hit Breakpoint 1, smp_barrier \(n=4\)", out) is not None,
+              "a breakpoint every hart can reach stops the machine and names the thread", out)
+        check("smp", re.search(r"^\$1 = 1$", out, re.M) is not None,
+              "thread 2 is hart 1 ($mhartid = 1)", out)
+        hits = re.findall(r"Thread (\d) hit Hardware watchpoint 2: locked_counter\s+"
+                          r"Old value = (\d+)\s+New value = (\d+)", out)
+        check("smp", len(hits) == 2 and all(int(n) == int(o) + 1 for _, o, n in hits),
+              f"the watchpoint names the writing hart, old and new value ({hits})", out)
+        # The two `thread apply all` listings around the two stepi: only the current thread
+        # (the one that hit the watchpoint) moves.
+        pairs = re.findall(r"^Thread (\d) \(Thread \d \(hart \d\)\):\n\$\d+ = (0x[0-9a-f]+)$", out,
+                           re.M)
+        pcs = [dict(pairs[0:4]), dict(pairs[4:8])] if len(pairs) == 8 else []
+        cur = hits[-1][0] if hits else "?"
+        ok = len(pcs) == 2 and set(pcs[0]) == {"1", "2", "3", "4"} and all(
+            pcs[0][t] == pcs[1][t] for t in pcs[0] if t != cur) and pcs[0].get(cur) != pcs[1].get(cur)
+        check("smp", ok, f"stepi moves thread {cur} only ({pcs})", out)
+        check("smp", re.search(r"\[Inferior 1 \(.*\) killed\]", out) is not None, "kill", out)
+        rc = h.wait()
+        check("smp", rc == 0, f"hartlab exit status {rc} after kill", out + "".join(h.err))
+    finally:
+        h.stop()
+    print(f"{len(run_gdb.failures)} failed")
+    return 1 if run_gdb.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

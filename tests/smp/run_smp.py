@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Tests of hartlab's multi-hart machines (meson suite `smp`), run as a user would.
+
+  qemu     run an ELF with --smp N on hartlab and with -smp N on QEMU's virt (UART on
+           stdio); stdout and exit status must be identical, and stdout must equal the
+           expected file if one is given (exit 77 = skipped without QEMU).
+  expect   run an ELF on hartlab with the given options; stdout and exit status must equal
+           EXPECTED.out / EXPECTED.status (--update rewrites them).
+  repeat   run twice with -v, --trace=irq and --trace=amo: every output byte-identical.
+  cli      --smp on the command line: the harts the firmware finds in its device tree (the
+           counter sample prints them), a user's .dts with two cpu nodes, and every request
+           the board cannot hold or that is not a number of harts: one line, exit status 2.
+
+Usage: run_smp.py CMD --hartlab PATH --elf ELF [options] [-- hartlab options]
+"""
+import argparse
+import difflib
+import os
+import subprocess
+import sys
+import tempfile
+
+TIMEOUT = 120
+
+
+def run(cmd, cwd=None, timeout=TIMEOUT):
+    try:
+        p = subprocess.run(cmd, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        print(f"FAIL: timed out after {timeout} s: {' '.join(cmd)}")
+        sys.exit(1)
+    return p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"), p.returncode
+
+
+def diff(a_name, a, b_name, b):
+    return "".join(difflib.unified_diff(a.splitlines(True), b.splitlines(True), a_name, b_name))
+
+
+def cmd_qemu(args):
+    if not args.qemu or not os.path.exists(args.qemu):
+        print("SKIP: QEMU not available")
+        return 77
+    elf = os.path.abspath(args.elf)
+    hcmd = [args.hartlab, "--smp", str(args.smp), "--max-cycles", "2000000000"] + args.rest + [elf]
+    qcmd = [args.qemu, "-machine", "virt", "-smp", str(args.smp), "-bios", "none", "-display",
+            "none", "-monitor", "none", "-serial", "stdio", "-kernel", elf]
+    hout, herr, hst = run(hcmd)
+    qout, qerr, qst = run(qcmd)
+    print(f"hartlab (status {hst}):\n{hout}{herr}")
+    print(f"qemu (status {qst}):\n{qout}{qerr}")
+    ok = True
+    if hout != qout:
+        print("FAIL: stdout differs:\n" + diff("qemu", qout, "hartlab", hout))
+        ok = False
+    if hst != qst:
+        print(f"FAIL: exit status hartlab {hst}, qemu {qst}")
+        ok = False
+    if args.expected:
+        with open(args.expected + ".out") as f:
+            want = f.read()
+        if hout != want:
+            print("FAIL: stdout differs from the expected:\n" + diff("expected", want, "hartlab", hout))
+            ok = False
+    print("PASS" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+def cmd_expect(args):
+    elf = os.path.abspath(args.elf)
+    hcmd = [args.hartlab, "--max-cycles", "2000000000"] + args.rest + [elf]
+    out, err, st = run(hcmd)
+    print(f"{' '.join(hcmd)} (status {st}):\n{out}{err}")
+    if args.update:
+        with open(args.expected + ".out", "w") as f:
+            f.write(out)
+        with open(args.expected + ".status", "w") as f:
+            f.write(f"{st}\n")
+        print("updated")
+        return 0
+    with open(args.expected + ".out") as f:
+        want = f.read()
+    with open(args.expected + ".status") as f:
+        want_st = int(f.read())
+    ok = True
+    if out != want:
+        print("FAIL: stdout differs:\n" + diff("expected", want, "hartlab", out))
+        ok = False
+    if st != want_st:
+        print(f"FAIL: exit status {st}, expected {want_st}")
+        ok = False
+    if "guest error" in err:
+        print("FAIL: a guest error was reported")
+        ok = False
+    print("PASS" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+def cmd_repeat(args):
+    elf = os.path.abspath(args.elf)
+    outs = []
+    with tempfile.TemporaryDirectory() as d:
+        for k in range(2):
+            irq, amo = os.path.join(d, f"irq{k}"), os.path.join(d, f"amo{k}")
+            hcmd = [args.hartlab, "-v", "--max-cycles", "2000000000", f"--trace=irq:{irq}",
+                    f"--trace=amo:{amo}"] + args.rest + [elf]
+            out, err, st = run(hcmd)
+            with open(irq) as f:
+                irq_text = f.read()
+            with open(amo) as f:
+                amo_text = f.read()
+            outs.append((out, err, st, irq_text, amo_text))
+            print(f"run {k}: status {st}, {len(out)} bytes out, {len(err)} bytes of -v, "
+                  f"{irq_text.count(chr(10))} irq lines, {amo_text.count(chr(10))} amo lines")
+    a, b = outs
+    ok = True
+    for i, what in enumerate(("stdout", "-v report", "status", "--trace=irq", "--trace=amo")):
+        if a[i] != b[i]:
+            print(f"FAIL: {what} differs between two runs")
+            ok = False
+    if not a[1].count("hart ") or not a[4]:
+        print("FAIL: no per-hart -v report or no --trace=amo lines")
+        ok = False
+    print("PASS" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+def cmd_cli(args):
+    elf = os.path.abspath(args.elf)
+    failures = []
+
+    def check(name, cond, detail=""):
+        print(("ok   " if cond else "FAIL ") + name + ("" if cond else f": {detail}"))
+        if not cond:
+            failures.append(name)
+
+    def harts_line(out):
+        first = out.splitlines()[0] if out else ""
+        return first
+
+    for opts, n in ((["--smp", "3"], 3), (["--smp", "cpus=5"], 5), (["--smp=8"], 8), ([], 1)):
+        out, err, st = run([args.hartlab] + opts + [elf])
+        check(f"{' '.join(opts) or 'no --smp'}: the tree has {n} cpu node(s)",
+              st == 0 and harts_line(out).startswith(f"counter: {n} hart"), out + err)
+    out, err, st = run([args.hartlab, "--board", args.dts, elf])
+    check("a .dts with two cpu nodes gives two harts",
+          st == 0 and harts_line(out).startswith("counter: 2 harts"), out + err)
+    out, err, st = run([args.hartlab, "--board", args.dts, "--smp", "2", elf])
+    check("--smp 2 on that .dts is accepted", st == 0, out + err)
+    bad = [
+        (["--smp", "0"], "--smp: '0'"),
+        (["--smp", "9"], "--smp: '9'"),
+        (["--smp", "two"], "--smp: 'two'"),
+        (["--smp", "4,sockets=2"], "--smp: '4,sockets=2'"),
+        (["--quantum", "0"], "--quantum: '0'"),
+        (["--quantum", "fast"], "--quantum: 'fast'"),
+        (["--board", args.dts, "--smp", "3"], "this board has 2 harts"),
+        (["--board", "mcu", "--smp", "2"], "this board has 1 hart"),
+    ]
+    for opts, needle in bad:
+        out, err, st = run([args.hartlab] + opts + [elf])
+        first = err.splitlines()[0] if err else ""
+        check(f"{' '.join(opts)}: exit 2, one line naming it",
+              st == 2 and needle in first and "Traceback" not in err and not out, err)
+    print(f"{len(failures)} failed")
+    return 1 if failures else 0
+
+
+def main():
+    argv = sys.argv[1:]
+    rest = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, rest = argv[:i], argv[i + 1:]
+    ap = argparse.ArgumentParser()
+    ap.add_argument("cmd", choices=("qemu", "expect", "repeat", "cli"))
+    ap.add_argument("--dts", help="cli: a board .dts with two cpu nodes")
+    ap.add_argument("--hartlab", required=True)
+    ap.add_argument("--elf", required=True)
+    ap.add_argument("--qemu")
+    ap.add_argument("--smp", type=int, default=2)
+    ap.add_argument("--expected")
+    ap.add_argument("--update", action="store_true")
+    args = ap.parse_args(argv)
+    args.rest = rest
+    return {"qemu": cmd_qemu, "expect": cmd_expect, "repeat": cmd_repeat,
+            "cli": cmd_cli}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
