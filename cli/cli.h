@@ -46,6 +46,7 @@ struct cli_options {
     bool gdb_wait;        /* -S */
     bool ram_set;         /* -m given */
     unsigned smp;         /* --smp N, 0: as many harts as the board's tree has */
+    bool jit_stats;       /* --jit-stats */
     struct views_options views;
     struct cli_image loads[CLI_MAX_IMAGES]; /* --load, in order (paths malloc'd) */
     unsigned nloads;

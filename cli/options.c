@@ -117,6 +117,14 @@ static void print_help(void)
          "  -s                    shorthand for --gdb 1234 (as QEMU)\n"
          "  -S                    with --gdb/-s: wait for the debugger before the first\n"
          "                        instruction (as QEMU)\n"
+         "  --jit=on|off          the translation tier (x86-64 Linux hosts): hot code runs as\n"
+         "                        host code, with results identical to the interpreter's\n"
+         "                        (default: off; the environment variable HARTLAB_JIT sets\n"
+         "                        the default)\n"
+         "  --jit-threshold N     starts of a block before it is translated (default 64;\n"
+         "                        1 translates every block the first time it runs; also\n"
+         "                        HARTLAB_JIT_THRESHOLD)\n"
+         "  --jit-stats           at exit, print the tier's counters on standard error\n"
          "  -v, --verbose         report what the machine does (devices, exit, counts)\n"
          "  -h, --help            this text\n"
          "  --version             print the version\n"
@@ -206,7 +214,31 @@ enum {
     OPT_NO_RNG,
     OPT_SMP,
     OPT_QUANTUM,
+    OPT_JIT,
+    OPT_JIT_THRESHOLD,
+    OPT_JIT_STATS,
 };
+
+static bool parse_threshold(const char *v, unsigned *out)
+{
+    uint64_t n;
+    if (!parse_u64(v, false, &n) || n == 0 || n > 1000000000)
+        return false;
+    *out = (unsigned)n;
+    return true;
+}
+
+/* --jit's value (also HARTLAB_JIT's). */
+static bool parse_jit(const char *v, bool *on)
+{
+    if (strcmp(v, "on") == 0)
+        *on = true;
+    else if (strcmp(v, "off") == 0)
+        *on = false;
+    else
+        return false;
+    return true;
+}
 
 int cli_parse_options(int argc, char **argv, struct cli_options *o)
 {
@@ -242,6 +274,9 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
         { "no-rng", no_argument, NULL, OPT_NO_RNG },
         { "smp", required_argument, NULL, OPT_SMP },
         { "quantum", required_argument, NULL, OPT_QUANTUM },
+        { "jit", required_argument, NULL, OPT_JIT },
+        { "jit-threshold", required_argument, NULL, OPT_JIT_THRESHOLD },
+        { "jit-stats", no_argument, NULL, OPT_JIT_STATS },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -250,6 +285,13 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
     memset(o, 0, sizeof *o);
     machine_options_default(&o->machine);
     struct machine_options *mo = &o->machine;
+    const char *env_jit = getenv("HARTLAB_JIT");
+    if (env_jit && *env_jit && !parse_jit(env_jit, &mo->jit))
+        cli_usage_error("HARTLAB_JIT: '%s' is neither 'on' nor 'off'", env_jit);
+    const char *env_threshold = getenv("HARTLAB_JIT_THRESHOLD");
+    if (env_threshold && *env_threshold && !parse_threshold(env_threshold, &mo->jit_threshold))
+        cli_usage_error("HARTLAB_JIT_THRESHOLD: '%s' is not a number from 1 to 1000000000",
+                        env_threshold);
 
     /* Everything after '--' belongs to the guest; options and the firmware come before. */
     for (int k = 1; k < argc; k++) {
@@ -359,6 +401,16 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
                 cli_usage_error("--quantum: '%s' is not a number of cycles from 1 to 100000000",
                                 optarg);
             break;
+        case OPT_JIT:
+            if (!parse_jit(optarg, &mo->jit))
+                cli_usage_error("--jit: '%s' is neither 'on' nor 'off'", optarg);
+            break;
+        case OPT_JIT_THRESHOLD:
+            if (!parse_threshold(optarg, &mo->jit_threshold))
+                cli_usage_error("--jit-threshold: '%s' is not a number from 1 to 1000000000",
+                                optarg);
+            break;
+        case OPT_JIT_STATS: o->jit_stats = true; break;
         case OPT_SIGNATURE: o->signature = optarg; break;
         case OPT_SEMIHOST_ROOT: mo->semihost_root = optarg; break;
         case OPT_SERIAL: mo->serial = optarg; break;

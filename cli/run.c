@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/jit.h"
 #include "gdbstub/gdbstub.h"
 #include "gdbstub/target_machine.h"
 
@@ -40,6 +41,24 @@ static bool write_signature(struct machine *m, const char *path)
         return false;
     }
     return true;
+}
+
+/* --jit-stats: the translation tier's counters (host facts, not part of the simulation). */
+static void print_jit_stats(struct machine *m)
+{
+    struct jit_stats st;
+    if (!cluster_jit_stats(m->cluster, &st)) {
+        fprintf(stderr, "hartlab: jit: off\n");
+        return;
+    }
+    fprintf(stderr,
+            "hartlab: jit: %" PRIu64 " blocks translated (%" PRIu64 " instructions, %" PRIu64
+            " of them by calls to their bodies), %" PRIu64 " refused\n",
+            st.translated, st.guest_insns, st.helper_insns, st.refused);
+    fprintf(stderr,
+            "hartlab: jit: %" PRIu64 " bytes of code emitted, at most %" PRIu64
+            " in use at once, %" PRIu64 " flushes, %.3f ms translating\n",
+            st.code_bytes, st.code_peak, st.flushes, (double)st.translate_ns / 1e6);
 }
 
 /* The GDB stub serves until the debugger detaches or the firmware ends. */
@@ -77,6 +96,8 @@ bool cli_run(const struct cli_options *o, struct machine *m, int *status, char *
         *status = views_finish(views, *status);
     }
     fflush(stdout);
+    if (o->jit_stats)
+        print_jit_stats(m);
     if (o->signature && !write_signature(m, o->signature) && *status == 0)
         *status = MACHINE_EXIT_USAGE;
     return true;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "core/hart_internal.h"
+#include "core/jit.h"
 
 struct cluster *cluster_new(void)
 {
@@ -98,4 +99,25 @@ void cluster_notice_store(struct cluster *cl, uint64_t paddr, uint64_t len)
     cluster_break_reservations(cl, paddr >> RESERVATION_SHIFT,
                                (paddr + len - 1) >> RESERVATION_SHIFT, NULL);
     code_cache_invalidate(cl->cc, paddr, len);
+}
+
+bool cluster_set_jit(struct cluster *cl, const struct jit_config *cfg)
+{
+    struct code_cache *cc = cl->cc;
+    /* Blocks already cached keep their entries: start from an empty cache. */
+    code_cache_flush(cc);
+    jit_free(cc->jit);
+    cc->jit = NULL;
+    if (!cfg)
+        return true;
+    cc->jit = jit_new(cfg);
+    return cc->jit != NULL;
+}
+
+bool cluster_jit_stats(const struct cluster *cl, struct jit_stats *st)
+{
+    if (!cl->cc->jit)
+        return false;
+    jit_get_stats(cl->cc->jit, st);
+    return true;
 }

@@ -17,6 +17,7 @@
 #ifndef HARTLAB_CORE_CLUSTER_H
 #define HARTLAB_CORE_CLUSTER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct hart;
@@ -41,5 +42,13 @@ void cluster_notice_store(struct cluster *cl, uint64_t paddr, uint64_t len);
 void cluster_flush_tlbs(struct cluster *cl);
 /* Drop every decoded block (as fence.i does). */
 void cluster_flush_code(struct cluster *cl);
+
+struct jit_config;
+struct jit_stats;
+/* Turn the translation tier (core/jit.h) on with `cfg`, or off with NULL. False if this
+ * host has no translator or memory is short (the harts then interpret). */
+bool cluster_set_jit(struct cluster *cl, const struct jit_config *cfg);
+/* The tier's counters; false when it is off. */
+bool cluster_jit_stats(const struct cluster *cl, struct jit_stats *st);
 
 #endif

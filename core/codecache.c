@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 
 #include "core/hart_internal.h"
+#include "core/jit.h"
 
 #define CC_BUCKETS    (1u << 14)
 #define CC_ARENA_SIZE (32u << 20)
@@ -54,6 +55,7 @@ void code_cache_free(struct code_cache *cc)
     free(cc->buckets);
     if (cc->arena)
         munmap(cc->arena, cc->arena_size);
+    jit_free(cc->jit);
     free(cc->pages);
     free(cc);
 }
@@ -83,6 +85,8 @@ void code_cache_flush(struct code_cache *cc)
     cc->npages_used = 0;
     cc->arena_used = 0;
     cc->flushes++;
+    if (cc->jit)
+        jit_flush(cc->jit);
     cluster_new_links(cc->cl);
 }
 
@@ -90,7 +94,8 @@ struct block *code_cache_alloc(struct code_cache *cc, unsigned n)
 {
     size_t size = sizeof(struct block) + n * sizeof(struct insn);
     size = (size + 15) & ~(size_t)15;
-    if (cc->arena_used + size > cc->arena_size)
+    /* Full, or the translation tier ran out of room for code: start again. */
+    if (cc->arena_used + size > cc->arena_size || (cc->jit && jit_full(cc->jit)))
         code_cache_flush(cc);
     struct block *b = (struct block *)(cc->arena + cc->arena_used);
     cc->arena_used += size;
@@ -196,6 +201,8 @@ void code_cache_insert(struct code_cache *cc, struct block *b)
     cc->buckets[k] = b;
     b->cached = true;
     mark_code(cc, b->lo, b->end);
+    if (cc->jit)
+        jit_watch(cc->jit, b);
 }
 
 /* Remove one page from the set (re-inserting the rest of its probe chain). */

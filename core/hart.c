@@ -713,6 +713,9 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
     b->n = n;
     b->first_n = first_n ? first_n : n;
     b->valid = true;
+    b->heat = 0;
+    b->first_fn = NULL;
+    b->jit = NULL;
     uint32_t cost = 0;
     for (unsigned k = n; k-- > 0;) {
         cost += b->insns[k].cost;

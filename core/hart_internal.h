@@ -177,6 +177,12 @@ struct block {
     uint32_t cost;    /* sum of the instructions' costs */
     bool valid;
     bool cached; /* in the hash table (an uncacheable block runs once and is never linked) */
+    /* The translation tier (core/jit.h): entries until translation, the first entry's own
+     * body while insns[0].fn counts them, and the translated code's entry for other
+     * translated blocks (NULL: not translated). */
+    uint32_t heat;
+    insn_fn first_fn;
+    void *jit;
     /* n entries, then a fall-through entry unless the last one always leaves the block
      * (a jump, a system instruction; a conditional branch is followed by one). */
     struct insn insns[];
@@ -198,6 +204,7 @@ struct code_cache {
     unsigned npages_cap, npages_used;
     uint64_t flushes;   /* how many times the whole cache was dropped (for tests) */
     struct cluster *cl; /* whose harts run this code (links, write translations) */
+    struct jit *jit;    /* the translation tier (core/jit.h), NULL when off */
 };
 
 struct code_cache *code_cache_new(struct cluster *cl);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/disasm.h"
+#include "core/jit.h"
 #include "platform/board.h"
 #include "devices/finisher.h"
 #include "devices/htif.h"
@@ -33,6 +34,7 @@ void machine_options_default(struct machine_options *o)
     o->misaligned = MISALIGNED_EMULATE;
     /* A 100 MHz hart with QEMU virt's 10 MHz timebase. */
     o->time_divider = 10;
+    o->jit = false;
 }
 
 static bool hook_semihost(void *ctx, struct hart *h)
@@ -68,6 +70,9 @@ struct machine *machine_new(const struct machine_options *o, char *err, size_t e
         snprintf(err, errlen, "out of memory for the code cache");
         goto fail;
     }
+    /* Without a translator for this host the harts interpret, with the same results. */
+    if (o->jit)
+        cluster_set_jit(m->cluster, &(struct jit_config){ .threshold = o->jit_threshold });
     bus_hart_interface(&m->bus, &m->hart_bus);
     m->bus.cluster = m->cluster;
     for (unsigned k = 0; k < o->nharts; k++) {

@@ -66,6 +66,8 @@ struct machine_options {
     unsigned ndrives;
     uint64_t rng_seed;
     bool rng_host, rng_off;
+    bool jit;                       /* the translation tier (core/jit.h), where the host has one */
+    unsigned jit_threshold;         /* block starts before translation; 0 = the default */
 };
 
 struct htif;
