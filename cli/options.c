@@ -292,6 +292,10 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
     if (env_threshold && *env_threshold && !parse_threshold(env_threshold, &mo->jit_threshold))
         cli_usage_error("HARTLAB_JIT_THRESHOLD: '%s' is not a number from 1 to 1000000000",
                         env_threshold);
+    /* A debugging aid (docs/architecture.md): translate only the first N hot blocks. */
+    const char *env_limit = getenv("HARTLAB_JIT_LIMIT");
+    if (env_limit && *env_limit && !parse_u64(env_limit, false, &mo->jit_limit))
+        cli_usage_error("HARTLAB_JIT_LIMIT: '%s' is not a number", env_limit);
 
     /* Everything after '--' belongs to the guest; options and the firmware come before. */
     for (int k = 1; k < argc; k++) {

@@ -24,8 +24,6 @@
 #include <string.h>
 
 #include "core/hart_internal.h"
-#include "core/disasm.h"
-#include <stdio.h>
 
 #if defined(__x86_64__) && defined(__linux__)
 
@@ -363,6 +361,7 @@ struct tr {
 
 struct jit {
     unsigned threshold;
+    uint64_t max_blocks;
     uint8_t *code;
     size_t code_size, code_used, code_base; /* code_base: after the shared routines */
     bool full;
@@ -1356,20 +1355,8 @@ static int jit_heat(struct hart *h, const struct insn *i)
     struct jit *j = h->cc->jit;
     if (++b->heat >= j->threshold) {
         b->insns[0].fn = b->first_fn;
-        static long dbg_limit = -2;
-        if (dbg_limit == -2) {
-            const char *e = getenv("JITDBG_LIMIT");
-            dbg_limit = e ? atol(e) : -1;
-        }
-        if (b->valid && !j->full && (dbg_limit < 0 || (long)j->st.translated < dbg_limit)) {
-            if (translate(j, h, b) && dbg_limit >= 0 && (long)j->st.translated == dbg_limit) {
-                char txt[96];
-                for (unsigned k = 0; k < b->n; k++) {
-                    disasm_insn(&b->insns[k], h->xlen, txt, sizeof txt);
-                    fprintf(stderr, "jitdbg %llx: %s\n", (unsigned long long)b->insns[k].pc, txt);
-                }
-            }
-        }
+        if (b->valid && !j->full && (!j->max_blocks || j->st.translated < j->max_blocks))
+            translate(j, h, b);
     }
     insn_fn fn = b->insns[0].fn == jit_heat ? b->first_fn : b->insns[0].fn;
     return fn(h, i);
@@ -1381,6 +1368,7 @@ struct jit *jit_new(const struct jit_config *cfg)
     if (!j)
         return NULL;
     j->threshold = cfg && cfg->threshold ? cfg->threshold : JIT_DEFAULT_THRESHOLD;
+    j->max_blocks = cfg ? cfg->max_blocks : 0;
     j->code_size = cfg && cfg->code_size ? cfg->code_size : JIT_DEFAULT_CODE_SIZE;
     j->page = sysconf(_SC_PAGESIZE);
     if (j->page <= 0)

@@ -45,6 +45,9 @@ struct jit;
 struct jit_config {
     unsigned threshold; /* starts of a block before it is translated; 0 = the default */
     size_t code_size;   /* bytes of translated code before a flush; 0 = the default */
+    /* Translate at most this many blocks (0: no limit). A debugging aid: bisecting this
+     * number finds the first translation that changes a run (HARTLAB_JIT_LIMIT). */
+    uint64_t max_blocks;
 };
 
 /* Counters for --jit-stats (never part of the simulation's output). */

@@ -68,6 +68,7 @@ struct machine_options {
     bool rng_host, rng_off;
     bool jit;                       /* the translation tier (core/jit.h), where the host has one */
     unsigned jit_threshold;         /* block starts before translation; 0 = the default */
+    uint64_t jit_limit;             /* translate at most this many blocks (0: no limit) */
 };
 
 struct htif;
