@@ -317,6 +317,7 @@ enum stub_kind {
     STUB_LOAD,     /* a load's slow path */
     STUB_STORE,    /* a store's slow path */
     STUB_TRAP_RAX, /* exec_trap with tval in rax (jalr to a misaligned target) */
+    STUB_LOOP,     /* a taken branch back to the block's start, registers kept */
 };
 
 struct stub {
@@ -357,6 +358,11 @@ struct tr {
     unsigned nstubs;
     bool fail;
     insn_fn const *dispatch;
+    /* A block whose branch goes back to its own start keeps the registers it uses in host
+     * registers across iterations: they are loaded once before `loop`. */
+    uint8_t *loop;
+    uint32_t uses; /* guest registers the block reads or writes (loop_candidate) */
+    struct rstate loop_rs; /* the registers at `loop` */
 };
 
 struct jit {
@@ -365,6 +371,7 @@ struct jit {
     uint8_t *code;
     size_t code_size, code_used, code_base; /* code_base: after the shared routines */
     bool full;
+    bool retry_refused; /* the last refusal was not for lack of room */
     long page;
     struct insn *data;
     size_t data_used;
@@ -887,6 +894,7 @@ static enum cc swap_cc(enum cc cc)
 static void emit_branch(struct tr *t, const struct insn *i)
 {
     struct asmb *a = &t->a;
+    uint64_t target = xmask(t, i->pc + (uint64_t)i->imm);
     enum cc cc = branch_cc(i->sem);
     if (i->rs2 == 0) {
         alu_ri(a, ALU_CMP, t->w, use(t, i->rs1), 0);
@@ -897,8 +905,12 @@ static void emit_branch(struct tr *t, const struct insn *i)
         int h1 = use(t, i->rs1), h2 = use(t, i->rs2);
         alu_rr(a, ALU_CMP, t->w, h1, h2);
     }
-    struct stub *s = add_stub(t, STUB_TAKEN, jcc32(a, cc), i);
-    s->pc = xmask(t, i->pc + (uint64_t)i->imm);
+    /* Back to the start with the registers where the loop expects them (the allocator
+     * never had to move one: loop_candidate counted them). */
+    bool back = t->loop && target == t->b->insns[0].pc &&
+                memcmp(t->rs.host, t->loop_rs.host, sizeof t->rs.host) == 0;
+    struct stub *s = add_stub(t, back ? STUB_LOOP : STUB_TAKEN, jcc32(a, cc), i);
+    s->pc = target;
     boundary_check(t, i, xmask(t, i->pc + i->len));
 }
 
@@ -1114,6 +1126,31 @@ static void emit_stub(struct tr *t, struct stub *s)
     patch(a, s->from, a->p);
     const struct insn *i = s->ins;
     switch (s->kind) {
+    case STUB_LOOP: {
+        /* The taken branch's link to this same block, as exec_chain_adjust would follow it
+         * (the link's tag, the run loop's deadline), without leaving the host registers. */
+        int32_t adj = COST_TAKEN_EXTRA - (int32_t)i->after_cost;
+        lea(a, true, RAX, HREG_CYC, adj);
+        op_rm(a, 0x3b, true, RAX, HREG_H, H_OFF(fast_until));
+        uint8_t *out1 = jcc32(a, CC_AE);
+        mov_imm(a, RSI, (uint64_t)(uintptr_t)i);
+        load64(a, RAX, RSI, (int32_t)offsetof(struct insn, link_tag));
+        op_rm(a, 0x3b, true, RAX, HREG_H, H_OFF(chain_tag));
+        uint8_t *out2 = jcc32(a, CC_NE);
+        mov_imm(a, RAX, (uint64_t)(uintptr_t)t->b);
+        op_rm(a, 0x3b, true, RAX, RSI, (int32_t)offsetof(struct insn, link));
+        uint8_t *out3 = jcc32(a, CC_NE);
+        lea(a, true, HREG_CYC, HREG_CYC, adj + (int32_t)t->b->cost);
+        int32_t dn = (int32_t)t->b->n - (int32_t)i->after_n;
+        if (dn)
+            alu_ri(a, ALU_ADD, true, HREG_RET, dn);
+        jmp_to(a, t->loop);
+        patch(a, out1, a->p);
+        patch(a, out2, a->p);
+        patch(a, out3, a->p);
+    }
+        /* fall through: leave as any taken branch */
+        __attribute__((fallthrough));
     case STUB_TAKEN:
         emit_writeback(a, &s->rs);
         lea(a, true, HREG_CYC, HREG_CYC, COST_TAKEN_EXTRA - (int32_t)i->after_cost);
@@ -1212,7 +1249,7 @@ static void emit_shared(struct jit *j, struct asmb *a)
     load64(a, RAX, RSI, (int32_t)offsetof(struct insn, link_tag));
     op_rm(a, 0x3b, true, RAX, HREG_H, H_OFF(chain_tag));
     jcc_to(a, CC_NE, j->r_exit_link);
-    op_rm(a, 0x3b, true, HREG_CYC, HREG_H, H_OFF(chain_until));
+    op_rm(a, 0x3b, true, HREG_CYC, HREG_H, H_OFF(fast_until));
     jcc_to(a, CC_AE, j->r_exit_link);
     load64(a, RAX, RSI, (int32_t)offsetof(struct insn, link));
     jmp_to(a, j->r_enter_block);
@@ -1241,7 +1278,7 @@ static void emit_shared(struct jit *j, struct asmb *a)
     op_rm(a, 0x3b, true, RDX, RAX, pc0);
     jcc_to(a, CC_NE, j->r_exit_link);
     patch(a, found, a->p);
-    op_rm(a, 0x3b, true, HREG_CYC, HREG_H, H_OFF(chain_until));
+    op_rm(a, 0x3b, true, HREG_CYC, HREG_H, H_OFF(fast_until));
     jcc_to(a, CC_AE, j->r_exit_link);
     jmp_to(a, j->r_enter_block);
 }
@@ -1264,6 +1301,69 @@ static bool set_writable(struct jit *j, uint8_t *lo, uint8_t *hi, bool writable)
                                                   : PROT_READ | PROT_EXEC) == 0;
 }
 
+/* The instructions emit_insn generates inline (the others call their bodies). */
+static bool native(const struct tr *t, unsigned sem)
+{
+    switch (sem) {
+    case INSN_lb: case INSN_lh: case INSN_lw: case INSN_lbu: case INSN_lhu:
+    case INSN_sb: case INSN_sh: case INSN_sw:
+    case INSN_addi: case INSN_xori: case INSN_ori: case INSN_andi: case INSN_slti:
+    case INSN_sltiu: case INSN_slli: case INSN_srli: case INSN_srai: case INSN_add:
+    case INSN_sub: case INSN_and: case INSN_or: case INSN_xor: case INSN_slt: case INSN_sltu:
+    case INSN_sll: case INSN_srl: case INSN_sra: case INSN_mul: case INSN_mulh:
+    case INSN_mulhu: case INSN_mulhsu: case INSN_div: case INSN_divu: case INSN_rem:
+    case INSN_remu: return true;
+    case INSN_ld: case INSN_lwu: case INSN_sd: case INSN_addiw: case INSN_slliw:
+    case INSN_srliw: case INSN_sraiw: case INSN_addw: case INSN_subw: case INSN_sllw:
+    case INSN_srlw: case INSN_sraw: case INSN_mulw: case INSN_divw: case INSN_divuw:
+    case INSN_remw: case INSN_remuw: return t->w;
+    default: return false;
+    }
+}
+
+/* True for a block that branches back to its own start, generates every instruction inline
+ * (no call that drops the registers) and uses at most NHOST guest registers: the registers
+ * can stay in host registers across iterations. */
+static bool loop_candidate(struct tr *t, const struct hart *h, const struct block *b)
+{
+    bool back = false;
+    uint32_t uses = 0;
+    for (unsigned k = 0; k < b->n; k++) {
+        const struct insn *i = &b->insns[k];
+        if (i->id == INSN_COUNT || body_of(t, h, i) != t->dispatch[i->id])
+            return false;
+        switch (i->sem) {
+        case INSN_lui:
+        case INSN_auipc:
+        case INSN_jal: break;
+        case INSN_fence: continue;
+        case INSN_beq:
+        case INSN_bne:
+        case INSN_blt:
+        case INSN_bge:
+        case INSN_bltu:
+        case INSN_bgeu:
+            if (xmask(t, i->pc + (uint64_t)i->imm) == b->insns[0].pc)
+                back = true;
+            uses |= 1u << i->rs1 | 1u << i->rs2;
+            continue;
+        case INSN_jalr: return false;
+        default:
+            if (!native(t, i->sem))
+                return false;
+            uses |= 1u << i->rs1 | 1u << i->rs2; /* (rs2 is 0 in I-type entries) */
+            break;
+        }
+        if (i->rd != REG_SINK)
+            uses |= 1u << i->rd;
+    }
+    uses |= 1; /* x0 is read from h->x[0] like the others */
+    if (!back || (unsigned)__builtin_popcount(uses) > NHOST)
+        return false;
+    t->uses = uses;
+    return true;
+}
+
 static bool has_fallthrough(const struct insn *last)
 {
     if (!(last->flags & END))
@@ -1273,15 +1373,32 @@ static bool has_fallthrough(const struct insn *last)
     return is_branch(last->sem) || last->sem == INSN_jal;
 }
 
+static bool translate_in(struct jit *j, struct hart *h, struct block *b, size_t window);
+
+/* Translate `b`: in a window sized for it (only those pages change protection), or in the
+ * largest window when that was too small. */
 static bool translate(struct jit *j, struct hart *h, struct block *b)
 {
     uint64_t t0 = now_ns();
+    size_t guess = 2048 + (size_t)b->n * 640;
+    bool ok = guess < BLOCK_WINDOW && translate_in(j, h, b, guess);
+    if (!ok && !j->full && !j->retry_refused)
+        ok = translate_in(j, h, b, BLOCK_WINDOW);
+    j->retry_refused = false;
+    j->st.translate_ns += now_ns() - t0;
+    if (!ok)
+        j->st.refused++;
+    return ok;
+}
+
+static bool translate_in(struct jit *j, struct hart *h, struct block *b, size_t window)
+{
     size_t start = (j->code_used + 15) & ~(size_t)15;
-    if (start + BLOCK_WINDOW > j->code_size) {
+    if (start + window > j->code_size) {
         j->full = true;
         return false;
     }
-    uint8_t *lo = j->code + start, *hi = lo + BLOCK_WINDOW;
+    uint8_t *lo = j->code + start, *hi = lo + window;
     if (!set_writable(j, lo, hi, true)) {
         j->full = true;
         return false;
@@ -1309,6 +1426,18 @@ static bool translate(struct jit *j, struct hart *h, struct block *b)
     mov_rr(a, true, HREG_H, RDI);
     load_counters(a);
     uint8_t *internal = a->p;
+    if (loop_candidate(&t, h, b)) {
+        /* Load every register the block uses; all count as changed from here on, so that
+         * every exit writes them back whatever the iteration did. */
+        for (int g = 0; g < 32; g++)
+            if (t.uses >> g & 1) {
+                t.locked = 0;
+                use(&t, g);
+                t.rs.dirty[g] = g != 0;
+            }
+        t.loop = a->p;
+        t.loop_rs = t.rs;
+    }
     bool ok = true;
     for (unsigned k = 0; k < b->n && ok; k++) {
         t.locked = 0;
@@ -1329,12 +1458,13 @@ static bool translate(struct jit *j, struct hart *h, struct block *b)
         j->full = true;
         return false;
     }
-    j->st.translate_ns += now_ns() - t0;
     if (!ok) {
         j->data_used = data_mark;
-        if (a->over)
+        /* Out of room in a full-size window: the buffer is full. Refused for another
+         * reason: a larger window would not help. */
+        if (a->over && window == BLOCK_WINDOW)
             j->full = true;
-        j->st.refused++;
+        j->retry_refused = !a->over;
         return false;
     }
     j->code_used = (size_t)(end - j->code);

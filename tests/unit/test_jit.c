@@ -278,6 +278,12 @@ static void compare(const struct testhart *a, const struct testhart *b, uint64_t
                     uint64_t until)
 {
     const struct hart *x = a->h, *y = b->h;
+    if (getenv("JIT_TEST_DUMP"))
+        fprintf(stderr, "until %llu: pc %llx/%llx cycles %llu/%llu retired %llu/%llu x7 %llx/%llx\n",
+                (unsigned long long)until, (unsigned long long)x->pc, (unsigned long long)y->pc,
+                (unsigned long long)x->cycles, (unsigned long long)y->cycles,
+                (unsigned long long)x->retired, (unsigned long long)y->retired,
+                (unsigned long long)x->x[7], (unsigned long long)y->x[7]);
     bool same = x->pc == y->pc && x->cycles == y->cycles && x->retired == y->retired &&
                 x->traps == y->traps && x->mcause == y->mcause && x->mepc == y->mepc &&
                 x->mtval == y->mtval && x->stop == y->stop &&
@@ -316,10 +322,12 @@ static void run_seed(unsigned xlen, enum misaligned_policy mis, uint64_t seed)
     put_program(b, seed, xlen);
     set_regs(a, seed, xlen);
     set_regs(b, seed, xlen);
+    if (getenv("JIT_TEST_TRACE"))
+        hart_set_trace(a->h, stderr); /* single steps: the reference, instruction by instruction */
     uint64_t until = 0;
     enum hart_stop sa = HART_RUNNING;
     for (unsigned step = 0; step < 20000 && sa != HART_STOP_EXIT; step++) {
-        until += 1 + rnd_n(step % 3 ? 8 : 200);
+        until += getenv("JIT_TEST_STEP1") ? 1 : 1 + rnd_n(step % 3 ? 8 : 200);
         sa = hart_run(a->h, until);
         enum hart_stop sb = hart_run(b->h, until);
         assert_int_equal(sa, sb);
@@ -338,17 +346,32 @@ static void run_seed(unsigned xlen, enum misaligned_policy mis, uint64_t seed)
     th_free(b);
 }
 
+/* JIT_TEST_SEEDS=FIRST[:COUNT] runs other seeds (a longer campaign, or one failing seed). */
+static void seeds(uint64_t *first, uint64_t *count)
+{
+    const char *e = getenv("JIT_TEST_SEEDS");
+    if (e && *e) {
+        char *end;
+        *first = strtoull(e, &end, 0);
+        *count = *end == ':' ? strtoull(end + 1, NULL, 0) : 1;
+    }
+}
+
 static void test_random_rv32(void **state)
 {
     (void)state;
-    for (uint64_t seed = 1; seed <= 150; seed++)
+    uint64_t first = 1, count = 150;
+    seeds(&first, &count);
+    for (uint64_t seed = first; seed < first + count; seed++)
         run_seed(32, seed % 2 ? MISALIGNED_TRAP : MISALIGNED_EMULATE, seed);
 }
 
 static void test_random_rv64(void **state)
 {
     (void)state;
-    for (uint64_t seed = 1000; seed < 1150; seed++)
+    uint64_t first = 1000, count = 150;
+    seeds(&first, &count);
+    for (uint64_t seed = first; seed < first + count; seed++)
         run_seed(64, seed % 2 ? MISALIGNED_TRAP : MISALIGNED_EMULATE, seed);
 }
 
