@@ -1133,12 +1133,13 @@ static void emit_stub(struct tr *t, struct stub *s)
         lea(a, true, RAX, HREG_CYC, adj);
         op_rm(a, 0x3b, true, RAX, HREG_H, H_OFF(fast_until));
         uint8_t *out1 = jcc32(a, CC_AE);
-        mov_imm(a, RSI, (uint64_t)(uintptr_t)i);
-        load64(a, RAX, RSI, (int32_t)offsetof(struct insn, link_tag));
+        /* (rdx, not rsi: rsi may hold a guest register here) */
+        mov_imm(a, RDX, (uint64_t)(uintptr_t)i);
+        load64(a, RAX, RDX, (int32_t)offsetof(struct insn, link_tag));
         op_rm(a, 0x3b, true, RAX, HREG_H, H_OFF(chain_tag));
         uint8_t *out2 = jcc32(a, CC_NE);
         mov_imm(a, RAX, (uint64_t)(uintptr_t)t->b);
-        op_rm(a, 0x3b, true, RAX, RSI, (int32_t)offsetof(struct insn, link));
+        op_rm(a, 0x3b, true, RAX, RDX, (int32_t)offsetof(struct insn, link));
         uint8_t *out3 = jcc32(a, CC_NE);
         lea(a, true, HREG_CYC, HREG_CYC, adj + (int32_t)t->b->cost);
         int32_t dn = (int32_t)t->b->n - (int32_t)i->after_n;

@@ -45,8 +45,14 @@ static unsigned rnd_n(unsigned n)
 /* Registers the programs compute with: everything but s0 (x8, the scratch base), s1 (x9, the
  * MMIO base), t5 (x30, the finisher) and t6 (x31, the loop counter); x0 too, as a source and
  * as a destination. */
+static bool small_regs; /* loops: a handful of registers, so that they stay in host ones */
+
 static unsigned rnd_reg(void)
 {
+    if (small_regs) {
+        static const unsigned set[] = { 0, 5, 6, 10, 11, 12 };
+        return set[rnd_n(6)];
+    }
     for (;;) {
         unsigned r = rnd_n(32);
         if (r != 8 && r != 9 && r != 30 && r != 31)
@@ -86,7 +92,7 @@ static unsigned gen_insn(uint32_t *w, unsigned k, unsigned n, unsigned xlen)
 {
     unsigned rd = rnd_reg(), rs1 = rnd_reg(), rs2 = rnd_reg();
     unsigned left = n - k - 1; /* instructions after this one */
-    switch (rnd_n(20)) {
+    switch (small_regs ? rnd_n(13) : rnd_n(20)) {
     case 0:
     case 1:
     case 2: { /* OP: the base ALU, sub/sra */
@@ -229,12 +235,16 @@ static void put_handler(struct testhart *t)
     TH_PROG(t, TH_TRAP_VEC, CSRRS(T0, 0x341, 0), ADDI(T0, T0, 4), CSRRW(X0, 0x341, T0), MRET);
 }
 
-/* Body, then the loop back, then a store to the finisher. Same program in both harts. */
+/* Body, then the loop back, then a store to the finisher. Same program in both harts. In
+ * `small_regs` mode the body is a short loop of its own (back to its second instruction, so
+ * that the loop is a block that branches to its own start) over a few registers. */
 static void put_program(struct testhart *t, uint64_t seed, unsigned xlen)
 {
     rng_state = seed * 0x9e3779b97f4a7c15ull + 1;
     uint32_t w[BODY_MAX + 8];
-    unsigned n = 20 + rnd_n(BODY_MAX - 20), k = 0;
+    unsigned n = small_regs ? 4 + rnd_n(24) : 20 + rnd_n(BODY_MAX - 20), k = 0;
+    if (small_regs)
+        w[k++] = NOP;
     nfwds = 0;
     memset(pair_second, 0, sizeof pair_second);
     while (k < n)
@@ -252,7 +262,8 @@ static void put_program(struct testhart *t, uint64_t seed, unsigned xlen)
         w[d->at] = d->jal ? JAL(d->rd, off) : enc_b(off, d->rs2, d->rs1, d->f3);
     }
     w[k++] = ADDI(31, 31, -1);
-    w[k] = BNE(31, X0, -(int32_t)(4 * k));
+    unsigned head = small_regs ? 1 : 0;
+    w[k] = BNE(31, X0, -(int32_t)(4 * (k - head)));
     k++;
     w[k++] = STORE(4, X0, 30, 0); /* x30 = the finisher */
     th_prog(t, CODE_AT, w, k);
@@ -268,7 +279,7 @@ static void set_regs(struct testhart *t, uint64_t seed, unsigned xlen)
     hart_set_reg(h, 8, SCRATCH);
     hart_set_reg(h, 9, TH_MMIO_BASE);
     hart_set_reg(h, 30, TH_FINISHER);
-    hart_set_reg(h, 31, LOOP_TIMES);
+    hart_set_reg(h, 31, small_regs ? 40 + rnd_n(40) : LOOP_TIMES);
     for (unsigned k = 0; k < 0x1000; k += 8)
         th_put64(t, SCRATCH - 0x800 + k, rnd());
     (void)xlen;
@@ -375,6 +386,19 @@ static void test_random_rv64(void **state)
         run_seed(64, seed % 2 ? MISALIGNED_TRAP : MISALIGNED_EMULATE, seed);
 }
 
+/* Tight loops over a few registers: translated, they keep their registers in host
+ * registers from one iteration to the next (core/jit.c, loop_candidate). */
+static void test_loops(void **state)
+{
+    (void)state;
+    small_regs = true;
+    uint64_t first = 5000, count = 150;
+    seeds(&first, &count);
+    for (uint64_t seed = first; seed < first + count; seed++)
+        run_seed(seed % 4 < 2 ? 32 : 64, seed % 2 ? MISALIGNED_TRAP : MISALIGNED_EMULATE, seed);
+    small_regs = false;
+}
+
 /* A guest that keeps writing new code (as a JIT in the guest would) and running it: every
  * piece is hot, so each is translated; with a small code buffer the tier must flush rather
  * than grow. */
@@ -472,6 +496,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_rv32),
         cmocka_unit_test(test_random_rv64),
+        cmocka_unit_test(test_loops),
         cmocka_unit_test(test_guest_jit_bounded),
         cmocka_unit_test(test_smc_without_fence_bounded),
     };
