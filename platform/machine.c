@@ -34,7 +34,7 @@ void machine_options_default(struct machine_options *o)
     o->misaligned = MISALIGNED_EMULATE;
     /* A 100 MHz hart with QEMU virt's 10 MHz timebase. */
     o->time_divider = 10;
-    o->jit = false;
+    o->jit = jit_host_supported();
 }
 
 static bool hook_semihost(void *ctx, struct hart *h)
