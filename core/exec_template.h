@@ -605,11 +605,13 @@ BODY(fsd)
 }
 
 /* Two-operand arithmetic with a rounding mode: fadd.s ... fdiv.d. */
+/* These write an f register (FS becomes Dirty anyway): they pass fflags' NX to the
+ * arithmetic, which may then take the host's fast path (core/fpu.c, f64_add). */
 #define FP_OP2(name, W, A, B, fn)                                                                  \
     BODY(name)                                                                                     \
     {                                                                                              \
         FP_RM(rm);                                                                                 \
-        unsigned fl = 0;                                                                           \
+        unsigned fl = h->fflags & FPU_NX;                                                          \
         W(fn(A, B, rm, &fl));                                                                      \
         PFX(fp_flags)(h, fl);                                                                      \
         NEXT;                                                                                      \
@@ -634,7 +636,14 @@ FP_OP2(fdiv_d, WFD, FD1, FD2, f64_div)
         NEXT;                                                                                      \
     }
 FP_OP1(fsqrt_s, WFS, FS1, f32_sqrt)
-FP_OP1(fsqrt_d, WFD, FD1, f64_sqrt)
+BODY(fsqrt_d)
+{
+    FP_RM(rm);
+    unsigned fl = h->fflags & FPU_NX; /* (as FP_OP2) */
+    WFD(f64_sqrt(FD1, rm, &fl));
+    PFX(fp_flags)(h, fl);
+    NEXT;
+}
 FP_OP1(fcvt_s_d, WFS, FD1, f64_to_f32)
 FP_OP1(fcvt_w_s, WRD, FS1, f32_to_i32)
 FP_OP1(fcvt_wu_s, WRD, FS1, f32_to_u32)
@@ -667,7 +676,7 @@ BODY(fcvt_d_s)
     BODY(name)                                                                                     \
     {                                                                                              \
         FP_RM(rm);                                                                                 \
-        unsigned fl = 0;                                                                           \
+        unsigned fl = h->fflags & FPU_NX;                                                          \
         W(fn(A, B, C, neg, rm, &fl));                                                              \
         PFX(fp_flags)(h, fl);                                                                      \
         NEXT;                                                                                      \

@@ -6,10 +6,14 @@
  * bit far below the rounding position) in a 128-bit integer, and `round_pack` rounds it once
  * to the destination format in any of the five rounding modes, raising NX, UF (tininess after
  * rounding, as RISC-V requires) and OF. Special operands (NaN, infinity, zero) are handled
- * before the arithmetic, with RISC-V's rule that every NaN result is the canonical NaN. No
- * host floating-point operation is used, so the host's environment is never touched.
+ * before the arithmetic, with RISC-V's rule that every NaN result is the canonical NaN. The
+ * host's floating-point environment is never touched; its binary64 arithmetic is used only
+ * where it gives the same bits and flags (normal operands and result in round-to-nearest-
+ * even once NX is set: see f64_add).
  */
 #include "core/fpu.h"
+
+#include <string.h>
 
 typedef unsigned __int128 u128;
 
@@ -553,28 +557,85 @@ unsigned f32_classify(uint32_t a)
     return g_classify(a, FMT32);
 }
 
+/* The host's binary64 arithmetic (SSE2 on x86-64, IEEE 754 round-to-nearest-even, which
+ * hartlab never changes) gives the same bits as the path above for normal operands and a
+ * normal result, and such an operation can raise no flag but NX. So when the rounding mode
+ * is RNE and the caller says NX is set already (it passes fflags' NX in *fl), the host
+ * computes it; everything else (subnormals, zeros where they matter, infinities, NaNs, other
+ * rounding modes, a first inexact result) takes the exact path. */
+static inline double f64_host(uint64_t v)
+{
+    double d;
+    memcpy(&d, &v, 8);
+    return d;
+}
+static inline uint64_t f64_bits(double d)
+{
+    uint64_t v;
+    memcpy(&v, &d, 8);
+    return v;
+}
+static inline bool f64_normal(uint64_t v)
+{
+    uint64_t e = (v >> 52) & 0x7ff;
+    return e != 0 && e != 0x7ff;
+}
+#define F64_FAST(rm, fl) ((rm) == FPU_RNE && (*(fl) & FPU_NX))
+
 uint64_t f64_add(uint64_t a, uint64_t b, unsigned rm, unsigned *fl)
 {
+    if (F64_FAST(rm, fl) && f64_normal(a) && f64_normal(b)) {
+        uint64_t r = f64_bits(f64_host(a) + f64_host(b));
+        if (f64_normal(r) || (r << 1) == 0) /* an exact cancellation gives +0 both ways */
+            return r;
+    }
     return g_add(a, b, false, rm, fl, FMT64);
 }
 uint64_t f64_sub(uint64_t a, uint64_t b, unsigned rm, unsigned *fl)
 {
+    if (F64_FAST(rm, fl) && f64_normal(a) && f64_normal(b)) {
+        uint64_t r = f64_bits(f64_host(a) - f64_host(b));
+        if (f64_normal(r) || (r << 1) == 0)
+            return r;
+    }
     return g_add(a, b, true, rm, fl, FMT64);
 }
 uint64_t f64_mul(uint64_t a, uint64_t b, unsigned rm, unsigned *fl)
 {
+    if (F64_FAST(rm, fl) && f64_normal(a) && f64_normal(b)) {
+        uint64_t r = f64_bits(f64_host(a) * f64_host(b));
+        if (f64_normal(r))
+            return r;
+    }
     return g_mul(a, b, rm, fl, FMT64);
 }
 uint64_t f64_div(uint64_t a, uint64_t b, unsigned rm, unsigned *fl)
 {
+    if (F64_FAST(rm, fl) && f64_normal(a) && f64_normal(b)) {
+        uint64_t r = f64_bits(f64_host(a) / f64_host(b));
+        if (f64_normal(r))
+            return r;
+    }
     return g_div(a, b, rm, fl, FMT64);
 }
 uint64_t f64_sqrt(uint64_t a, unsigned rm, unsigned *fl)
 {
+    if (F64_FAST(rm, fl) && f64_normal(a) && !(a >> 63))
+        return f64_bits(__builtin_sqrt(f64_host(a))); /* the root of a normal is normal */
     return g_sqrt(a, rm, fl, FMT64);
 }
 uint64_t f64_fma(uint64_t a, uint64_t b, uint64_t c, unsigned neg, unsigned rm, unsigned *fl)
 {
+    if (F64_FAST(rm, fl) && f64_normal(a) && f64_normal(b) && f64_normal(c)) {
+        double x = f64_host(a), z = f64_host(c);
+        if (neg & FPU_NEG_PROD)
+            x = -x;
+        if (neg & FPU_NEG_C)
+            z = -z;
+        uint64_t r = f64_bits(__builtin_fma(x, f64_host(b), z));
+        if (f64_normal(r))
+            return r;
+    }
     return g_fma(a, b, c, neg, rm, fl, FMT64);
 }
 uint64_t f64_min(uint64_t a, uint64_t b, unsigned *fl)
