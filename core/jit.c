@@ -332,6 +332,8 @@ struct stub {
 };
 
 #define MAX_STUBS (3 * SUPERBLOCK_MAX_INSNS + 8)
+/* Blocks translated together (see jit_heat). */
+#define JIT_BATCH 32
 /* Room for one block's code: emission stops (and the block stays interpreted) past it. */
 #define BLOCK_WINDOW (256u << 10)
 /* Generic calls: a copy of the entry followed by an entry that returns 0, so that a body
@@ -371,7 +373,10 @@ struct jit {
     uint8_t *code;
     size_t code_size, code_used, code_base; /* code_base: after the shared routines */
     bool full;
-    bool retry_refused; /* the last refusal was not for lack of room */
+    /* Hot blocks waiting for translation: they are translated together, so that one pair of
+     * mprotect calls (a TLB flush each, expensive under a hypervisor) covers many. */
+    struct block *queue[JIT_BATCH];
+    unsigned nqueue;
     long page;
     struct insn *data;
     size_t data_used;
@@ -1374,34 +1379,49 @@ static bool has_fallthrough(const struct insn *last)
     return is_branch(last->sem) || last->sem == INSN_jal;
 }
 
-static bool translate_in(struct jit *j, struct hart *h, struct block *b, size_t window);
+/* Translate `b` into [code_used, hi), which is writable: true with the code in place, false
+ * when it did not fit (`*over`) or cannot be translated. */
+static bool translate_in(struct jit *j, struct hart *h, struct block *b, uint8_t *hi, bool *over);
 
-/* Translate `b`: in a window sized for it (only those pages change protection), or in the
- * largest window when that was too small. */
-static bool translate(struct jit *j, struct hart *h, struct block *b)
+static int jit_heat(struct hart *h, const struct insn *i);
+
+/* Translate the queued blocks: one writable window for all of them, then executable again.
+ * A block that does not fit stays interpreted, and the buffer counts as full. */
+static void drain(struct jit *j, struct hart *h)
 {
     uint64_t t0 = now_ns();
-    size_t guess = 2048 + (size_t)b->n * 640;
-    bool ok = guess < BLOCK_WINDOW && translate_in(j, h, b, guess);
-    if (!ok && !j->full && !j->retry_refused)
-        ok = translate_in(j, h, b, BLOCK_WINDOW);
-    j->retry_refused = false;
-    j->st.translate_ns += now_ns() - t0;
-    if (!ok)
+    size_t start = (j->code_used + 15) & ~(size_t)15, need = BLOCK_WINDOW;
+    for (unsigned k = 0; k < j->nqueue; k++)
+        need += 2048 + (size_t)j->queue[k]->n * 640;
+    if (start + need > j->code_size)
+        need = j->code_size - start;
+    uint8_t *lo = j->code + start, *hi = lo + need;
+    bool writable = need > 0 && set_writable(j, lo, hi, true);
+    for (unsigned k = 0; k < j->nqueue; k++) {
+        struct block *b = j->queue[k];
+        if (b->insns[0].fn != jit_heat)
+            continue;
+        b->insns[0].fn = b->first_fn;
+        bool over = true;
+        if (writable && b->valid && !j->full && translate_in(j, h, b, hi, &over))
+            continue;
         j->st.refused++;
-    return ok;
+        if (over)
+            j->full = true;
+    }
+    j->nqueue = 0;
+    if (writable && !set_writable(j, lo, hi, false))
+        j->full = true; /* (cannot happen: the pages were executable before) */
+    j->st.translate_ns += now_ns() - t0;
 }
 
-static bool translate_in(struct jit *j, struct hart *h, struct block *b, size_t window)
+static bool translate_in(struct jit *j, struct hart *h, struct block *b, uint8_t *hi, bool *over)
 {
     size_t start = (j->code_used + 15) & ~(size_t)15;
-    if (start + window > j->code_size) {
-        j->full = true;
-        return false;
-    }
-    uint8_t *lo = j->code + start, *hi = lo + window;
-    if (!set_writable(j, lo, hi, true)) {
-        j->full = true;
+    uint8_t *lo = j->code + start;
+    *over = false;
+    if (lo + 64 > hi) {
+        *over = true;
         return false;
     }
     struct tr t;
@@ -1455,17 +1475,9 @@ static bool translate_in(struct jit *j, struct hart *h, struct block *b, size_t 
         emit_stub(&t, &j->stubs[k]);
     ok = ok && !t.fail && !a->over;
     uint8_t *end = a->p;
-    if (!set_writable(j, lo, hi, false)) {
-        j->full = true;
-        return false;
-    }
     if (!ok) {
         j->data_used = data_mark;
-        /* Out of room in a full-size window: the buffer is full. Refused for another
-         * reason: a larger window would not help. */
-        if (a->over && window == BLOCK_WINDOW)
-            j->full = true;
-        j->retry_refused = !a->over;
+        *over = a->over;
         return false;
     }
     j->code_used = (size_t)(end - j->code);
@@ -1484,11 +1496,17 @@ static int jit_heat(struct hart *h, const struct insn *i)
 {
     struct block *b = (struct block *)((char *)i - offsetof(struct block, insns));
     struct jit *j = h->cc->jit;
-    if (++b->heat >= j->threshold) {
-        b->insns[0].fn = b->first_fn;
-        if (b->valid && !j->full && (!j->max_blocks || j->st.translated < j->max_blocks))
-            translate(j, h, b);
+    uint32_t heat = ++b->heat;
+    if (heat == j->threshold) {
+        if (!b->valid || j->full || (j->max_blocks && j->st.translated + j->nqueue >= j->max_blocks))
+            b->insns[0].fn = b->first_fn; /* stays interpreted */
+        else
+            j->queue[j->nqueue++] = b;
     }
+    /* Translate the queue when it is full, when one of its blocks has waited as long again
+     * as it took to get hot, or at once with a threshold of 1 (tests). */
+    if (j->nqueue && (j->nqueue == JIT_BATCH || j->threshold == 1 || heat >= 2 * j->threshold))
+        drain(j, h);
     insn_fn fn = b->insns[0].fn == jit_heat ? b->first_fn : b->insns[0].fn;
     return fn(h, i);
 }
@@ -1561,6 +1579,7 @@ bool jit_full(const struct jit *j)
 
 void jit_flush(struct jit *j)
 {
+    j->nqueue = 0; /* the queued blocks are gone with the cache */
     j->code_used = j->code_base;
     j->data_used = 0;
     j->full = false;

@@ -408,7 +408,7 @@ static void test_guest_jit_bounded(void **state)
     struct testhart *t = th_new(64);
     struct hart *h = t->h;
     const size_t size = 1u << 20;
-    assert_true(cluster_set_jit(t->cl, &(struct jit_config){ .threshold = 2, .code_size = size }));
+    assert_true(cluster_set_jit(t->cl, &(struct jit_config){ .threshold = 1, .code_size = size }));
     /* The "generator" at the start of RAM copies a 4-instruction function template to a new
      * place each round (a3), patches its immediate with the round number, runs it 3 times
      * (a2 counts), and goes on. The template: addi a0, a0, IMM; addi a0, a0, 1; jalr x0, 0(ra);
