@@ -71,6 +71,8 @@ struct machine *cli_build_machine(struct cli_options *o, struct cli_plan *p, cha
     }
     if (m->board_warning[0])
         fprintf(stderr, "hartlab: %s\n", m->board_warning);
+    if (m->load_warning[0])
+        fprintf(stderr, "hartlab: %s\n", m->load_warning);
     log_info("RV%u, %" PRIu64 " KiB RAM at 0x%" PRIx64 ", entry 0x%" PRIx64, mo->xlen,
              mo->ram_size >> 10, mo->ram_base, m->entry);
     return m;

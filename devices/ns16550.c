@@ -36,8 +36,11 @@
 
 struct ns16550 {
     struct machine *m;
-    struct chardev *chr;        /* NULL: output dropped, no input */
-    bool chr_done;              /* the source said EOF (or quit): stop polling it */
+    struct chardev *chr; /* NULL: output dropped, no input */
+    bool chr_done;       /* the source said EOF (or quit): stop polling it */
+    /* The guest has shown it reads the receiver (read RBR or LSR, or enabled the receive
+     * interrupt): only then does the line bring host bytes (see rx_poll_update). */
+    bool rx_listening;
     ns16550_rx_source_fn rx_fn; /* where received bytes come from (ns16550_set_rx_source) */
     void *rx_opaque;
     bool rx_interactive;
@@ -224,13 +227,18 @@ static bool rx_wants(const struct ns16550 *u)
     return !loopback(u) && u->rx_count < rx_capacity(u);
 }
 
-/* Keep the poll event armed exactly while polling can deliver something: input may still
- * come and there is room for it. An interactive backend is polled even without room, so
- * that Ctrl-A x is seen while the guest does not read. Never arming it otherwise matters:
- * the run loop detects a hang only when no event is armed. */
+/* Keep the poll event armed exactly while polling can deliver something: the guest
+ * listens, input may still come and there is room for it. An interactive backend is polled
+ * even without room, so that Ctrl-A x is seen while the guest does not read. Never arming
+ * it otherwise matters: the run loop detects a hang only when no event is armed.
+ *
+ * Host bytes enter one per character time, and only once the guest listens: until then
+ * they stay with the host (standard input has one owner, host/chardev.h: a semihosting read
+ * of stdin takes them instead), and none is lost to the FIFO reset of the guest's UART
+ * set-up, as on a board whose terminal starts sending after the firmware is up. */
 static void rx_poll_update(struct ns16550 *u, uint64_t from)
 {
-    bool poll = u->rx_fn && !u->chr_done && (rx_wants(u) || u->rx_interactive);
+    bool poll = u->rx_fn && u->rx_listening && !u->chr_done && (rx_wants(u) || u->rx_interactive);
     if (!poll)
         clock_cancel(&u->m->clock, &u->rx_poll);
     else if (!u->rx_poll.armed)
@@ -254,8 +262,18 @@ static void rx_poll_fired(void *opaque)
     rx_poll_update(u, t);
 }
 
+/* The guest reads the receiver (or lets it interrupt): the line starts to bring bytes. */
+static void rx_listen(struct ns16550 *u)
+{
+    if (u->rx_listening)
+        return;
+    u->rx_listening = true;
+    rx_poll_update(u, now_of(u));
+}
+
 static uint8_t read_rbr(struct ns16550 *u)
 {
+    rx_listen(u);
     if (u->rx_count > 0) {
         u->rbr_last = u->rx[u->rx_head];
         u->rx_head = (u->rx_head + 1) % UART_FIFO_SIZE;
@@ -342,6 +360,7 @@ static uint8_t reg_read(struct ns16550 *u, unsigned reg)
     case UART_LCR: return u->lcr;
     case UART_MCR: return u->mcr;
     case UART_LSR: {
+        rx_listen(u);
         uint8_t v = u->lsr_errors | UART_LSR_THRE | UART_LSR_TEMT;
         if (u->rx_count > 0)
             v |= UART_LSR_DR;
@@ -418,6 +437,8 @@ static void reg_write(struct ns16550 *u, unsigned reg, uint8_t v)
         if ((v ^ u->ier) & UART_IER_ETBEI)
             u->thr_pending = v & UART_IER_ETBEI;
         u->ier = v;
+        if (v & UART_IER_ERBFI)
+            rx_listen(u);
         ns16550_update_irq(u);
         break;
     case UART_FCR: write_fcr(u, v); break;

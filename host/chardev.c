@@ -35,7 +35,8 @@ struct chardev {
     char *name;
     int out_fd, in_fd; /* -1 when absent */
     bool in_eof;       /* no more input, ever */
-    bool console;      /* stdin is our raw terminal: escapes apply */
+    bool console;      /* stdin is our terminal: raw once the UART reads, escapes apply */
+    bool raw;          /* ... and it is in raw mode now (entered at the first UART read) */
     bool interactive;
     bool escape; /* Ctrl-A seen, waiting for the command character */
     bool quit;
@@ -278,7 +279,10 @@ static void open_stdio(struct chardev *c)
         /* A terminal is a console only when it is ours: stdout on it too (not captured by a
          * test runner, where several hartlabs would fight over one terminal) and hartlab in
          * the foreground (else tcsetattr stops us with SIGTTOU). */
-        if (isatty(STDOUT_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() && enter_raw_mode()) {
+        if (isatty(STDOUT_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp()) {
+            /* Raw mode waits for the first read by the UART (chardev_read): a firmware
+             * that never reads its UART (a semihosting one reading stdin) keeps the
+             * terminal's own line editing, echo and Ctrl-C. */
             c->console = true;
             c->interactive = true;
         } else {
@@ -509,6 +513,8 @@ int chardev_read(struct chardev *c, uint8_t *byte)
 {
     if (c->quit)
         return CHARDEV_QUIT;
+    if (c->console && !c->raw)
+        c->raw = enter_raw_mode();
     if (c->kind == CHR_MEM) {
         if (c->mem_in_pos == c->mem_in_len)
             return CHARDEV_EOF;
@@ -532,6 +538,46 @@ int chardev_read(struct chardev *c, uint8_t *byte)
     return CHARDEV_DATA;
 }
 
+bool chardev_owns_stdin(const struct chardev *c)
+{
+    return c && c->kind == CHR_STDIO && c->in_fd == STDIN_FILENO;
+}
+
+ssize_t chardev_read_stdin(struct chardev *c, void *buf, size_t len)
+{
+    uint8_t *out = buf;
+    size_t n = 0;
+    if (len == 0)
+        return 0;
+    /* Bytes the UART's side already took from the host and nobody consumed: first. */
+    while (n < len && c->in_len > 0) {
+        uint8_t b = c->in[c->in_head];
+        c->in_head = (c->in_head + 1) % INBUF_SIZE;
+        c->in_len--;
+        out[n++] = b;
+        if (b == '\n')
+            break;
+    }
+    if (n > 0)
+        return (ssize_t)n;
+    if (c->in_eof || c->in_fd < 0)
+        return 0;
+    /* A raw console is cooked for the read, so the person typing gets the terminal's echo
+     * and line editing and the read returns one line. */
+    bool was_raw = c->raw;
+    if (was_raw)
+        restore_terminal();
+    ssize_t r;
+    do
+        r = read(c->in_fd, buf, len);
+    while (r < 0 && errno == EINTR);
+    if (was_raw)
+        c->raw = enter_raw_mode();
+    if (r == 0 && !c->interactive)
+        c->in_eof = true; /* the pipe or file is at its end for the UART too */
+    return r;
+}
+
 bool chardev_interactive(const struct chardev *c)
 {
     return c->interactive;
@@ -546,7 +592,7 @@ void chardev_close(struct chardev *c)
 {
     if (!c)
         return;
-    if (c->console)
+    if (c->raw)
         leave_raw_mode();
     if (c->kind == CHR_FILE || c->kind == CHR_PTY || (c->kind == CHR_TCP && c->in_fd >= 0))
         close(c->kind == CHR_FILE ? c->out_fd : c->in_fd);

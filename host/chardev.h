@@ -6,8 +6,10 @@
  *
  * Specs (`--serial SPEC`; NULL means "stdio"):
  *     stdio       output to stdout; input from stdin. A terminal (stdin and stdout both
- *                 terminals, hartlab in the foreground) is put in raw mode, restored at
- *                 exit; Ctrl-A x quits, Ctrl-A Ctrl-A sends a Ctrl-A, Ctrl-A h prints help.
+ *                 terminals, hartlab in the foreground) is put in raw mode when the UART
+ *                 first reads (the guest listens: devices/ns16550.c), restored at exit;
+ *                 Ctrl-A x quits, Ctrl-A Ctrl-A sends a Ctrl-A, Ctrl-A h prints help. This
+ *                 backend is stdin's only reader: chardev_read_stdin serves the others.
  *                 A pipe or file on stdin is input data, read until EOF. An empty pipe
  *                 is waited for (that makes input timing deterministic however fast the
  *                 writer is), except that one silent for 2 s is from then on only
@@ -34,6 +36,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct chardev;
 
@@ -59,6 +62,14 @@ void chardev_write(struct chardev *c, const void *buf, size_t len);
  * consumed: interactive backends only read what the host has into their buffer and act on escapes
  * (so Ctrl-A x works while the guest is not reading), the others return CHARDEV_NONE. */
 int chardev_read(struct chardev *c, uint8_t *byte);
+/* Standard input has one reader. True if this backend is it (stdio, stdin not a terminal
+ * that belongs to someone else): then any other read of stdin (a semihosting SYS_READ)
+ * must go through chardev_read_stdin, so that each byte goes to exactly one consumer. */
+bool chardev_owns_stdin(const struct chardev *c);
+/* Such a read: up to `len` bytes as read(2) gives them, first those the backend holds and
+ * no one has taken (up to a newline), else one blocking read of stdin (one line from a
+ * terminal, which is in its normal mode for it: echo, line editing). 0 at end of input. */
+ssize_t chardev_read_stdin(struct chardev *c, void *buf, size_t len);
 /* True if input may arrive at any time (a person types: terminal, pty, tcp), so the caller
  * must keep polling; false if input is data that ends (pipe, file, memory) or absent. */
 bool chardev_interactive(const struct chardev *c);

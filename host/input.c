@@ -527,10 +527,19 @@ ssize_t input_stdin_read(struct machine *m, void *buf, size_t len)
         memcpy(buf, r->data, n);
         return (ssize_t)n;
     }
+    /* Standard input has one reader: the console UART's backend when it is stdio (it may
+     * hold bytes the UART has not taken), else this read. */
+    struct chardev *owner = NULL;
+    for (unsigned k = 0; in && k < in->nuarts && !owner; k++)
+        if (chardev_owns_stdin(in->uarts[k].chr))
+            owner = in->uarts[k].chr;
     ssize_t r;
-    do
-        r = read(STDIN_FILENO, buf, len);
-    while (r < 0 && errno == EINTR);
+    if (owner)
+        r = chardev_read_stdin(owner, buf, len);
+    else
+        do
+            r = read(STDIN_FILENO, buf, len);
+        while (r < 0 && errno == EINTR);
     if (in && in->rec)
         write_rec(
             in, &(struct rec){

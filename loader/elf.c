@@ -35,7 +35,15 @@ struct image {
 struct segment {
     size_t index; /* program header number, as readelf -l counts them */
     uint64_t addr, end, offset, filesz, memsz;
+    uint64_t vaddr; /* p_vaddr: where its sections' addresses are */
+    /* The part loaded, [lo, hi): the whole segment, or its part in memory (loader.h). */
+    uint64_t lo, hi;
 };
+
+/* Where the per-board compiler lines are (named by the "not in memory" message). */
+#define RECIPES_DOC       "docs/usage.md, \"Your own firmware\""
+/* A partly-outside segment is examined page by page, up to this many pages. */
+#define PARTIAL_MAX_PAGES (1ull << 20)
 
 static void fail(char *err, size_t errlen, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -292,6 +300,48 @@ static int segment_cmp(const void *pa, const void *pb)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
+/* The refusal of segment `index` [addr, end): it is not in memory, naming the target's
+ * memory and the documented compiler lines; `why` adds what lies outside. */
+static void not_in_memory(char *err, size_t errlen, const char *path, const struct load_target *t,
+                          size_t index, uint64_t addr, uint64_t end, const char *why)
+{
+    char map[200] = "";
+    if (t->describe)
+        t->describe(t->ctx, map, sizeof map);
+    fail(err, errlen, path,
+         "segment %zu (0x%" PRIx64 "-0x%" PRIx64 ") is not in memory on this board%s%s%s%s; "
+         "link it for the board's memory (compiler lines per board: " RECIPES_DOC
+         "), give more RAM with -m SIZE, or pick another board with --board",
+         index, addr, end - 1, map[0] ? " (" : "", map, map[0] ? ")" : "", why ? why : "");
+}
+
+/* For a segment [addr, end) not wholly in memory: its longest part from the first page in
+ * memory on that lies in memory, [*lo, *hi). False if no page of it is in memory. */
+static bool memory_part(const struct load_target *t, uint64_t addr, uint64_t end, uint64_t *lo,
+                        uint64_t *hi)
+{
+    const uint64_t page = 4096;
+    if ((end - addr) / page > PARTIAL_MAX_PAGES)
+        return false;
+    uint64_t a = addr;
+    while (a < end && !t->is_memory(t->ctx, a, 1))
+        a = (a | (page - 1)) + 1;
+    if (a >= end)
+        return false;
+    uint64_t b = a;
+    while (b < end) {
+        uint64_t next = (b | (page - 1)) + 1;
+        if (next > end || next == 0)
+            next = end;
+        if (!t->is_memory(t->ctx, a, next - a))
+            break;
+        b = next;
+    }
+    *lo = a;
+    *hi = b;
+    return b > a;
+}
+
 /* Collect and check the PT_LOAD segments. Returns the count (0 after fail()). */
 static size_t read_segments(const char *path, Elf *e, const GElf_Ehdr *eh, unsigned xlen,
                             const struct image *img, const struct load_target *t,
@@ -382,12 +432,9 @@ static size_t read_segments(const char *path, Elf *e, const GElf_Ehdr *eh, unsig
                  i, addr, (uint64_t)ph.p_memsz);
             goto bad;
         }
-        if (!t->is_memory(t->ctx, addr, ph.p_memsz)) {
-            fail(err, errlen, path,
-                 "segment %zu (0x%" PRIx64 "-0x%" PRIx64 ") is not in memory on this board; "
-                 "link it for the board's RAM, or give more RAM with -m SIZE, or pick "
-                 "another memory map with --board",
-                 i, addr, end - 1);
+        uint64_t lo = addr, hi = end;
+        if (!t->is_memory(t->ctx, addr, ph.p_memsz) && !memory_part(t, addr, end, &lo, &hi)) {
+            not_in_memory(err, errlen, path, t, i, addr, end, NULL);
             goto bad;
         }
         segs[n++] = (struct segment){ .index = i,
@@ -395,7 +442,10 @@ static size_t read_segments(const char *path, Elf *e, const GElf_Ehdr *eh, unsig
                                       .end = end,
                                       .offset = ph.p_offset,
                                       .filesz = ph.p_filesz,
-                                      .memsz = ph.p_memsz };
+                                      .memsz = ph.p_memsz,
+                                      .vaddr = ph.p_vaddr,
+                                      .lo = lo,
+                                      .hi = hi };
     }
     if (n == 0) {
         fail(err, errlen, path,
@@ -578,6 +628,95 @@ bad:
     return NULL;
 }
 
+/* Segments partly outside memory (loader.h, "Partly outside"): the parts outside must hold
+ * no allocated section's bytes. Sections are matched by their addresses (sh_addr, in the
+ * segment's p_vaddr space). The section header table was checked by read_symbols. On
+ * success, `warning` gets the one line for the user (untouched if no segment is partial). */
+static bool check_partial(const char *path, Elf *e, const GElf_Ehdr *eh, const struct segment *segs,
+                          size_t n, const struct load_target *t, char *warning, size_t warnlen,
+                          char *err, size_t errlen)
+{
+    size_t partial = 0, first = 0;
+    for (size_t i = 0; i < n; i++)
+        if (segs[i].lo != segs[i].addr || segs[i].hi != segs[i].end)
+            partial++ == 0 ? (void)(first = i) : (void)0;
+    if (partial == 0)
+        return true;
+    size_t shnum = 0;
+    if (eh->e_shoff == 0 || elf_getshdrnum(e, &shnum) != 0 || shnum == 0) {
+        const struct segment *s = &segs[first];
+        not_in_memory(err, errlen, path, t, s->index, s->addr, s->end,
+                      ": part of it is, but without section headers hartlab cannot tell whether "
+                      "the rest holds code or data");
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct segment *s = &segs[i];
+        if (s->lo == s->addr && s->hi == s->end)
+            continue;
+        /* Zero-filled memory (bss) outside: the program expects it, section or not. */
+        uint64_t zf = s->addr + s->filesz;
+        uint64_t bad_from = UINT64_MAX, bad_to = 0;
+        if (zf < s->lo) { /* the part below memory */
+            bad_from = zf;
+            bad_to = s->lo;
+        } else if (s->hi < s->end && (zf > s->hi ? zf : s->hi) < s->end) { /* above memory */
+            bad_from = zf > s->hi ? zf : s->hi;
+            bad_to = s->end;
+        }
+        if (bad_from != UINT64_MAX) {
+            char why[160];
+            snprintf(why, sizeof why,
+                     ": its zero-filled part (bss) 0x%" PRIx64 "-0x%" PRIx64 " lies outside memory",
+                     bad_from, bad_to - 1);
+            not_in_memory(err, errlen, path, t, s->index, s->addr, s->end, why);
+            return false;
+        }
+        for (size_t k = 1; k < shnum; k++) {
+            Elf_Scn *scn = elf_getscn(e, k);
+            GElf_Shdr sh;
+            if (!scn || !gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC) || sh.sh_size == 0 ||
+                ((sh.sh_flags & SHF_TLS) && sh.sh_type == SHT_NOBITS))
+                continue;
+            /* The section's bytes in the segment's load addresses. */
+            if (sh.sh_addr < s->vaddr || sh.sh_addr - s->vaddr >= s->memsz)
+                continue;
+            uint64_t a = s->addr + (sh.sh_addr - s->vaddr);
+            uint64_t b = a + (sh.sh_size < s->end - a ? sh.sh_size : s->end - a);
+            if (a < s->lo || b > s->hi) {
+                size_t namendx;
+                const char *name = NULL;
+                if (elf_getshdrstrndx(e, &namendx) == 0)
+                    name = elf_strptr(e, namendx, sh.sh_name);
+                char why[160];
+                snprintf(why, sizeof why,
+                         ": its section %s (0x%" PRIx64 "-0x%" PRIx64 ") lies outside memory",
+                         name && *name ? name : "(unnamed)", a, b - 1);
+                not_in_memory(err, errlen, path, t, s->index, s->addr, s->end, why);
+                return false;
+            }
+        }
+    }
+    const struct segment *s = &segs[first];
+    char outside[80];
+    if (s->lo != s->addr && s->hi != s->end)
+        snprintf(outside, sizeof outside,
+                 "0x%" PRIx64 "-0x%" PRIx64 " and 0x%" PRIx64 "-0x%" PRIx64, s->addr, s->lo - 1,
+                 s->hi, s->end - 1);
+    else if (s->lo != s->addr)
+        snprintf(outside, sizeof outside, "0x%" PRIx64 "-0x%" PRIx64, s->addr, s->lo - 1);
+    else
+        snprintf(outside, sizeof outside, "0x%" PRIx64 "-0x%" PRIx64, s->hi, s->end - 1);
+    char more[64] = "";
+    if (partial > 1)
+        snprintf(more, sizeof more, " (and %zu more segments like it)", partial - 1);
+    snprintf(warning, warnlen,
+             "%s: warning: segment %zu (0x%" PRIx64 "-0x%" PRIx64 ") is partly outside memory: "
+             "%s holds no section, only the ELF headers or padding, and is not loaded%s",
+             path, s->index, s->addr, s->end - 1, outside, more);
+    return true;
+}
+
 bool elf_load(const char *path, const struct load_target *t, struct elf_info *info, char *err,
               size_t errlen)
 {
@@ -598,21 +737,30 @@ bool elf_load(const char *path, const struct load_target *t, struct elf_info *in
     st = read_symbols(path, e, &eh, xlen, &img, err, errlen);
     if (!st)
         goto out;
+    char warning[sizeof info->warning] = "";
+    if (!check_partial(path, e, &eh, segs, n, t, warning, sizeof warning, err, errlen))
+        goto out;
 
-    /* Everything is checked: from here on nothing can fail. */
+    /* Everything is checked: from here on nothing can fail. Each segment's loaded part,
+     * [lo, hi): file bytes up to addr + filesz, zeros after. */
     for (size_t i = 0; i < n; i++) {
         const struct segment *s = &segs[i];
-        if (s->filesz)
-            t->write(t->ctx, s->addr, img.data + s->offset, s->filesz);
-        if (s->memsz > s->filesz)
-            t->zero(t->ctx, s->addr + s->filesz, s->memsz - s->filesz);
+        uint64_t file_end = s->addr + s->filesz;
+        if (s->lo < file_end) {
+            uint64_t to = file_end < s->hi ? file_end : s->hi;
+            t->write(t->ctx, s->lo, img.data + s->offset + (s->lo - s->addr), to - s->lo);
+        }
+        uint64_t z = file_end > s->lo ? file_end : s->lo;
+        if (z < s->hi)
+            t->zero(t->ctx, z, s->hi - z);
     }
     *info = (struct elf_info){ .xlen = xlen,
                                .entry = eh.e_entry,
                                .flags = eh.e_flags,
                                .symbols = st,
-                               .lowest = segs[0].addr,
-                               .highest = segs[n - 1].end };
+                               .lowest = segs[0].lo,
+                               .highest = segs[n - 1].hi };
+    snprintf(info->warning, sizeof info->warning, "%s", warning);
     st = NULL;
     ok = true;
 out:
@@ -639,10 +787,13 @@ bool raw_load(const char *path, uint64_t addr, const struct load_target *t, uint
              "%" PRIu64 " bytes at 0x%" PRIx64 " wrap around the end of the address space",
              img.size, addr);
     } else if (!t->is_memory(t->ctx, addr, img.size)) {
+        char map[200] = "";
+        if (t->describe)
+            t->describe(t->ctx, map, sizeof map);
         fail(err, errlen, path,
              "%" PRIu64 " bytes at 0x%" PRIx64 "-0x%" PRIx64 " do not fit in memory on this "
-             "board; choose another address, or give more RAM with -m SIZE",
-             img.size, addr, end - 1);
+             "board%s%s%s; choose another address, or give more RAM with -m SIZE",
+             img.size, addr, end - 1, map[0] ? " (" : "", map, map[0] ? ")" : "");
     } else {
         t->write(t->ctx, addr, img.data, img.size);
         if (size)

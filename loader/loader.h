@@ -17,6 +17,15 @@
  * lands in ROM. PT_LOAD entries with p_memsz == 0 are ignored. Symbols come from .symtab;
  * section, file and mapping ("$x", "$d") symbols and empty names are skipped.
  *
+ * Partly outside memory: GNU ld's default script puts the ELF and program headers in the
+ * first segment, so `-Ttext=0x80000000` makes a segment that starts a page below RAM. A
+ * segment that is only partly in memory is loaded (its in-memory part) when the part
+ * outside holds no allocated section's bytes, only headers or padding; `info->warning`
+ * says so in one line. If code or data would be lost, or the file has no section headers
+ * to tell, it is refused as a segment wholly outside memory is. The refusal names the
+ * target's memory (load_target.describe) and where the per-board compiler lines are
+ * documented.
+ *
  * Usage:
  *     struct elf_info info;
  *     if (!elf_load(path, &target, &info, err, sizeof err)) { fprintf(stderr, "%s\n", err); ... }
@@ -39,6 +48,8 @@ struct load_target {
     void (*write)(void *ctx, uint64_t addr, const void *data, uint64_t len);
     /* Zero-fill [addr, addr+len) (bss). */
     void (*zero)(void *ctx, uint64_t addr, uint64_t len);
+    /* Optional: the target's memory in words for messages ("RAM 0x80000000-0x87ffffff"). */
+    void (*describe)(void *ctx, char *buf, size_t len);
 };
 
 struct elf_info {
@@ -47,6 +58,7 @@ struct elf_info {
     uint32_t flags;           /* e_flags (RVC, float ABI) */
     struct symtab *symbols;   /* owned by the caller after a successful load */
     uint64_t lowest, highest; /* span of loaded segments: [lowest, highest) */
+    char warning[400];        /* one line for the user ("" if none): see "Partly outside" */
 };
 
 /* Read only the header: XLEN, entry point and flags (symbols NULL, span 0). Checks the

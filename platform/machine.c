@@ -275,12 +275,38 @@ static void lt_zero(void *ctx, uint64_t addr, uint64_t len)
     }
 }
 
+/* "RAM 0x80000000-0x87ffffff, ROM 0x20000000-0x203fffff": the bus's memory regions. */
+static void lt_describe(void *ctx, char *buf, size_t len)
+{
+    struct machine *m = ctx;
+    size_t at = 0;
+    buf[0] = '\0';
+    for (unsigned k = 0; k < m->bus.nregions && at < len; k++) {
+        const struct bus_region *r = &m->bus.regions[k];
+        if (!r->mem)
+            continue;
+        int w = snprintf(buf + at, len - at, "%s%s 0x%" PRIx64 "-0x%" PRIx64, at ? ", " : "",
+                         r->readonly ? "ROM" : "RAM", r->base, r->base + r->size - 1);
+        if (w < 0)
+            break;
+        at += (size_t)w;
+    }
+}
+
 static void load_target(struct machine *m, struct load_target *t)
 {
     t->ctx = m;
     t->is_memory = lt_is_memory;
     t->write = lt_write;
     t->zero = lt_zero;
+    t->describe = lt_describe;
+}
+
+/* Keep the loader's warning line for the command line to print (m->load_warning). */
+static void keep_warning(struct machine *m, const char *w)
+{
+    if (w[0] && !m->load_warning[0])
+        snprintf(m->load_warning, sizeof m->load_warning, "%s", w);
 }
 
 /* The boot protocol, here and nowhere else: every hart starts at the entry point in M-mode
@@ -307,6 +333,7 @@ bool machine_load_elf(struct machine *m, const char *path, struct elf_info *info
     load_target(m, &t);
     if (!elf_load(path, &t, info, err, errlen))
         return false;
+    keep_warning(m, info->warning);
     if (info->xlen != m->opts.xlen) {
         snprintf(err, errlen, "%s: ELF%u file, but the machine was built for RV%u", path,
                  info->xlen, m->opts.xlen);
@@ -340,6 +367,7 @@ bool machine_load_elf_segments(struct machine *m, const char *path, char *err, s
     struct elf_info info;
     if (!elf_load(path, &t, &info, err, errlen))
         return false;
+    keep_warning(m, info.warning);
     symtab_free(info.symbols);
     return true;
 }

@@ -161,6 +161,9 @@ struct machine {
     /* Devices the board names that hartlab does not model ("" if none); the CLI prints it
      * once the firmware has loaded, so a bad input file still gets exactly one line. */
     char board_warning[512];
+    /* The loader's warning about an ELF loaded in part (loader/loader.h), "" if none; the
+     * CLI prints it with board_warning. */
+    char load_warning[400];
     /* Why the run ended, for the one-line report ("firmware exit", "limit", ...). */
     const char *exit_reason;
     /* Debugger (gdbstub/): polled after each round of quanta; true makes machine_run return

@@ -53,7 +53,14 @@ static void fake_zero(void *ctx, uint64_t addr, uint64_t len)
     r->zeros++;
 }
 
-static const struct load_target target = { &ram, fake_is_memory, fake_write, fake_zero };
+static void fake_describe(void *ctx, char *buf, size_t len)
+{
+    (void)ctx;
+    snprintf(buf, len, "RAM 0x%x-0x%x", RAM_BASE, RAM_BASE + RAM_SIZE - 1);
+}
+
+static const struct load_target target = { &ram, fake_is_memory, fake_write, fake_zero,
+                                           fake_describe };
 
 static void ram_reset(void)
 {
@@ -77,6 +84,7 @@ struct seg_desc {
     uint64_t paddr;
     const void *data;
     uint64_t filesz, memsz;
+    uint64_t sec_skip; /* its section starts this far in (the bytes before: "headers") */
 };
 
 struct sym_desc {
@@ -118,8 +126,8 @@ static const uint8_t code[16] = { 0xb7, 0x02, 0x10, 0x00, 0x37, 0x53, 0x00, 0x00
 static const uint8_t data[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 
 static const struct seg_desc default_segs[] = {
-    { RAM_BASE, code, sizeof code, sizeof code },
-    { RAM_BASE + 0x1000, data, sizeof data, 0x100 },
+    { RAM_BASE, code, sizeof code, sizeof code, 0 },
+    { RAM_BASE + 0x1000, data, sizeof data, 0x100, 0 },
 };
 
 /* Symbols for the default segments: section 1 is .text, section 2 is .data. */
@@ -221,11 +229,14 @@ static struct buf build_elf(const struct elf_desc *d, struct layout *lay)
     for (size_t i = 0; i < shnum; i++) {
         uint32_t type = SHT_NULL, link = 0, info = 0;
         uint64_t addr = 0, off = 0, size = 0, entsize = 0;
+        uint64_t flags = 0;
         if (i >= 1 && i <= d->nsegs) {
+            const struct seg_desc *sd = &d->segs[i - 1];
             type = SHT_PROGBITS;
-            addr = d->segs[i - 1].paddr;
-            off = seg_off[i - 1];
-            size = d->segs[i - 1].filesz;
+            flags = SHF_ALLOC;
+            addr = sd->paddr + sd->sec_skip;
+            off = seg_off[i - 1] + sd->sec_skip;
+            size = sd->filesz - sd->sec_skip;
         } else if (i == lay->symtab_index) {
             type = SHT_SYMTAB;
             off = lay->symoff;
@@ -239,6 +250,7 @@ static struct buf build_elf(const struct elf_desc *d, struct layout *lay)
         }
         if (is64) {
             Elf64_Shdr sh = { .sh_type = type,
+                              .sh_flags = flags,
                               .sh_addr = addr,
                               .sh_offset = off,
                               .sh_size = size,
@@ -248,6 +260,7 @@ static struct buf build_elf(const struct elf_desc *d, struct layout *lay)
             buf_put(&b, &sh, sizeof sh);
         } else {
             Elf32_Shdr sh = { .sh_type = type,
+                              .sh_flags = (Elf32_Word)flags,
                               .sh_addr = (Elf32_Addr)addr,
                               .sh_offset = (Elf32_Off)off,
                               .sh_size = (Elf32_Word)size,
@@ -471,8 +484,8 @@ static void test_load_elf32(void **state)
 static void test_load_dyn_and_pure_bss(void **state)
 {
     (void)state;
-    static const struct seg_desc segs[] = { { RAM_BASE + 0x100, code, sizeof code, sizeof code },
-                                            { RAM_BASE + 0x2000, NULL, 0, 0x40 } };
+    static const struct seg_desc segs[] = { { RAM_BASE + 0x100, code, sizeof code, sizeof code, 0 },
+                                            { RAM_BASE + 0x2000, NULL, 0, 0x40, 0 } };
     struct elf_desc d = default_desc(64);
     d.type = ET_DYN;
     d.segs = segs;
@@ -547,8 +560,8 @@ static void d_type_rel(struct elf_desc *d)
 }
 
 static const struct seg_desc outside_segs[] = {
-    { RAM_BASE, code, sizeof code, sizeof code },
-    { 0x90000000, data, sizeof data, 0x10 },
+    { RAM_BASE, code, sizeof code, sizeof code, 0 },
+    { 0x90000000, data, sizeof data, 0x10, 0 },
 };
 static void d_outside(struct elf_desc *d)
 {
@@ -556,8 +569,8 @@ static void d_outside(struct elf_desc *d)
 }
 
 static const struct seg_desc overlap_segs[] = {
-    { RAM_BASE + 0x100, code, sizeof code, 0x100 },
-    { RAM_BASE + 0x180, data, sizeof data, 0x10 },
+    { RAM_BASE + 0x100, code, sizeof code, 0x100, 0 },
+    { RAM_BASE + 0x180, data, sizeof data, 0x10, 0 },
 };
 static void d_overlap(struct elf_desc *d)
 {
@@ -565,8 +578,8 @@ static void d_overlap(struct elf_desc *d)
 }
 
 static const struct seg_desc wrap64_segs[] = {
-    { RAM_BASE, code, sizeof code, sizeof code },
-    { UINT64_MAX - 0xf, data, sizeof data, 0x20 },
+    { RAM_BASE, code, sizeof code, sizeof code, 0 },
+    { UINT64_MAX - 0xf, data, sizeof data, 0x20, 0 },
 };
 static void d_wrap64(struct elf_desc *d)
 {
@@ -574,8 +587,8 @@ static void d_wrap64(struct elf_desc *d)
 }
 
 static const struct seg_desc wrap32_segs[] = {
-    { RAM_BASE, code, sizeof code, sizeof code },
-    { 0xfffffff0, data, sizeof data, 0x20 },
+    { RAM_BASE, code, sizeof code, sizeof code, 0 },
+    { 0xfffffff0, data, sizeof data, 0x20, 0 },
 };
 static void d_wrap32(struct elf_desc *d)
 {
@@ -669,6 +682,91 @@ static const struct bad_case bad_cases[] = {
     { "symname.elf", 64, NULL, b_sym_name, "name offset", "string table" },
     { "symlink.elf", 64, NULL, b_sym_link, "not a string table", NULL },
 };
+
+/* A segment that starts 0x100 bytes below RAM, as GNU ld's -Ttext makes one (its first
+ * bytes are the headers); `skip` is where its section starts. */
+static struct buf partial_elf(unsigned xlen, uint64_t skip, bool sections, struct layout *lay)
+{
+    static uint8_t bytes[0x100 + sizeof code];
+    memset(bytes, 0x7f, 0x100); /* stands for the ELF and program headers */
+    memcpy(bytes + 0x100, code, sizeof code);
+    static struct seg_desc segs[2];
+    segs[0] = (struct seg_desc){ RAM_BASE - 0x100, bytes, sizeof bytes, sizeof bytes + 0x20, skip };
+    segs[1] = default_segs[1];
+    struct elf_desc d = default_desc(xlen);
+    d.segs = segs;
+    struct buf b = build_elf(&d, lay);
+    if (!sections) /* no section header table (objcopy -O elf32-littleriscv --strip-all) */
+        poke(&b, xlen == 64 ? offsetof(Elf64_Ehdr, e_shoff) : offsetof(Elf32_Ehdr, e_shoff), 0,
+             xlen == 64 ? 8 : 4);
+    return b;
+}
+
+/* The part of a segment outside memory holds only headers: the rest is loaded, with one
+ * warning line naming the segment and the part left out. */
+static void test_partial_headers_only(void **state)
+{
+    (void)state;
+    for (unsigned xlen = 32; xlen <= 64; xlen += 32) {
+        struct layout lay;
+        struct buf b = partial_elf(xlen, 0x100, true, &lay);
+        const char *path = write_buf(xlen == 64 ? "partial64.elf" : "partial32.elf", &b);
+        ram_reset();
+        struct elf_info info;
+        char err[512] = "";
+        assert_true(elf_load(path, &target, &info, err, sizeof err));
+        print_message("%s\n", info.warning);
+        assert_memory_equal(ram.mem, code, sizeof code);
+        for (size_t i = sizeof code; i < sizeof code + 0x20; i++)
+            assert_int_equal(ram.mem[i], 0); /* its bss, in memory */
+        assert_int_equal(info.lowest, RAM_BASE);
+        assert_non_null(strstr(info.warning, "warning"));
+        assert_non_null(strstr(info.warning, "0x7fffff00-0x7fffffff"));
+        assert_null(strchr(info.warning, '\n'));
+        symtab_free(info.symbols);
+    }
+    /* A file that fits has no warning. */
+    struct layout lay;
+    struct elf_desc d = default_desc(64);
+    struct buf b = build_elf(&d, &lay);
+    const char *path = write_buf("whole.elf", &b);
+    struct elf_info info;
+    char err[512] = "";
+    assert_true(elf_load(path, &target, &info, err, sizeof err));
+    assert_string_equal(info.warning, "");
+    symtab_free(info.symbols);
+}
+
+/* Code in the part outside memory, or no section headers to tell: refused as before, the
+ * target untouched, the message naming the memory and the documented recipes. */
+static void test_partial_refused(void **state)
+{
+    (void)state;
+    struct {
+        uint64_t skip;
+        bool sections;
+        const char *fragment;
+    } cases[] = {
+        { 0x80, true, "(0x7fffff80-0x8000000f) lies outside memory" },
+        { 0x100, false, "without section headers" },
+    };
+    for (size_t k = 0; k < 2; k++) {
+        struct layout lay;
+        struct buf b = partial_elf(64, cases[k].skip, cases[k].sections, &lay);
+        const char *path = write_buf("partial-bad.elf", &b);
+        ram_reset();
+        struct elf_info info;
+        char err[512] = "";
+        assert_false(elf_load(path, &target, &info, err, sizeof err));
+        print_message("%s\n", err);
+        assert_true(ram_untouched());
+        assert_non_null(strstr(err, "segment 0 (0x7fffff00-0x8000002f) is not in memory"));
+        assert_non_null(strstr(err, cases[k].fragment));
+        assert_non_null(strstr(err, "(RAM 0x80000000-0x8000ffff)"));
+        assert_non_null(strstr(err, "docs/usage.md"));
+        assert_null(strchr(err, '\n'));
+    }
+}
 
 static void test_bad_files(void **state)
 {
@@ -827,6 +925,8 @@ int main(void)
         cmocka_unit_test(test_load_dyn_and_pure_bss),
         cmocka_unit_test(test_probe),
         cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_partial_headers_only),
+        cmocka_unit_test(test_partial_refused),
         cmocka_unit_test(test_missing_and_unreadable),
         cmocka_unit_test(test_raw_load),
         cmocka_unit_test(test_symtab),
