@@ -611,10 +611,15 @@ int machine_run(struct machine *m)
             if (st == HART_STOP_BREAK)
                 m->break_hart = h;
             if (st == HART_STOP_WFI) {
-                /* A waiting hart idles through the time the others run (or to the event
-                 * that will wake it). */
-                if (until != UINT64_MAX)
-                    hart_idle_until(h, until);
+                /* A waiting hart idles through the time the others run, or to the next
+                 * event, which may wake it: one its own quantum scheduled counts too (a
+                 * device it just started), so that when it wakes does not depend on
+                 * which other events happened to bound the quantum. */
+                uint64_t wake = clock_next(&m->clock);
+                if (wake > until)
+                    wake = until;
+                if (wake != UINT64_MAX)
+                    hart_idle_until(h, wake);
                 hopeless = false;
             } else {
                 all_waiting = false;
