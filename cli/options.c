@@ -79,10 +79,12 @@ static void print_help(void)
          "  --profile=folded:FILE the same as folded stacks for flame graphs (repeatable\n"
          "                        with --profile FILE)\n"
          "  --ui                  the SDL panel: LEDs, buttons, UART console, registers,\n"
-         "                        interrupts, call stack, traps (keys: see docs/labs/)\n"
+         "                        interrupts, call stack, traps (keys: see docs/labs/);\n"
+         "                        needs a display (DISPLAY or WAYLAND_DISPLAY)\n"
          "  --ui-screenshot FILE@CYCLES  write the panel as PNG when the virtual clock\n"
-         "                        reaches CYCLES (repeatable; implies --ui); the run ends\n"
-         "                        after the last one (exit status 0)\n"
+         "                        reaches CYCLES (repeatable; implies --ui, but works\n"
+         "                        without a display); the run ends after the last one\n"
+         "                        (exit status 0)\n"
          "  --ui-script FILE      inject SDL input events at given cycles (tests, demos)\n"
          "  --realtime            pace virtual time to the host clock (same results)\n"
          "  --signature FILE      at exit, write memory from begin_signature to end_signature\n"
@@ -354,7 +356,10 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
             o->trace = true;
             o->trace_path = optarg;
             break;
-        case OPT_UI: o->views.ui = true; break;
+        case OPT_UI:
+            o->views.ui = true;
+            o->views.ui_window = true;
+            break;
         case OPT_UI_SCREENSHOT:
             if (!views_parse_screenshot(&o->views, optarg))
                 cli_usage_error("--ui-screenshot: '%s' is not FILE@CYCLES (at most 32)", optarg);

@@ -112,6 +112,31 @@ static FILE *open_out(const char *path, const char *what, char *err, size_t errl
     return f;
 }
 
+static bool env_set(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v;
+}
+
+/* Where the panel draws. With no display (neither DISPLAY nor WAYLAND_DISPLAY, a student
+ * over ssh), SDL would quietly pick its offscreen driver: a window nobody sees, that stays
+ * "open" after the firmware ends. --ui is refused then; screenshots and scripts alone are
+ * drawn offscreen, by choice. An SDL_VIDEODRIVER the user set is theirs to keep. */
+static bool display_for_panel(const struct views_options *vo, char *err, size_t errlen)
+{
+    if (env_set("DISPLAY") || env_set("WAYLAND_DISPLAY") || env_set("SDL_VIDEODRIVER"))
+        return true;
+    if (vo->ui_window) {
+        snprintf(err, errlen,
+                 "--ui needs a display and neither DISPLAY nor WAYLAND_DISPLAY is set: run it "
+                 "under xvfb-run (xvfb-run -a hartlab --ui ...) or over ssh -X, or take "
+                 "pictures without a window with --ui-screenshot FILE@CYCLES");
+        return false;
+    }
+    setenv("SDL_VIDEODRIVER", "offscreen", 1);
+    return true;
+}
+
 struct views *views_start(struct machine *m, const struct views_options *vo, char *err,
                           size_t errlen)
 {
@@ -170,6 +195,8 @@ struct views *views_start(struct machine *m, const struct views_options *vo, cha
         if (!(v->profile = profile_new(v->ob, &pc, err, errlen)))
             goto fail;
     }
+    if (vo->ui && !display_for_panel(vo, err, errlen))
+        goto fail;
     if (vo->ui) {
         struct panel_config pc = vo->panel;
         pc.realtime = vo->realtime;

@@ -24,6 +24,8 @@ struct views;
 
 struct views_options {
     bool ui;
+    bool ui_window;            /* --ui itself: a window for a person (needs a display); screenshots
+                                  and scripts alone can do without one */
     struct panel_config panel; /* screenshots, script */
     bool realtime;
     bool trace_irq, trace_frames, trace_virtio, trace_amo;

@@ -3,7 +3,8 @@
 text, scripted button presses), the VCD writer, --trace=irq and --trace=frames.
 
 Usage: ui_test.py HARTLAB SAMPLES_DIR CASE   (CASE: blinky-shots, hello-console,
-button-script, vcd-blinky, vcd-uart, trace-irq, trace-frames, screenshot-determinism)
+button-script, vcd-blinky, vcd-uart, trace-irq, trace-frames, screenshot-determinism,
+no-display)
 Screenshot cases run hartlab under `xvfb-run -a` unless DISPLAY is set.
 """
 import os
@@ -372,8 +373,34 @@ def smp_harts():
         fail(f'hart list lines {got}, expected 0, 3 and 5')
 
 
+def no_display():
+    """--ui with no display (a student over ssh): one line suggesting xvfb-run or
+    --ui-screenshot, exit 2, at once; --ui-screenshot alone still works, offscreen."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ('DISPLAY', 'WAYLAND_DISPLAY', 'SDL_VIDEODRIVER')}
+    try:
+        p = subprocess.run([HARTLAB, '--ui', f'{SAMPLES}/blinky-rv32.elf'], env=env,
+                           capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        fail('--ui without a display did not end (it should refuse at once)')
+    err = p.stderr.decode(errors='replace')
+    lines = err.strip().splitlines()
+    if p.returncode != 2 or len(lines) != 1 or 'xvfb-run' not in err \
+            or '--ui-screenshot' not in err or p.stdout:
+        fail(f'--ui without a display: exit {p.returncode}, stderr {err!r}')
+    print('refused:', lines[0])
+    p = subprocess.run([HARTLAB, '--ui-screenshot', f'{TMP}/shot.png@12500000',
+                        f'{SAMPLES}/blinky-rv32.elf'], env=env, capture_output=True,
+                       timeout=120, stdin=subprocess.DEVNULL)
+    if p.returncode != 0 or not os.path.exists(f'{TMP}/shot.png'):
+        fail(f'--ui-screenshot without a display: exit {p.returncode}, {p.stderr!r}')
+    w, h, rows = read_png(f'{TMP}/shot.png')
+    print(f'--ui-screenshot without a display: {w}x{h} PNG written offscreen')
+
+
 CASES = {
     'smp-harts': smp_harts,
+    'no-display': no_display,
     'blinky-shots': blinky_shots,
     'hello-console': hello_console,
     'button-script': button_script,
