@@ -34,7 +34,8 @@ hartlab_install_packages() {
   fi
 }
 
-# hartlab_build DIR [meson options...]: configure DIR once, then build it.
+# hartlab_build DIR [meson options...]: configure DIR once, then build it with one job per
+# processor (nproc).
 hartlab_build() {
   local dir=$1; shift
   local log
@@ -42,6 +43,6 @@ hartlab_build() {
   if [ ! -f "$dir/build.ninja" ]; then
     meson setup "$dir" "$@" >"$log" 2>&1 || { cat "$log"; rm -f "$log"; return 1; }
   fi
-  ninja -C "$dir" >"$log" 2>&1 || { cat "$log"; rm -f "$log"; return 1; }
+  ninja -C "$dir" -j "$(nproc)" >"$log" 2>&1 || { cat "$log"; rm -f "$log"; return 1; }
   rm -f "$log"
 }
