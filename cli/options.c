@@ -298,6 +298,10 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
     const char *env_limit = getenv("HARTLAB_JIT_LIMIT");
     if (env_limit && *env_limit && !parse_u64(env_limit, false, &mo->jit_limit))
         cli_usage_error("HARTLAB_JIT_LIMIT: '%s' is not a number", env_limit);
+    /* Another (docs/architecture.md): the translated code, for perf and a disassembler. */
+    const char *env_dump = getenv("HARTLAB_JIT_DUMP");
+    if (env_dump && *env_dump)
+        mo->jit_dump = env_dump;
 
     /* Everything after '--' belongs to the guest; options and the firmware come before. */
     for (int k = 1; k < argc; k++) {

@@ -28,6 +28,7 @@
 #if defined(__x86_64__) && defined(__linux__)
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -114,9 +115,12 @@ static void alu_rr(struct asmb *a, enum alu op, bool w, int dst, int src)
     op_rr(a, op * 8 + 1, w, dst, src);
 }
 
+/* (A register moved to itself is left out even for 32 bits: every 32-bit operation the
+ * translator emits writes its destination zero-extended, and RV32 values are kept
+ * zero-extended, so the upper half is already clear where it matters.) */
 static void mov_rr(struct asmb *a, bool w, int dst, int src)
 {
-    if (dst != src || !w)
+    if (dst != src)
         op_rr(a, 0x89, w, dst, src);
 }
 
@@ -171,6 +175,14 @@ static void mov_imm(struct asmb *a, int reg, uint64_t v)
         put1(a, 0xb8 + (reg & 7));
         put8(a, v);
     }
+}
+
+/* mov rax, [addr]: a load from a 64-bit absolute address. */
+static void load_rax_abs(struct asmb *a, const void *addr)
+{
+    put1(a, 0x48);
+    put1(a, 0xa1);
+    put8(a, (uint64_t)(uintptr_t)addr);
 }
 
 static void lea(struct asmb *a, bool w, int dst, int base, int32_t disp)
@@ -317,7 +329,6 @@ enum stub_kind {
     STUB_LOAD,     /* a load's slow path */
     STUB_STORE,    /* a store's slow path */
     STUB_TRAP_RAX, /* exec_trap with tval in rax (jalr to a misaligned target) */
-    STUB_LOOP,     /* a taken branch back to the block's start, registers kept */
 };
 
 struct stub {
@@ -360,16 +371,20 @@ struct tr {
     unsigned nstubs;
     bool fail;
     insn_fn const *dispatch;
-    /* A block whose branch goes back to its own start keeps the registers it uses in host
-     * registers across iterations: they are loaded once before `loop`. */
+    /* A block with a conditional branch back to its own start (`loop_branch`) runs that
+     * loop inside its code: the registers the loop uses most stay in host registers across
+     * iterations (loaded before `loop`, where the state is `loop_rs`), and the back edge
+     * checks one bound kept in the stack slot [rsp] (emit_loop_bound). */
+    const struct insn *loop_branch;
     uint8_t *loop;
-    uint32_t uses; /* guest registers the block reads or writes (loop_candidate) */
-    struct rstate loop_rs; /* the registers at `loop` */
+    uint32_t loop_set; /* guest registers held at `loop` */
+    struct rstate loop_rs;
 };
 
 struct jit {
     unsigned threshold;
     uint64_t max_blocks;
+    const char *dump_dir;
     uint8_t *code;
     size_t code_size, code_used, code_base; /* code_base: after the shared routines */
     bool full;
@@ -381,8 +396,7 @@ struct jit {
     struct insn *data;
     size_t data_used;
     /* Shared routines (see emit_shared). */
-    uint8_t *r_exit_mem, *r_exit_loop, *r_exit_link, *r_link_exit, *r_indirect_exit,
-        *r_enter_block;
+    uint8_t *r_exit_mem, *r_exit_loop, *r_exit_link, *r_enter_interp;
     struct jit_stats st;
     /* Translation scratch. */
     struct stub stubs[MAX_STUBS];
@@ -542,6 +556,81 @@ static void boundary_check(struct tr *t, const struct insn *ins, uint64_t next_p
     op_rm(a, 0x3b, true, reg, HREG_H, H_OFF(fast_until));
     struct stub *s = add_stub(t, STUB_LEAVE, jcc32(a, CC_AE), ins);
     s->pc = next_pc;
+}
+
+/* The loop's bound in the stack slot [rsp]: the run loop's deadline (fast_until) when the
+ * loop branch's link leads back to this block under the hart's chain tag, else 0, so that the
+ * back edge (emit_branch) needs one compare: going round again is then exactly what
+ * exec_chain_adjust does when it follows that link. Computed when the block starts and again
+ * after every call into C, the only code that can change the deadline, the tag or the link. */
+static void emit_loop_bound(struct tr *t)
+{
+    if (!t->loop_branch)
+        return;
+    struct asmb *a = &t->a;
+    load_rax_abs(a, &t->loop_branch->link_tag);
+    op_rm(a, 0x3b, true, RAX, HREG_H, H_OFF(chain_tag));
+    uint8_t *no1 = jcc32(a, CC_NE);
+    load_rax_abs(a, &t->loop_branch->link);
+    mov_imm(a, RCX, (uint64_t)(uintptr_t)t->b);
+    alu_rr(a, ALU_CMP, true, RAX, RCX);
+    uint8_t *no2 = jcc32(a, CC_NE);
+    load64(a, RAX, HREG_H, H_OFF(fast_until));
+    uint8_t *done = jmp32(a);
+    patch(a, no1, a->p);
+    patch(a, no2, a->p);
+    alu_rr(a, ALU_XOR, false, RAX, RAX);
+    patch(a, done, a->p);
+    store64(a, RSP, 0, RAX);
+}
+
+/* Enter block rax, whose link was checked: its translated code (which counts it), or the
+ * interpreter by r_enter_interp. */
+static void emit_enter_rax(struct tr *t)
+{
+    struct asmb *a = &t->a;
+    load64(a, RCX, RAX, (int32_t)offsetof(struct block, jit));
+    op_rr(a, 0x85, true, RCX, RCX);
+    jcc_to(a, CC_E, t->j->r_enter_interp);
+    jmp_reg(a, RCX);
+}
+
+/* Leave by exit `x`, which has one target `pc` (registers written back, counts adjusted):
+ * exec_chain's checks, then the linked block, or back to hart_run (r_exit_link). Inline at
+ * each exit, so that each has an indirect jump of its own, which the host predicts. */
+static void emit_link_exit(struct tr *t, const struct insn *x, uint64_t pc)
+{
+    struct asmb *a = &t->a;
+    store_pc(t, pc);
+    load_rax_abs(a, &x->link_tag);
+    op_rm(a, 0x3b, true, RAX, HREG_H, H_OFF(chain_tag));
+    uint8_t *out1 = jcc32(a, CC_NE);
+    op_rm(a, 0x3b, true, HREG_CYC, HREG_H, H_OFF(fast_until));
+    uint8_t *out2 = jcc32(a, CC_AE);
+    load_rax_abs(a, &x->link);
+    emit_enter_rax(t);
+    patch(a, out1, a->p);
+    patch(a, out2, a->p);
+    mov_imm(a, RSI, (uint64_t)(uintptr_t)x);
+    jmp_to(a, t->j->r_exit_link);
+}
+
+/* At the loop's back edge: move the registers to where `loop` expects them. Everything
+ * held elsewhere is written back first, then the loop's registers are loaded, so no move
+ * can overwrite a value still needed. */
+static void emit_reconcile(struct tr *t)
+{
+    struct asmb *a = &t->a;
+    const struct rstate *want = &t->loop_rs;
+    for (int g = 1; g < 32; g++) {
+        int r = t->rs.host[g];
+        if (r >= 0 && r != want->host[g] && t->rs.dirty[g])
+            store64(a, HREG_H, X_OFF(g), r);
+    }
+    for (int g = 0; g < 32; g++)
+        if (want->host[g] >= 0 && t->rs.host[g] != want->host[g])
+            load64(a, want->host[g], HREG_H, X_OFF(g));
+    t->rs = *want;
 }
 
 /* rd = rs1 op rs2 for the two-operand x86 forms. */
@@ -910,12 +999,28 @@ static void emit_branch(struct tr *t, const struct insn *i)
         int h1 = use(t, i->rs1), h2 = use(t, i->rs2);
         alu_rr(a, ALU_CMP, t->w, h1, h2);
     }
-    /* Back to the start with the registers where the loop expects them (the allocator
-     * never had to move one: loop_candidate counted them). */
-    bool back = t->loop && target == t->b->insns[0].pc &&
-                memcmp(t->rs.host, t->loop_rs.host, sizeof t->rs.host) == 0;
-    struct stub *s = add_stub(t, back ? STUB_LOOP : STUB_TAKEN, jcc32(a, cc), i);
-    s->pc = target;
+    if (i == t->loop_branch) {
+        /* Taken: round the loop again, as exec_chain_adjust following the link back to this
+         * block would (the bound says whether it would), else leave as any taken branch. */
+        uint8_t *not_taken = jcc32(a, (enum cc)(cc ^ 1));
+        struct rstate keep = t->rs;
+        emit_reconcile(t);
+        int32_t adj = COST_TAKEN_EXTRA - (int32_t)i->after_cost;
+        lea(a, true, RAX, HREG_CYC, adj);
+        op_rm(a, 0x3b, true, RAX, RSP, 0);
+        struct stub *s = add_stub(t, STUB_TAKEN, jcc32(a, CC_AE), i);
+        s->pc = target;
+        lea(a, true, HREG_CYC, HREG_CYC, adj + (int32_t)t->b->cost);
+        int32_t dn = (int32_t)t->b->n - (int32_t)i->after_n;
+        if (dn)
+            alu_ri(a, ALU_ADD, true, HREG_RET, dn);
+        jmp_to(a, t->loop);
+        patch(a, not_taken, a->p);
+        t->rs = keep;
+    } else {
+        struct stub *s = add_stub(t, STUB_TAKEN, jcc32(a, cc), i);
+        s->pc = target;
+    }
     boundary_check(t, i, xmask(t, i->pc + i->len));
 }
 
@@ -941,8 +1046,41 @@ static void emit_jalr(struct tr *t, const struct insn *i)
     if (i->rd != REG_SINK)
         mov_imm(a, def(t, i->rd), xmask(t, i->pc + i->len));
     emit_writeback(a, &t->rs);
+    /* exec_chain_indirect: the link when it holds the target (in rdx), else the hart's jump
+     * cache; inline, so that each jalr has an indirect jump of its own. */
+    mov_rr(a, true, RDX, RAX);
+    int32_t pc0 = (int32_t)(offsetof(struct block, insns) + offsetof(struct insn, pc));
+    load_rax_abs(a, &i->link_tag);
+    op_rm(a, 0x3b, true, RAX, HREG_H, H_OFF(chain_tag));
+    uint8_t *no_link = jcc32(a, CC_NE);
+    load_rax_abs(a, &i->link);
+    op_rm(a, 0x3b, true, RDX, RAX, pc0);
+    uint8_t *found = jcc32(a, CC_E);
+    patch(a, no_link, a->p);
+    mov_rr(a, false, RCX, RDX);
+    shift_ri(a, SH_SHR, false, RCX, 1);
+    alu_ri(a, ALU_AND, false, RCX, HART_JUMP_CACHE_SIZE - 1);
+    shift_ri(a, SH_SHL, false, RCX, 4);
+    int32_t jc = H_OFF(jump_cache);
+    rex(a, true, RAX, RCX, HREG_H, false);
+    put1(a, 0x8b); /* mov rax, [rbx + rcx + tag] */
+    modrm_mem(a, RAX, HREG_H, RCX, 0, jc + (int32_t)offsetof(struct jump_cache_entry, tag));
+    op_rm(a, 0x3b, true, RAX, HREG_H, H_OFF(chain_tag));
+    uint8_t *out1 = jcc32(a, CC_NE);
+    rex(a, true, RAX, RCX, HREG_H, false);
+    put1(a, 0x8b); /* mov rax, [rbx + rcx + block] */
+    modrm_mem(a, RAX, HREG_H, RCX, 0, jc + (int32_t)offsetof(struct jump_cache_entry, block));
+    op_rm(a, 0x3b, true, RDX, RAX, pc0);
+    uint8_t *out2 = jcc32(a, CC_NE);
+    patch(a, found, a->p);
+    op_rm(a, 0x3b, true, HREG_CYC, HREG_H, H_OFF(fast_until));
+    uint8_t *out3 = jcc32(a, CC_AE);
+    emit_enter_rax(t);
+    patch(a, out1, a->p);
+    patch(a, out2, a->p);
+    patch(a, out3, a->p);
     mov_imm(a, RSI, (uint64_t)(uintptr_t)i);
-    jmp_to(a, t->j->r_indirect_exit);
+    jmp_to(a, t->j->r_exit_link);
 }
 
 static int jit_trap(struct hart *h, const struct insn *i, uint64_t cause, uint64_t tval)
@@ -995,6 +1133,7 @@ static bool emit_call_body(struct tr *t, const struct hart *h, const struct insn
     } else {
         op_rr(a, 0x85, false, RAX, RAX);
         jcc_to(a, CC_NE, j->r_exit_mem);
+        emit_loop_bound(t);
     }
     j->st.helper_insns++;
     return true;
@@ -1131,40 +1270,12 @@ static void emit_stub(struct tr *t, struct stub *s)
     patch(a, s->from, a->p);
     const struct insn *i = s->ins;
     switch (s->kind) {
-    case STUB_LOOP: {
-        /* The taken branch's link to this same block, as exec_chain_adjust would follow it
-         * (the link's tag, the run loop's deadline), without leaving the host registers. */
-        int32_t adj = COST_TAKEN_EXTRA - (int32_t)i->after_cost;
-        lea(a, true, RAX, HREG_CYC, adj);
-        op_rm(a, 0x3b, true, RAX, HREG_H, H_OFF(fast_until));
-        uint8_t *out1 = jcc32(a, CC_AE);
-        /* (rdx, not rsi: rsi may hold a guest register here) */
-        mov_imm(a, RDX, (uint64_t)(uintptr_t)i);
-        load64(a, RAX, RDX, (int32_t)offsetof(struct insn, link_tag));
-        op_rm(a, 0x3b, true, RAX, HREG_H, H_OFF(chain_tag));
-        uint8_t *out2 = jcc32(a, CC_NE);
-        mov_imm(a, RAX, (uint64_t)(uintptr_t)t->b);
-        op_rm(a, 0x3b, true, RAX, RDX, (int32_t)offsetof(struct insn, link));
-        uint8_t *out3 = jcc32(a, CC_NE);
-        lea(a, true, HREG_CYC, HREG_CYC, adj + (int32_t)t->b->cost);
-        int32_t dn = (int32_t)t->b->n - (int32_t)i->after_n;
-        if (dn)
-            alu_ri(a, ALU_ADD, true, HREG_RET, dn);
-        jmp_to(a, t->loop);
-        patch(a, out1, a->p);
-        patch(a, out2, a->p);
-        patch(a, out3, a->p);
-    }
-        /* fall through: leave as any taken branch */
-        __attribute__((fallthrough));
     case STUB_TAKEN:
         emit_writeback(a, &s->rs);
         lea(a, true, HREG_CYC, HREG_CYC, COST_TAKEN_EXTRA - (int32_t)i->after_cost);
         if (i->after_n)
             alu_ri(a, ALU_SUB, true, HREG_RET, i->after_n);
-        store_pc(t, s->pc);
-        mov_imm(a, RSI, (uint64_t)(uintptr_t)i);
-        jmp_to(a, j->r_link_exit);
+        emit_link_exit(t, i, s->pc);
         break;
     case STUB_LEAVE:
         emit_writeback(a, &s->rs);
@@ -1194,6 +1305,7 @@ static void emit_stub(struct tr *t, struct stub *s)
                                           : (const void *)hart_load_slow);
         op_rr(a, 0x85, false, RAX, RAX);
         jcc_to(a, CC_NE, j->r_exit_mem);
+        emit_loop_bound(t);
         emit_reload_caller_saved(a, &s->rs);
         if (s->kind == STUB_LOAD && s->reg >= 0)
             emit_load_ext(t, s->op, s->reg, HREG_H, H_OFF(load_tmp));
@@ -1232,61 +1344,19 @@ static void emit_shared(struct jit *j, struct asmb *a)
     load64(a, RAX, HREG_H, H_OFF(chain_tag));
     store64(a, HREG_H, H_OFF(exit_tag), RAX);
     jmp_to(a, j->r_exit_loop);
-    /* Start block rax (its link was checked): count it, then its translated code, or its
-     * first body by a tail call. */
-    j->r_enter_block = a->p;
+    /* Enter block rax (its link was checked) in the interpreter: count it, then its first
+     * body by a tail call. (Translated code counts its own block: emit_enter_rax.) */
+    j->r_enter_interp = a->p;
     op_rm(a, 0x8b, false, RCX, RAX, (int32_t)offsetof(struct block, cost));
     alu_rr(a, ALU_ADD, true, HREG_CYC, RCX);
     op_rm(a, 0x8b, false, RCX, RAX, (int32_t)offsetof(struct block, n));
     alu_rr(a, ALU_ADD, true, HREG_RET, RCX);
-    load64(a, RCX, RAX, (int32_t)offsetof(struct block, jit));
-    op_rr(a, 0x85, true, RCX, RCX);
-    uint8_t *interp = jcc32(a, CC_E);
-    jmp_reg(a, RCX);
-    patch(a, interp, a->p);
     lea(a, true, RSI, RAX, (int32_t)offsetof(struct block, insns));
     load64(a, RAX, RSI, (int32_t)offsetof(struct insn, fn));
     store_counters(a);
     mov_rr(a, true, RDI, HREG_H);
     epilogue_pops(a);
     jmp_reg(a, RAX);
-    /* Leave by exit rsi with one target (exec_chain): follow its link if it holds. */
-    j->r_link_exit = a->p;
-    load64(a, RAX, RSI, (int32_t)offsetof(struct insn, link_tag));
-    op_rm(a, 0x3b, true, RAX, HREG_H, H_OFF(chain_tag));
-    jcc_to(a, CC_NE, j->r_exit_link);
-    op_rm(a, 0x3b, true, HREG_CYC, HREG_H, H_OFF(fast_until));
-    jcc_to(a, CC_AE, j->r_exit_link);
-    load64(a, RAX, RSI, (int32_t)offsetof(struct insn, link));
-    jmp_to(a, j->r_enter_block);
-    /* Leave by the indirect jump rsi, h->pc set (exec_chain_indirect): its link when it
-     * holds the target, else the hart's jump cache. */
-    j->r_indirect_exit = a->p;
-    int32_t pc0 = (int32_t)(offsetof(struct block, insns) + offsetof(struct insn, pc));
-    load64(a, RDX, HREG_H, H_OFF(pc));
-    load64(a, RAX, RSI, (int32_t)offsetof(struct insn, link_tag));
-    op_rm(a, 0x3b, true, RAX, HREG_H, H_OFF(chain_tag));
-    uint8_t *no_link = jcc32(a, CC_NE);
-    load64(a, RAX, RSI, (int32_t)offsetof(struct insn, link));
-    op_rm(a, 0x3b, true, RDX, RAX, pc0);
-    uint8_t *found = jcc32(a, CC_E);
-    patch(a, no_link, a->p);
-    mov_rr(a, false, RCX, RDX);
-    shift_ri(a, SH_SHR, false, RCX, 1);
-    alu_ri(a, ALU_AND, false, RCX, HART_JUMP_CACHE_SIZE - 1);
-    shift_ri(a, SH_SHL, false, RCX, 4);
-    alu_rr(a, ALU_ADD, true, RCX, HREG_H);
-    int32_t jc = H_OFF(jump_cache);
-    load64(a, RAX, RCX, jc + (int32_t)offsetof(struct jump_cache_entry, tag));
-    op_rm(a, 0x3b, true, RAX, HREG_H, H_OFF(chain_tag));
-    jcc_to(a, CC_NE, j->r_exit_link);
-    load64(a, RAX, RCX, jc + (int32_t)offsetof(struct jump_cache_entry, block));
-    op_rm(a, 0x3b, true, RDX, RAX, pc0);
-    jcc_to(a, CC_NE, j->r_exit_link);
-    patch(a, found, a->p);
-    op_rm(a, 0x3b, true, HREG_CYC, HREG_H, H_OFF(fast_until));
-    jcc_to(a, CC_AE, j->r_exit_link);
-    jmp_to(a, j->r_enter_block);
 }
 
 /* ---- the code buffer ---- */
@@ -1327,47 +1397,41 @@ static bool native(const struct tr *t, unsigned sem)
     }
 }
 
-/* True for a block that branches back to its own start, generates every instruction inline
- * (no call that drops the registers) and uses at most NHOST guest registers: the registers
- * can stay in host registers across iterations. */
-static bool loop_candidate(struct tr *t, const struct hart *h, const struct block *b)
+/* A conditional branch back to the block's start makes the block a loop (the first such
+ * branch): the guest registers the instructions up to it use most (at most NHOST) stay in
+ * host registers across iterations. */
+static void plan_loop(struct tr *t, const struct hart *h, const struct block *b)
 {
-    bool back = false;
-    uint32_t uses = 0;
-    for (unsigned k = 0; k < b->n; k++) {
+    unsigned count[33] = { 0 };
+    const struct insn *back = NULL;
+    for (unsigned k = 0; k < b->n && !back; k++) {
         const struct insn *i = &b->insns[k];
         if (i->id == INSN_COUNT || body_of(t, h, i) != t->dispatch[i->id])
-            return false;
-        switch (i->sem) {
-        case INSN_lui:
-        case INSN_auipc:
-        case INSN_jal: break;
-        case INSN_fence: continue;
-        case INSN_beq:
-        case INSN_bne:
-        case INSN_blt:
-        case INSN_bge:
-        case INSN_bltu:
-        case INSN_bgeu:
-            if (xmask(t, i->pc + (uint64_t)i->imm) == b->insns[0].pc)
-                back = true;
-            uses |= 1u << i->rs1 | 1u << i->rs2;
-            continue;
-        case INSN_jalr: return false;
-        default:
-            if (!native(t, i->sem))
-                return false;
-            uses |= 1u << i->rs1 | 1u << i->rs2; /* (rs2 is 0 in I-type entries) */
-            break;
-        }
-        if (i->rd != REG_SINK)
-            uses |= 1u << i->rd;
+            return; /* it traps or ends the block here */
+        if (is_branch(i->sem) && xmask(t, i->pc + (uint64_t)i->imm) == b->insns[0].pc)
+            back = i;
+        if (!is_branch(i->sem) && !native(t, i->sem))
+            continue; /* a call: it takes no registers */
+        count[i->rs1]++;
+        count[i->rs2]++; /* (0 in I-type entries) */
+        if (i->rd != REG_SINK && !is_branch(i->sem))
+            count[i->rd]++;
     }
-    uses |= 1; /* x0 is read from h->x[0] like the others */
-    if (!back || (unsigned)__builtin_popcount(uses) > NHOST)
-        return false;
-    t->uses = uses;
-    return true;
+    if (!back)
+        return;
+    t->loop_branch = back;
+    t->loop_set = 0;
+    count[0] = count[REG_SINK] = 0; /* x0 is read from h->x[0] like the others, when used */
+    for (unsigned n = 0; n < NHOST; n++) {
+        int best = 0;
+        for (int g = 1; g < 32; g++)
+            if (count[g] > count[best])
+                best = g;
+        if (!count[best])
+            break;
+        t->loop_set |= 1u << best;
+        count[best] = 0;
+    }
 }
 
 static bool has_fallthrough(const struct insn *last)
@@ -1377,6 +1441,26 @@ static bool has_fallthrough(const struct insn *last)
     if (last->id == INSN_COUNT || (last->flags & NO_FUSE))
         return false;
     return is_branch(last->sem) || last->sem == INSN_jal;
+}
+
+/* HARTLAB_JIT_DUMP: the block's code in a file of its own, and a line of perf's map. */
+static void dump_block(const struct jit *j, const struct block *b, const uint8_t *lo,
+                       const uint8_t *end)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/jit-%ld-%p.bin", j->dump_dir, (long)getpid(), (void *)lo);
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite(lo, 1, (size_t)(end - lo), f);
+        fclose(f);
+    }
+    snprintf(path, sizeof path, "%s/perf-%ld.map", j->dump_dir, (long)getpid());
+    f = fopen(path, "a");
+    if (f) {
+        fprintf(f, "%lx %lx guest_%llx_n%u\n", (unsigned long)(uintptr_t)lo,
+                (unsigned long)(end - lo), (unsigned long long)b->insns[0].pc, b->n);
+        fclose(f);
+    }
 }
 
 /* Translate `b` into [code_used, hi), which is writable: true with the code in place, false
@@ -1446,15 +1530,23 @@ static bool translate_in(struct jit *j, struct hart *h, struct block *b, uint8_t
     alu_ri(a, ALU_SUB, true, RSP, 8);
     mov_rr(a, true, HREG_H, RDI);
     load_counters(a);
+    /* Other translated blocks enter at `internal` with the block not yet counted (the C
+     * entry's caller counted it). */
+    uint8_t *to_body = jmp32(a);
     uint8_t *internal = a->p;
-    if (loop_candidate(&t, h, b)) {
-        /* Load every register the block uses; all count as changed from here on, so that
-         * every exit writes them back whatever the iteration did. */
-        for (int g = 0; g < 32; g++)
-            if (t.uses >> g & 1) {
+    alu_ri(a, ALU_ADD, true, HREG_CYC, (int32_t)b->cost);
+    alu_ri(a, ALU_ADD, true, HREG_RET, (int32_t)b->n);
+    patch(a, to_body, a->p);
+    plan_loop(&t, h, b);
+    if (t.loop_branch) {
+        emit_loop_bound(&t);
+        /* Load the loop's registers; all count as changed from here on, so that every exit
+         * writes them back whatever the iteration did. */
+        for (int g = 1; g < 32; g++)
+            if (t.loop_set >> g & 1) {
                 t.locked = 0;
                 use(&t, g);
-                t.rs.dirty[g] = g != 0;
+                t.rs.dirty[g] = true;
             }
         t.loop = a->p;
         t.loop_rs = t.rs;
@@ -1467,9 +1559,7 @@ static bool translate_in(struct jit *j, struct hart *h, struct block *b, uint8_t
     if (ok && has_fallthrough(&b->insns[b->n - 1])) {
         const struct insn *ft = &b->insns[b->n];
         emit_writeback(a, &t.rs);
-        store_pc(&t, ft->pc);
-        mov_imm(a, RSI, (uint64_t)(uintptr_t)ft);
-        jmp_to(a, j->r_link_exit);
+        emit_link_exit(&t, ft, ft->pc);
     }
     for (unsigned k = 0; k < t.nstubs && ok; k++)
         emit_stub(&t, &j->stubs[k]);
@@ -1486,6 +1576,8 @@ static bool translate_in(struct jit *j, struct hart *h, struct block *b, uint8_t
         j->st.code_peak = j->code_used;
     j->st.translated++;
     j->st.guest_insns += b->n;
+    if (j->dump_dir)
+        dump_block(j, b, lo, end);
     b->jit = internal;
     b->insns[0].fn = (insn_fn)(void *)entry;
     return true;
@@ -1518,6 +1610,7 @@ struct jit *jit_new(const struct jit_config *cfg)
         return NULL;
     j->threshold = cfg && cfg->threshold ? cfg->threshold : JIT_DEFAULT_THRESHOLD;
     j->max_blocks = cfg ? cfg->max_blocks : 0;
+    j->dump_dir = cfg ? cfg->dump_dir : NULL;
     j->code_size = cfg && cfg->code_size ? cfg->code_size : JIT_DEFAULT_CODE_SIZE;
     j->page = sysconf(_SC_PAGESIZE);
     if (j->page <= 0)

@@ -48,6 +48,10 @@ struct jit_config {
     /* Translate at most this many blocks (0: no limit). A debugging aid: bisecting this
      * number finds the first translation that changes a run (HARTLAB_JIT_LIMIT). */
     uint64_t max_blocks;
+    /* When set, each translated block's code is written to DIR/jit-PID-ADDR.bin and listed
+     * in DIR/perf-PID.map (perf's map format, so `perf report` names the blocks: copy it to
+     * /tmp or pass DIR=/tmp). A debugging aid (HARTLAB_JIT_DUMP). */
+    const char *dump_dir;
 };
 
 /* Counters for --jit-stats (never part of the simulation's output). */

@@ -73,7 +73,8 @@ struct machine *machine_new(const struct machine_options *o, char *err, size_t e
     /* Without a translator for this host the harts interpret, with the same results. */
     if (o->jit)
         cluster_set_jit(m->cluster, &(struct jit_config){ .threshold = o->jit_threshold,
-                                                          .max_blocks = o->jit_limit });
+                                                          .max_blocks = o->jit_limit,
+                                                          .dump_dir = o->jit_dump });
     bus_hart_interface(&m->bus, &m->hart_bus);
     m->bus.cluster = m->cluster;
     for (unsigned k = 0; k < o->nharts; k++) {

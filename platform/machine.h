@@ -69,6 +69,7 @@ struct machine_options {
     bool jit;                       /* the translation tier (core/jit.h), where the host has one */
     unsigned jit_threshold;         /* block starts before translation; 0 = the default */
     uint64_t jit_limit;             /* translate at most this many blocks (0: no limit) */
+    const char *jit_dump;           /* write translated code there (HARTLAB_JIT_DUMP) */
 };
 
 struct htif;
