@@ -7,6 +7,9 @@
   expect   run an ELF on hartlab with the given options; stdout and exit status must equal
            EXPECTED.out / EXPECTED.status (--update rewrites them).
   repeat   run twice with -v, --trace=irq and --trace=amo: every output byte-identical.
+  modes    the same run with the translation tier off, on, and translating every block on
+           its first run (core/jit.h): -v counts, output, status and traces byte-identical,
+           and the tier must have translated blocks where the host has one.
   cli      --smp on the command line: the harts the firmware finds in its device tree (the
            counter sample prints them), a user's .dts with two cpu nodes, and every request
            the board cannot hold or that is not a number of harts: one line, exit status 2.
@@ -125,6 +128,46 @@ def cmd_repeat(args):
     return 0 if ok else 1
 
 
+JIT_MODES = (("off", ["--jit=off"]), ("on", ["--jit=on"]),
+             ("eager", ["--jit=on", "--jit-threshold=1"]))
+
+
+def cmd_modes(args):
+    elf = os.path.abspath(args.elf)
+    outs = []
+    with tempfile.TemporaryDirectory() as d:
+        for name, opts in JIT_MODES:
+            irq, amo = os.path.join(d, f"irq-{name}"), os.path.join(d, f"amo-{name}")
+            hcmd = [args.hartlab, "-v", "--max-cycles", "2000000000", f"--trace=irq:{irq}",
+                    f"--trace=amo:{amo}"] + opts + args.rest + [elf]
+            out, err, st = run(hcmd)
+            with open(irq) as f:
+                irq_text = f.read()
+            with open(amo) as f:
+                amo_text = f.read()
+            outs.append((out, err, st, irq_text, amo_text))
+            print(f"--jit {name}: status {st}, {len(out)} bytes out, "
+                  f"{irq_text.count(chr(10))} irq lines, {amo_text.count(chr(10))} amo lines")
+            print("  " + "\n  ".join(l for l in err.splitlines() if "instructions" in l))
+        # What the tier did in the eager mode (--jit-stats is not part of the run's output).
+        _, stats, _ = run([args.hartlab, "--jit=on", "--jit-threshold=1", "--jit-stats",
+                           "--max-cycles", "2000000000"] + args.rest + [elf])
+    ok = True
+    for k in (1, 2):
+        for i, what in enumerate(("stdout", "-v report", "status", "--trace=irq", "--trace=amo")):
+            if outs[0][i] != outs[k][i]:
+                print(f"FAIL: {what} differs between --jit off and {JIT_MODES[k][0]}:\n"
+                      + diff("off", str(outs[0][i]), JIT_MODES[k][0], str(outs[k][i])))
+                ok = False
+    translated = [l for l in stats.splitlines() if "blocks translated" in l]
+    print("\n".join(translated) or "(no translation tier on this host)")
+    if translated and translated[0].split("jit: ")[1].startswith("0 blocks"):
+        print("FAIL: the eager run translated nothing")
+        ok = False
+    print("PASS" if ok else "FAILED")
+    return 0 if ok else 1
+
+
 def cmd_cli(args):
     elf = os.path.abspath(args.elf)
     failures = []
@@ -173,7 +216,7 @@ def main():
         i = argv.index("--")
         argv, rest = argv[:i], argv[i + 1:]
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=("qemu", "expect", "repeat", "cli"))
+    ap.add_argument("cmd", choices=("qemu", "expect", "repeat", "modes", "cli"))
     ap.add_argument("--dts", help="cli: a board .dts with two cpu nodes")
     ap.add_argument("--hartlab", required=True)
     ap.add_argument("--elf", required=True)
@@ -183,7 +226,7 @@ def main():
     ap.add_argument("--update", action="store_true")
     args = ap.parse_args(argv)
     args.rest = rest
-    return {"qemu": cmd_qemu, "expect": cmd_expect, "repeat": cmd_repeat,
+    return {"qemu": cmd_qemu, "expect": cmd_expect, "repeat": cmd_repeat, "modes": cmd_modes,
             "cli": cmd_cli}[args.cmd](args)
 
 
