@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "host/log.h"
@@ -298,10 +300,15 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
     const char *env_limit = getenv("HARTLAB_JIT_LIMIT");
     if (env_limit && *env_limit && !parse_u64(env_limit, false, &mo->jit_limit))
         cli_usage_error("HARTLAB_JIT_LIMIT: '%s' is not a number", env_limit);
-    /* Another (docs/architecture.md): the translated code, for perf and a disassembler. */
+    /* Another (docs/architecture.md): each translation's code and a perf map, in a
+     * directory that must exist. */
     const char *env_dump = getenv("HARTLAB_JIT_DUMP");
-    if (env_dump && *env_dump)
+    if (env_dump && *env_dump) {
+        struct stat st;
+        if (stat(env_dump, &st) != 0 || !S_ISDIR(st.st_mode) || access(env_dump, W_OK) != 0)
+            cli_usage_error("HARTLAB_JIT_DUMP: '%s' is not a writable directory", env_dump);
         mo->jit_dump = env_dump;
+    }
 
     /* Everything after '--' belongs to the guest; options and the firmware come before. */
     for (int k = 1; k < argc; k++) {

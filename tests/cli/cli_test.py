@@ -6,6 +6,7 @@ Usage: cli_test.py HARTLAB XLEN SPIN.elf HANG.elf HTIF_EXIT.elf SIGNATURE.elf UA
 Each check prints one line; the last line is 'N passed, N failed'.
 """
 import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -154,6 +155,43 @@ check("device garbage: the run goes on to its normal exit", r.returncode == 0,
       f"status {r.returncode}: {r.stderr[-500:]}")
 check("device garbage: wrong accesses are logged", len(errors) > 0, r.stderr[-300:])
 check("device garbage: the log is rate-limited", len(errors) < 100, f"{len(errors)} lines")
+
+# The translation tier's options (core/jit.h): bad values are usage errors, from the command
+# line and from the environment alike; the debugging aids do what docs/architecture.md says.
+usage_error("bad --jit", ["--jit=maybe", spin], "--jit: 'maybe'")
+usage_error("--jit-threshold 0", ["--jit-threshold", "0", spin], "--jit-threshold: '0'")
+usage_error("bad --jit-threshold", ["--jit-threshold", "hot", spin], "--jit-threshold: 'hot'")
+for var, val in (("HARTLAB_JIT", "maybe"), ("HARTLAB_JIT_THRESHOLD", "0"),
+                 ("HARTLAB_JIT_LIMIT", "some"), ("HARTLAB_JIT_DUMP", "/nonexistent/dir")):
+    r = run(spin, env=dict(os.environ, **{var: val}))
+    check(f"{var}={val}: exit 2, one line naming it", r.returncode == 2 and
+          f"{var}: '{val}'" in r.stderr.splitlines()[0] and r.stdout == "", r.stderr)
+spin_runs = {}
+for mode in (["--jit=off"], ["--jit=on"], ["--jit=on", "--jit-threshold", "1"]):
+    r = run("-v", "--max-cycles", "300000", *mode, spin)
+    spin_runs[" ".join(mode)] = (r.returncode, r.stderr.splitlines()[-1:])
+check("a spinning loop stops at the same cycle with the tier off, on and eager",
+      len(set(map(str, spin_runs.values()))) == 1, spin_runs)
+# (The tier exists on x86-64 Linux hosts only; elsewhere --jit=on interprets.)
+r = run("--jit=on", "--jit-threshold", "1", "--jit-stats", "--max-cycles", "300000", spin)
+has_tier = platform.machine() == "x86_64" and sys.platform.startswith("linux")
+stats = [l for l in r.stderr.splitlines() if "jit:" in l]
+check("--jit-stats prints the tier's counters", not has_tier or len(stats) == 2 and
+      "blocks translated" in stats[0], r.stderr)
+with tempfile.TemporaryDirectory() as d:
+    r = run("--jit=on", "--jit-threshold", "1", "--max-cycles", "300000", spin,
+            env=dict(os.environ, HARTLAB_JIT_DUMP=d))
+    maps = [f for f in os.listdir(d) if f.startswith("perf-") and f.endswith(".map")]
+    lines = open(os.path.join(d, maps[0])).read().splitlines() if maps else []
+    bins = {f for f in os.listdir(d) if f.endswith(".bin")}
+    ok = len(maps) == 1 and lines and len(bins) == len(lines)
+    for line in lines:
+        addr, size, name = line.split()
+        path = os.path.join(d, f"jit-{maps[0][5:-4]}-0x{addr}.bin")
+        ok = ok and name.startswith("guest_8") and os.path.exists(path) and \
+            os.path.getsize(path) == int(size, 16)
+    check("HARTLAB_JIT_DUMP: one .bin per translated block, named in a perf map",
+          not has_tier or r.returncode != 2 and ok, f"{os.listdir(d)} {lines}")
 
 passed = sum(results)
 failed = len(results) - passed
