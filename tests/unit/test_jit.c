@@ -387,7 +387,7 @@ static void test_random_rv64(void **state)
 }
 
 /* Tight loops over a few registers: translated, they keep their registers in host
- * registers from one iteration to the next (core/jit.c, loop_candidate). */
+ * registers from one iteration to the next (core/jit.c, plan_loop). */
 static void test_loops(void **state)
 {
     (void)state;
