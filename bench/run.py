@@ -26,8 +26,8 @@ import time
 
 # name -> (arches, tiny size, full size, needs F/D). Sizes are repetition counts. Tiny takes
 # well under a second on either simulator. Full is sized for the 10-minute budget of the
-# whole run (5 runs each, 2-core machine; bench/README.md): about 7 s per run on today's
-# hartlab, which leaves QEMU 7.2, 5 to 20 times faster on these kernels, at 0.4 to 1.5 s.
+# whole run (5 runs each, 2-core machine; bench/README.md): 0.8 to 2 s per hartlab run and
+# 0.35 to 1.4 s per QEMU 7.2 run on the integer kernels (bench/README.md has the figures).
 # --scale multiplies the sizes (e.g. --scale 4 for QEMU runs of 2 s or more).
 # Keep the names and arches in step with bench/meson.build.
 WORKLOADS = {
@@ -192,7 +192,7 @@ def bench_one(args, name, arch, size, fp):
         row.update(status="MISMATCH", failed=True,
                    note="hartlab %s, qemu %s" % (sorted(h_sums), sorted(q_sums)))
     elif row["insns"] is None:
-        # Deterministic simulation promises one count for one input (DESIGN.md, decision 4).
+        # Deterministic simulation promises one count for one input (docs/design.md, decision 4).
         row.update(status="FAIL", failed=True,
                    note="hartlab instruction counts differ between runs or are missing")
 

@@ -12,7 +12,7 @@
 #include "host/log.h"
 #include "platform/board.h"
 
-/* "rv32imac", "rv64gc" (g = imafd_zicsr_zifencei; F/D not implemented yet). */
+/* "rv32imac", "rv64gc" (g = imafd_zicsr_zifencei). */
 static bool parse_isa(const char *s, unsigned *xlen, uint32_t *ext, char *why, size_t whylen)
 {
     if (strncmp(s, "rv32", 4) == 0)

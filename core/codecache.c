@@ -1,4 +1,4 @@
-/* The code cache: decoded blocks by physical address (DESIGN.md decision 3), one per
+/* The code cache: decoded blocks by physical address (docs/design.md, decision 3), one per
  * cluster (core/cluster.h).
  *
  * Blocks live in one arena and are found through a hash table. Invalidation (a store into a

@@ -2,7 +2,7 @@
  *
  * Every instruction-table row names a cost class; a retired instruction adds its class's
  * cost to the hart's cycle counter, and taken branches add COST_TAKEN_EXTRA on top. mcycle
- * counts these cycles and mtime advances from them (DESIGN.md decision 4). The numbers are
+ * counts these cycles and mtime advances from them (docs/design.md, decision 4). The numbers are
  * a simple in-order pipeline approximation, documented in docs/cycles.md; calibrated
  * per-board profiles can replace this table later without touching the core.
  */

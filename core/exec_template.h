@@ -1,5 +1,5 @@
 /* Instruction semantics, one short body per base instruction, compiled twice: exec32.c and
- * exec64.c define XLEN and include this file (DESIGN.md decision 2: no run-time XLEN tests
+ * exec64.c define XLEN and include this file (docs/design.md, decision 2: no run-time XLEN tests
  * in hot code). Bodies follow the RISC-V Unprivileged ISA chapters 2 (RV32I), 5 (RV64I),
  * 7 (M) and 8 (A); the privileged ones call into hart.c.
  *

@@ -7,7 +7,7 @@
  * only if the PMP lets S-mode write it), so software never sees a page fault only because
  * A or D was clear.
  *
- * How it meets the fast paths (DESIGN.md decision 3): the data TLBs (h->tlb_read,
+ * How it meets the fast paths (docs/design.md, decision 3): the data TLBs (h->tlb_read,
  * h->tlb_write) and the instruction TLB here map a virtual page to a host or physical page
  * for the translation context they were filled in (privilege for fetches and for data,
  * satp, SUM, MXR, PMP). Rather than tagging entries, every TLB is flushed whenever that

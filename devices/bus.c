@@ -1,5 +1,5 @@
 /* The system bus: address decoding, access-size checks and RAM watches (see bus.h).
- * Follows DESIGN.md decision 6; guest errors are logged and ignored (decision 8). */
+ * Follows docs/design.md, decision 6; guest errors are logged and ignored (decision 8). */
 #include "devices/bus.h"
 
 #include <inttypes.h>
@@ -143,7 +143,7 @@ static void run_watches(struct bus *bus, uint64_t addr, unsigned size, uint64_t 
     }
 }
 
-/* A device access the device does not accept: log and ignore (DESIGN.md decision 8). */
+/* A device access the device does not accept: log and ignore (docs/design.md, decision 8). */
 static bool device_access_ok(const struct bus_region *r, uint64_t off, unsigned size, bool write)
 {
     const struct device_ops *ops = r->ops;

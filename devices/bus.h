@@ -1,4 +1,4 @@
-/* The system bus: an address map of RAM/ROM regions and devices (DESIGN.md decision 6).
+/* The system bus: an address map of RAM/ROM regions and devices (docs/design.md, decision 6).
  *
  * A device registers an address range with read/write callbacks that receive an offset and
  * an access size. The bus checks the size against the device's limits and the alignment

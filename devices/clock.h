@@ -1,4 +1,4 @@
-/* The virtual clock and its events (DESIGN.md decision 4).
+/* The virtual clock and its events (docs/design.md, decision 4).
  *
  * Time is counted in hart cycles and never read from the host. The machine runs each hart
  * up to the next due event (or the end of its quantum), then fires the events that are due,

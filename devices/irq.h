@@ -1,4 +1,4 @@
-/* Interrupt lines between devices (DESIGN.md decision 6): a device raises or lowers a line;
+/* Interrupt lines between devices (docs/design.md, decision 6): a device raises or lowers a line;
  * whatever is at the other end (a PLIC source, a hart's mip bit, a trace probe) is told.
  * Each device has one function that recomputes its output levels from its registers and
  * calls irq_set for each line; irq_set only notifies on a change of level. */

@@ -3,7 +3,7 @@
  * Architecture 1.12 section 3.2.1), so the handler moves mtimecmp one period further each
  * tick: from the previous deadline, not from "now", so the rate never drifts. Between
  * ticks the hart sleeps in wfi; on hartlab the virtual clock jumps straight to the next
- * deadline (DESIGN.md decision 4), so the mcycle stamps printed here are the same in every
+ * deadline (docs/design.md, decision 4), so the mcycle stamps printed here are the same in every
  * run: tests/firmware checks that ten runs print byte-identical output.
  */
 #include "bsp/bsp.h"

@@ -1,7 +1,7 @@
 /* GPIO input scripts (see gpio_script.h): a parser for the line format and a player that
  * hands each step to the input door (host/input.h: input_gpio, which records and replays
  * it) from a virtual-clock event, one event armed at a time
- * (DESIGN.md decision 4: no host time, the same run every time).
+ * (docs/design.md, decision 4: no host time, the same run every time).
  */
 #include "host/gpio_script.h"
 

@@ -1,5 +1,5 @@
 /* Guest-error logging: a guest that touches a device wrongly gets one line on stderr per
- * distinct problem (rate-limited), never an abort (DESIGN.md decision 8). */
+ * distinct problem (rate-limited), never an abort (docs/design.md, decision 8). */
 #ifndef HARTLAB_DEVICES_LOG_H
 #define HARTLAB_DEVICES_LOG_H
 

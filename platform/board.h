@@ -1,4 +1,4 @@
-/* Boards as device trees (DESIGN.md decision 7).
+/* Boards as device trees (docs/design.md, decision 7).
  *
  * A board is a flattened device tree: built-in ones are compiled from platform/boards/ (one .dts
  * per board) at build time; users can give their own .dts (compiled with dtc at run time) or .dtb.

@@ -1,5 +1,5 @@
 /* The device types boards can name in their device trees, by `compatible` string. Adding a
- * device: its own file, a row here, and a node in the board's .dts (DESIGN.md decision 6). */
+ * device: its own file, a row here, and a node in the board's .dts (docs/design.md, decision 6). */
 #include <string.h>
 
 #include "devices/clint.h"

@@ -1,5 +1,5 @@
 /* The machine: builds the bus, harts and devices from options, loads firmware, and runs the
- * harts in deterministic round-robin quanta of virtual cycles (DESIGN.md decisions 4 and 5).
+ * harts in deterministic round-robin quanta of virtual cycles (docs/design.md, decisions 4 and 5).
  *
  * The default map follows QEMU's `virt` board where it has the same devices: the SiFive
  * test finisher at 0x100000 and RAM at 0x80000000.

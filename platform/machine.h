@@ -1,5 +1,5 @@
 /* The machine: harts, bus, devices and the virtual clock, assembled from options and run.
- * There is no global state (DESIGN.md decision 5): everything hangs off `struct machine`,
+ * There is no global state (docs/design.md, decision 5): everything hangs off `struct machine`,
  * so tests can build several machines in one process.
  *
  * Usage:
@@ -80,7 +80,7 @@ struct semihost;
 struct sifive_gpio;
 struct machine;
 
-/* A device type the machine can build from a device-tree node (DESIGN.md decision 6: a new
+/* A device type the machine can build from a device-tree node (docs/design.md, decision 6: a new
  * device is its own file, its board entry, and one row in platform/devtable.c). `create`
  * gets the node's first `reg` range; it registers its registers with bus_add_device, its
  * clean-up with machine_on_free, and its interrupt output with machine_connect_irq. */

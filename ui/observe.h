@@ -1,7 +1,7 @@
 /* The views' hub: one place that attaches to the machine's callbacks (hart trap hooks,
  * per-instruction steps, interrupt-line probes, the quantum boundary) and fans each out to
  * every view that asked for it: the panel, --trace=irq, --trace=frames and --vcd
- * (DESIGN.md decision 9: views observe through callbacks; no simulation logic lives here).
+ * (docs/design.md, decision 9: views observe through callbacks; no simulation logic lives here).
  *
  * Usage (after the firmware is loaded, before machine_run):
  *     struct observe *ob = observe_new(m);

@@ -1,5 +1,5 @@
 /* --realtime: keeps virtual time from running ahead of the host clock by sleeping at
- * quantum boundaries (DESIGN.md decision 4: pacing only slows the run down; what happens and
+ * quantum boundaries (docs/design.md, decision 4: pacing only slows the run down; what happens and
  * when, in cycles, is the same with or without it).
  *
  * Usage: struct pace p; pace_start(&p, hart_hz, cycles_now);

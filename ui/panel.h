@@ -1,7 +1,7 @@
 /* The SDL panel (--ui): the board drawn from its device tree (gpio-leds lit from GPIO
  * levels, gpio-keys as buttons for the mouse and the keys the tree names), the UART console,
  * a status line, and the classroom views (registers, interrupts, call stack, recent traps).
- * It is a view (DESIGN.md decision 9): it reads machine state and drives only what a person
+ * It is a view (docs/design.md, decision 9): it reads machine state and drives only what a person
  * at the board could: button pins, typed characters into the UART, run/pause/step/reset.
  *
  * The panel draws into an off-screen surface with SDL's software renderer and copies it to

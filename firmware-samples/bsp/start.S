@@ -1,6 +1,6 @@
 /* start.S: reset code of the bare-metal samples (no C library). The boards start hart 0
  * at the ELF entry in machine mode with a0 = hart id and a1 = the device-tree blob
- * (DESIGN.md decision 7); this sets up gp and the stack, points mtvec at a catch-all that
+ * (docs/design.md, decision 7); this sets up gp and the stack, points mtvec at a catch-all that
  * reports an unexpected trap, copies .data from its load address (flash on mcu) to RAM,
  * clears .bss, calls main(hartid, dtb) and ends the run with main's return value through
  * the SiFive test finisher (bsp_exit). Other harts, if any, park in wfi. The linker

@@ -6,7 +6,7 @@
 The mode defaults to the file name's prefix (good-, bad-, fuzz-); a path that is missing or
 a directory is "bad".
   bad:  `hartlab FILE` exits 2, prints nothing on stdout and exactly one line on stderr,
-        and that line names FILE (DESIGN.md decision 8: a host problem is a clear message).
+        and that line names FILE (docs/design.md, decision 8: a host problem is a clear message).
   good: `hartlab FILE` exits 0 (the program writes 0x5555 to the test finisher).
   fuzz: no crash, no sanitizer report, no hang; if hartlab refused the file (exit 2 with
         the file named on stderr), it did so in exactly one line.

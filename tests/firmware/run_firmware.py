@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Run firmware on hartlab (and QEMU) and check what it prints and how it exits.
 
-Tier 4 of DESIGN.md's tests. Three commands, each one meson test:
+Testing tier 4 of docs/design.md. Three commands, each one meson test:
 
   expect   run an ELF on hartlab; stdout must equal EXPECTED.out and the exit status the
            number in EXPECTED.status (--update rewrites both from the run).
   repeat   as expect, run --runs times: every run's stdout and exit status must be
-           byte-identical (DESIGN.md decision 4: virtual time, cycle stamps included).
+           byte-identical (docs/design.md, decision 4: virtual time, cycle stamps included).
   qemu     run an ELF on hartlab and on qemu-system-riscvNN (virt with semihosting, or
            with --uart its NS16550A on stdio; or spike for HTIF); stdout and exit status
            must be identical. With --count, also the number of instructions: the one

@@ -1,4 +1,4 @@
-/* Fuzz test of the GDB stub's packet parser and packet handlers (DESIGN.md testing tier 6):
+/* Fuzz test of the GDB stub's packet parser and packet handlers (docs/design.md, testing tier 6):
  * random bytes, mutated valid packets and round trips through rsp_frame, fed to rsp_feed
  * and, for every packet that parses, to gdbstub_handle_packet over a fake target. The
  * checks: the parser never reports more than RSP_MAX_PACKET bytes, keeps its data

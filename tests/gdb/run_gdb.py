@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""GDB tests (DESIGN.md testing tier 5): drive Debian's gdb-multiarch in batch mode against
+"""GDB tests (docs/design.md, testing tier 5): drive Debian's gdb-multiarch in batch mode against
 `hartlab --gdb 127.0.0.1:0 -S` running tests/gdb/gdb_fw.c, and assert on what GDB prints.
 
 Each scenario starts its own hartlab (port 0: the stub prints the port it got, so parallel

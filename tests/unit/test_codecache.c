@@ -1,7 +1,7 @@
 /* Unit tests of the code cache (core/codecache.c) and its coherence with stores (core/hart.c
  * store slow path), on harts over a fake bus (testhart.h).
  *
- * DESIGN.md decision 3: decoded blocks are cached by physical address and dropped on fence.i
+ * docs/design.md, decision 3: decoded blocks are cached by physical address and dropped on fence.i
  * and on stores into the 64-byte chunks of a page that hold cached code; a store to data
  * that only shares the page with code must not drop anything. The architectural side is the
  * Unprivileged ISA 20191213 chapter 3 (Zifencei: fence.i makes earlier stores visible to

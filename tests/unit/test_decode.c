@@ -1,7 +1,7 @@
 /* Unit tests of the instruction table (core/insns.def) and the decoder (core/decode.c).
  *
  * The table is checked as data: no two rows valid at the same XLEN may claim the same
- * encoding unless one is a documented specialisation of the other (DESIGN.md decision 1,
+ * encoding unless one is a documented specialisation of the other (docs/design.md, decision 1,
  * the overlap rule of riscv-isa-sim's opcode check), and every row must be self-consistent.
  * The decoder is checked against encodings produced by the GNU assembler
  * (riscv64-unknown-elf-as, disassembled with `objdump -d -M no-aliases`; each word below

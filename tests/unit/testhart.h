@@ -84,8 +84,8 @@ static inline enum bus_status th_store(void *ctx, struct hart *h, uint64_t paddr
     return BUS_FAULT;
 }
 
-/* Extensions of the two configurations the machine offers: RV32IMAC and RV64IMAC (no F/D
- * in the core yet). */
+/* Extensions of the integer configurations the tests use: RV32IMAC and RV64IMAC (F and D
+ * are tested in test_fpu.c and tests/fp/). */
 #define TH_EXT_IMAC (ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('C'))
 
 static inline struct hart *th_add_hart(struct testhart *t, unsigned xlen, uint32_t ext,
