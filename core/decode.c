@@ -18,7 +18,7 @@ const struct insn_desc insn_table[INSN_COUNT] = {
                     .fmt = fm,                                                                     \
                     .ext = ex,                                                                     \
                     .xlen = xl,                                                                    \
-                    .cost = co,                                                                    \
+                    .cost_class = co,                                                              \
                     .flags = fl,                                                                   \
                     .sem = INSN_##se },
 #include "core/insns.def"
@@ -309,7 +309,7 @@ bool insn_decode(uint32_t raw, unsigned xlen, uint32_t misa_ext, struct insn *ou
         return false;
     out->id = (uint16_t)(d - insn_table);
     out->sem = d->sem;
-    out->cost = d->cost;
+    out->cost = 0; /* the executor gives it its core's cycles for d->cost_class */
     out->flags = d->flags;
     if (!extract(out, raw, d->fmt, xlen)) {
         out->id = INSN_COUNT;

@@ -6,7 +6,8 @@
  *     struct insn ins;
  *     if (insn_decode(raw, xlen, ext, &ins)) ...                  // false: illegal
  *
- * `insn_decode` fills every field but `fn` and the block bookkeeping; the executor adds the
+ * `insn_decode` fills every field but `fn`, `cost` and the block bookkeeping; the executor
+ * adds the cycles of the row's cost class for its core (core/cost.h) and the
  * handler for its XLEN. Reserved encodings of a format (c.addi4spn with a zero immediate,
  * c.lwsp with rd=x0, ...) decode as illegal.
  */
@@ -110,8 +111,8 @@ struct insn_desc {
     uint32_t match, mask;
     enum insn_fmt fmt;
     enum insn_ext ext;
-    uint8_t xlen; /* 0 = both */
-    uint8_t cost;
+    uint8_t xlen;       /* 0 = both */
+    uint8_t cost_class; /* enum cost_class (core/cost.h) */
     uint8_t flags;
     uint16_t sem; /* enum insn_id of the semantic body */
 };
@@ -132,8 +133,8 @@ struct insn {
     uint16_t id;  /* the table row that matched */
     uint16_t sem; /* the semantic body */
     uint8_t rd, rs1, rs2;
-    uint8_t len; /* 2 or 4 */
-    uint8_t cost;
+    uint8_t len;  /* 2 or 4 */
+    uint8_t cost; /* cycles, from the hart's core timing (set by the executor) */
     uint8_t flags;
     /* Block bookkeeping: instructions and cycles after this one to the end of its block
      * (all were counted when the block started, so a trap or an early exit gives them

@@ -137,7 +137,7 @@ ALWAYS_INLINE int PFX(branch)(struct hart *h, const struct insn *i, bool taken, 
     if (check && PFX(misaligned_target)(h, target))
         return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
     h->pc = target;
-    return exec_chain_adjust(h, i, COST_TAKEN_EXTRA - (int64_t)i->after_cost, i->after_n);
+    return exec_chain_adjust(h, i, h->taken_extra - (int64_t)i->after_cost, i->after_n);
 }
 
 #define BRANCH_BODY(name, cond)                                                                    \

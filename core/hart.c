@@ -34,6 +34,8 @@ struct hart *hart_new(const struct hart_config *cfg, const struct hart_bus *bus,
     h->mhartid = cfg->hartid;
     h->misaligned = cfg->misaligned;
     h->time_divider = cfg->time_divider ? cfg->time_divider : 1;
+    h->timing = cfg->timing ? cfg->timing : core_timing_default();
+    h->taken_extra = h->timing->taken_extra;
     h->bus = bus;
     h->cl = cl;
     h->cc = cl->cc;
@@ -613,10 +615,11 @@ static void fill_insn(struct hart *h, struct insn *ins, uint32_t raw, uint64_t p
     const insn_fn *dispatch = h->xlen == 32 ? rv32_dispatch : rv64_dispatch;
     if (insn_decode(raw, h->xlen, h->ext, ins)) {
         ins->fn = dispatch[ins->id];
+        ins->cost = h->timing->cycles[insn_table[ins->id].cost_class];
     } else {
         ins->fn = h->xlen == 32 ? rv32_exec_illegal : rv64_exec_illegal;
         ins->id = INSN_COUNT;
-        ins->cost = COST_SYSTEM;
+        ins->cost = h->timing->cycles[COST_SYSTEM];
         ins->flags = END;
     }
     ins->pc = pc;
@@ -819,7 +822,7 @@ enum hart_stop hart_step(struct hart *h)
     uint64_t traps = h->traps;
     bool cacheable;
     if (!build_block(h, h->pc, &one.b, 1, 1, &cacheable)) {
-        h->cycles += COST_SYSTEM; /* the fetch fault's trap, as in hart_run */
+        h->cycles += h->timing->cycles[COST_SYSTEM]; /* the fetch fault's trap, as in hart_run */
         return h->stop = HART_STOP_STEP;
     }
     run_block(h, &one.b);
@@ -877,7 +880,8 @@ enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)
             if (!b || b->insns[0].pc != h->pc) {
                 b = get_block(h);
                 if (unlikely(!b)) {
-                    h->cycles += COST_SYSTEM; /* a fetch fault's trap, as below */
+                    h->cycles +=
+                        h->timing->cycles[COST_SYSTEM]; /* a fetch fault's trap, as below */
                     continue;
                 }
                 if (x)
@@ -909,7 +913,7 @@ enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)
         if (unlikely(!b)) {
             /* A fetch fault took a trap: it costs time like any trap, so that a firmware
              * whose trap vector cannot be fetched still reaches --max-cycles. */
-            h->cycles += COST_SYSTEM;
+            h->cycles += h->timing->cycles[COST_SYSTEM];
             continue;
         }
         /* Keep --max-insns exact: finish the last few instructions one at a time. (Only

@@ -46,6 +46,7 @@ struct hart;
 struct insn;
 struct cluster;
 struct hart_debug;
+struct core_timing;
 
 /* Privilege levels, as encoded in mstatus.MPP. */
 enum priv { PRIV_U = 0, PRIV_S = 1, PRIV_M = 3 };
@@ -84,7 +85,8 @@ struct hart_config {
     uint32_t ext;  /* misa extension bits */
     uint64_t hartid;
     enum misaligned_policy misaligned;
-    uint32_t time_divider; /* cycles per mtime tick */
+    uint32_t time_divider;            /* cycles per mtime tick */
+    const struct core_timing *timing; /* cycles per cost class (core/cost.h); NULL: default */
 };
 
 /* Why hart_run returned. */

@@ -57,10 +57,12 @@ struct hart {
     struct insn *exit;    /* the exit that found no link, for hart_run to link it */
     uint64_t exit_tag;    /* chain_tag when `exit` was left */
     uint64_t load_tmp;    /* a slow-path load's value (keeps the bodies' locals in registers) */
+    int64_t taken_extra;  /* cycles a taken conditional branch adds (timing->taken_extra) */
     struct tlb_entry tlb_read[TLB_SIZE];
     struct tlb_entry tlb_write[TLB_SIZE];
     const struct hart_bus *bus;
-    struct code_cache *cc; /* the cluster's, for the block lookup */
+    struct code_cache *cc;            /* the cluster's, for the block lookup */
+    const struct core_timing *timing; /* cycles of each cost class (core/cost.h) */
     struct cluster *cl;
     enum priv priv;
     unsigned xlen;

@@ -371,6 +371,7 @@ struct tr {
     unsigned nstubs;
     bool fail;
     insn_fn const *dispatch;
+    int32_t taken_extra; /* the hart's core timing: cycles a taken branch adds */
     /* A block with a conditional branch back to its own start (`loop_branch`) runs that
      * loop inside its code: the registers the loop uses most stay in host registers across
      * iterations (loaded before `loop`, where the state is `loop_rs`), and the back edge
@@ -1005,7 +1006,7 @@ static void emit_branch(struct tr *t, const struct insn *i)
         uint8_t *not_taken = jcc32(a, (enum cc)(cc ^ 1));
         struct rstate keep = t->rs;
         emit_reconcile(t);
-        int32_t adj = COST_TAKEN_EXTRA - (int32_t)i->after_cost;
+        int32_t adj = t->taken_extra - (int32_t)i->after_cost;
         lea(a, true, RAX, HREG_CYC, adj);
         op_rm(a, 0x3b, true, RAX, RSP, 0);
         struct stub *s = add_stub(t, STUB_TAKEN, jcc32(a, CC_AE), i);
@@ -1272,7 +1273,7 @@ static void emit_stub(struct tr *t, struct stub *s)
     switch (s->kind) {
     case STUB_TAKEN:
         emit_writeback(a, &s->rs);
-        lea(a, true, HREG_CYC, HREG_CYC, COST_TAKEN_EXTRA - (int32_t)i->after_cost);
+        lea(a, true, HREG_CYC, HREG_CYC, t->taken_extra - (int32_t)i->after_cost);
         if (i->after_n)
             alu_ri(a, ALU_SUB, true, HREG_RET, i->after_n);
         emit_link_exit(t, i, s->pc);
@@ -1516,6 +1517,7 @@ static bool translate_in(struct jit *j, struct hart *h, struct block *b, uint8_t
     t.xlen = h->xlen;
     t.w = h->xlen == 64;
     t.dispatch = h->xlen == 32 ? rv32_dispatch : rv64_dispatch;
+    t.taken_extra = (int32_t)h->taken_extra;
     rs_init(&t.rs);
     size_t data_mark = j->data_used;
 

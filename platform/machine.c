@@ -84,6 +84,7 @@ struct machine *machine_new(const struct machine_options *o, char *err, size_t e
             .hartid = o->hartids[k],
             .misaligned = o->misaligned,
             .time_divider = o->time_divider,
+            .timing = o->timing,
         };
         struct hart *h = hart_new(&hc, &m->hart_bus, m->cluster);
         if (!h) {

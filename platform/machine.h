@@ -55,10 +55,11 @@ struct machine_options {
                                        bare machine: RAM and the test finisher only */
     uint64_t max_insns, max_cycles; /* 0 = no limit */
     uint32_t time_divider;          /* cycles per mtime tick */
-    const char *semihost_root;      /* NULL: semihosting file access refused */
-    const char *cmdline;            /* semihosting SYS_GET_CMDLINE */
-    FILE *trace;                    /* instruction trace, or NULL */
-    const char *serial;             /* console UART backend (host/chardev.h), NULL = stdio */
+    const struct core_timing *timing; /* the harts' cycles per cost class; NULL: the default */
+    const char *semihost_root;        /* NULL: semihosting file access refused */
+    const char *cmdline;              /* semihosting SYS_GET_CMDLINE */
+    FILE *trace;                      /* instruction trace, or NULL */
+    const char *serial;               /* console UART backend (host/chardev.h), NULL = stdio */
     /* virtio-mmio slots (devices/virtio_mmio.h) fill in tree order: one virtio-blk per
      * drive (host/blockdev.h; the caller keeps them open until machine_free), then the
      * entropy device unless rng_off, seeded with rng_seed (or host entropy). */

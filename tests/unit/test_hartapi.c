@@ -1,8 +1,9 @@
 /* Unit tests of the hart's outside API (core/hart.h) and the cluster (core/cluster.h): what
  * devices, the debugger and the views may do to a hart without seeing its insides. Boot
  * (a0/a1), register access with XLEN truncation and the x0 rule (Unprivileged ISA 2.1),
- * moving the pc out of wfi, events with several listeners, the retire limit, idling, and
- * checkpoints that restore a hart so that it runs on exactly as it did.
+ * moving the pc out of wfi, events with several listeners, the retire limit, idling,
+ * checkpoints that restore a hart so that it runs on exactly as it did, and core timings
+ * (core/cost.h).
  *
  * The harts sit on the fake bus of testhart.h; every check below goes through hart.h calls.
  */
@@ -269,6 +270,33 @@ static void test_cluster_notice_store_breaks_reservations(void **state)
     th_free(t);
 }
 
+/* A hart runs with its core's timing: each class's cycles, and the taken-branch penalty. */
+static void test_core_timing(void **state)
+{
+    (void)state;
+    assert_ptr_equal(core_timing_find("hartlab"), core_timing_default());
+    assert_null(core_timing_find("no-such-core"));
+    static const struct core_timing odd = {
+        .name = "test",
+        .cycles = { [COST_ALU] = 5, [COST_BRANCH] = 7, [COST_JUMP] = 11 },
+        .taken_extra = 13,
+    };
+    for (unsigned xlen = 32; xlen <= 64; xlen += 32) {
+        struct testhart *t = th_new(xlen);
+        hart_free(t->h);
+        struct hart_config cfg = { .xlen = xlen, .ext = TH_EXT_IMAC, .timing = &odd };
+        struct hart *h = t->h = hart_new(&cfg, &t->bus, t->cl);
+        hart_boot(h, TH_RAM_BASE, 0, 0);
+        TH_PROG(t, TH_RAM_BASE, ADDI(5, 0, 1), BEQ(0, 0, 8), ADDI(6, 0, 1), JSELF);
+        hart_set_retire_limit(h, 3); /* addi, the taken beq, one jal */
+        hart_run(h, UINT64_MAX);
+        assert_int_equal(hart_retired(h), 3);
+        assert_int_equal(hart_cycles(h), 5 + 7 + 13 + 11);
+        assert_int_equal(hart_reg(h, 6), 0);
+        th_free(t);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_state_restore),
         cmocka_unit_test(test_cluster_harts),
         cmocka_unit_test(test_cluster_notice_store_breaks_reservations),
+        cmocka_unit_test(test_core_timing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
