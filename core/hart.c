@@ -283,6 +283,17 @@ void hart_set_fine_steps(struct hart *h, bool on)
     hart_attention(h);
 }
 
+bool hart_listen_block(struct hart *h, hart_block_fn fn, void *ctx)
+{
+    hart_attention(h); /* no link or superblock goes on past a block from now on */
+    return listeners_add(&h->on_block, (listener_fn)fn, ctx);
+}
+
+void hart_unlisten_block(struct hart *h, hart_block_fn fn, void *ctx)
+{
+    listeners_remove(&h->on_block, (listener_fn)fn, ctx);
+}
+
 void hart_set_semihost(struct hart *h, hart_semihost_fn fn, void *ctx)
 {
     h->semihost = fn;
@@ -825,8 +836,12 @@ enum hart_stop hart_step(struct hart *h)
         h->cycles += h->timing->cycles[COST_SYSTEM]; /* the fetch fault's trap, as in hart_run */
         return h->stop = HART_STOP_STEP;
     }
+    uint64_t retired = h->retired;
     run_block(h, &one.b);
     h->exit = NULL; /* `one` is about to go: nothing may link to or from it */
+    if (unlikely(h->on_block.n))
+        LISTENERS_CALL(&h->on_block, hart_block_fn, h, one.b.insns,
+                       (unsigned)(h->retired - retired));
     if (h->trace_file)
         trace_step(h, &one.b.insns[0], traps);
     if (h->on_step.n)
@@ -838,11 +853,12 @@ enum hart_stop hart_step(struct hart *h)
 
 /* The cycle count up to which hart_run may skip its per-block checks: `until`, unless one
  * of them could do something (an interrupt pending and enabled, wfi, the debugger, single
- * steps, the instruction trace, --max-insns); then 0. Anything that changes one of these
- * while a block runs calls hart_attention(), which sets it to 0. */
+ * steps, the instruction trace, block listeners, --max-insns); then 0. Anything that changes one of
+ * these while a block runs calls hart_attention(), which sets it to 0. */
 static inline uint64_t fast_deadline(const struct hart *h, uint64_t until)
 {
-    if (h->debug || h->single_step || h->wfi || (h->mip & h->mie) || h->retire_limit != UINT64_MAX)
+    if (h->debug || h->single_step || h->on_block.n || h->wfi || (h->mip & h->mie) ||
+        h->retire_limit != UINT64_MAX)
         return 0;
     return until;
 }
@@ -924,7 +940,11 @@ enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)
                 h->stop = HART_RUNNING;
             continue;
         }
+        uint64_t retired = h->retired;
         run_block(h, b);
+        if (unlikely(h->on_block.n))
+            LISTENERS_CALL(&h->on_block, hart_block_fn, h, b->insns,
+                           (unsigned)(h->retired - retired));
     }
     return h->stop;
 }

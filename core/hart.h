@@ -250,6 +250,7 @@ typedef void (*hart_trap_fn)(void *ctx, struct hart *h, uint64_t cause, uint64_t
                              uint64_t tval);
 typedef void (*hart_return_fn)(void *ctx, struct hart *h, uint64_t from_pc);
 typedef void (*hart_step_fn)(void *ctx, struct hart *h, const struct insn *ins);
+typedef void (*hart_block_fn)(void *ctx, struct hart *h, const struct insn *ins, unsigned n);
 
 /* A trap was taken (after the state is updated: pc is the handler's entry). */
 bool hart_listen_trap(struct hart *h, hart_trap_fn fn, void *ctx);
@@ -261,6 +262,13 @@ void hart_unlisten_trap_return(struct hart *h, hart_return_fn fn, void *ctx);
  * hart runs one instruction at a time. */
 bool hart_listen_step(struct hart *h, hart_step_fn fn, void *ctx);
 void hart_unlisten_step(struct hart *h, hart_step_fn fn, void *ctx);
+/* A block ran (after it): ins[0..n-1] are its instructions that retired, in order (one that
+ * trapped did not retire: the trap event tells of it; n may be 0). While anything listens,
+ * the hart runs one block at a time (no links, no superblocks), which takes interrupts and
+ * stops exactly where a run without listeners does: unlike steps, this observer does not
+ * change the run, and costs one call per block. */
+bool hart_listen_block(struct hart *h, hart_block_fn fn, void *ctx);
+void hart_unlisten_block(struct hart *h, hart_block_fn fn, void *ctx);
 
 /* LR/SC and AMOs, for --trace=amo and the classroom (Unprivileged ISA 8.2-8.4). */
 enum hart_atomic_kind {

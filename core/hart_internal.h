@@ -124,7 +124,7 @@ struct hart {
     } jump_cache[HART_JUMP_CACHE_SIZE];
 
     /* Observers (hart_listen_*): trap entry, trap return, every instruction. */
-    struct listeners on_trap, on_trap_return, on_step, on_atomic;
+    struct listeners on_trap, on_trap_return, on_step, on_atomic, on_block;
 };
 
 /* What the harts share (core/cluster.h). */

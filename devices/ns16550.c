@@ -67,11 +67,7 @@ struct ns16550 {
     struct clock_event rx_timeout; /* character timeout */
     struct irq_line irq;
     char name[32];
-    struct {
-        ns16550_byte_fn tx, rx;
-        void *opaque;
-    } obs[NS16550_MAX_OBSERVERS]; /* ns16550_observe */
-    unsigned nobs;
+    struct listeners on_tx, on_rx; /* ns16550_listen_tx, _rx */
 };
 
 static uint64_t now_of(const struct ns16550 *u)
@@ -194,10 +190,8 @@ static void rx_put(struct ns16550 *u, uint8_t b, uint64_t when)
         u->rx[(u->rx_head + u->rx_count) % UART_FIFO_SIZE] = b;
         u->rx_count++;
     }
-    if (!(u->mcr & UART_MCR_LOOP))
-        for (unsigned k = 0; k < u->nobs; k++)
-            if (u->obs[k].rx)
-                u->obs[k].rx(u->obs[k].opaque, b, when);
+    if (u->on_rx.n && !(u->mcr & UART_MCR_LOOP))
+        LISTENERS_CALL(&u->on_rx, ns16550_byte_fn, b, when);
     u->rx_activity = when;
     timeout_update(u);
     ns16550_update_irq(u);
@@ -388,10 +382,8 @@ static void write_thr(struct ns16550 *u, uint8_t b)
         rx_put(u, b, now_of(u));
     else if (u->chr)
         chardev_write(u->chr, &b, 1);
-    if (!loopback(u))
-        for (unsigned k = 0; k < u->nobs; k++)
-            if (u->obs[k].tx)
-                u->obs[k].tx(u->obs[k].opaque, b, now_of(u));
+    if (u->on_tx.n && !loopback(u))
+        LISTENERS_CALL(&u->on_tx, ns16550_byte_fn, b, now_of(u));
     u->thr_pending = true; /* THR is empty again */
     ns16550_update_irq(u);
 }
@@ -686,30 +678,24 @@ struct ns16550 *ns16550_find(struct machine *m, unsigned k)
     return NULL;
 }
 
-bool ns16550_observe(struct ns16550 *u, ns16550_byte_fn tx, ns16550_byte_fn rx, void *opaque)
+bool ns16550_listen_tx(struct ns16550 *u, ns16550_byte_fn fn, void *ctx)
 {
-    for (unsigned k = 0; k < u->nobs; k++)
-        if (u->obs[k].opaque == opaque) {
-            u->obs[k].tx = tx;
-            u->obs[k].rx = rx;
-            return true;
-        }
-    if (u->nobs == NS16550_MAX_OBSERVERS)
-        return false;
-    u->obs[u->nobs].tx = tx;
-    u->obs[u->nobs].rx = rx;
-    u->obs[u->nobs++].opaque = opaque;
-    return true;
+    return listeners_add(&u->on_tx, (listener_fn)fn, ctx);
 }
 
-void ns16550_unobserve(struct ns16550 *u, void *opaque)
+void ns16550_unlisten_tx(struct ns16550 *u, ns16550_byte_fn fn, void *ctx)
 {
-    for (unsigned k = 0; k < u->nobs; k++)
-        if (u->obs[k].opaque == opaque) {
-            memmove(&u->obs[k], &u->obs[k + 1], (u->nobs - k - 1) * sizeof u->obs[0]);
-            u->nobs--;
-            return;
-        }
+    listeners_remove(&u->on_tx, (listener_fn)fn, ctx);
+}
+
+bool ns16550_listen_rx(struct ns16550 *u, ns16550_byte_fn fn, void *ctx)
+{
+    return listeners_add(&u->on_rx, (listener_fn)fn, ctx);
+}
+
+void ns16550_unlisten_rx(struct ns16550 *u, ns16550_byte_fn fn, void *ctx)
+{
+    listeners_remove(&u->on_rx, (listener_fn)fn, ctx);
 }
 
 void ns16550_set_rx_source(struct ns16550 *u, ns16550_rx_source_fn fn, void *opaque,

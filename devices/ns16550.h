@@ -149,14 +149,14 @@ unsigned ns16550_rx_count(const struct ns16550 *u);
 struct chardev *ns16550_chardev(struct ns16550 *u);
 /* The k-th UART on the machine's bus (bus order), or NULL. */
 struct ns16550 *ns16550_find(struct machine *m, unsigned k);
-/* Observers of the serial line (the views' hub, a --script): `tx` is told of every byte
- * transmitted on the line, `rx` of every byte that arrives from it (not loopback), with the
- * virtual-clock cycle. Either may be NULL. Up to NS16550_MAX_OBSERVERS, one per `opaque`: a
- * second call with the same `opaque` replaces its functions. False when full. */
-#define NS16550_MAX_OBSERVERS 4
-typedef void (*ns16550_byte_fn)(void *opaque, uint8_t byte, uint64_t cycle);
-bool ns16550_observe(struct ns16550 *u, ns16550_byte_fn tx, ns16550_byte_fn rx, void *opaque);
-void ns16550_unobserve(struct ns16550 *u, void *opaque);
+/* Observers of the serial line (the views' hub, a --script; docs/design.md,
+ * decision 11): a tx listener is told of every byte transmitted on the line, an rx listener
+ * of every byte that arrives from it (not loopback), with the virtual-clock cycle. */
+typedef void (*ns16550_byte_fn)(void *ctx, uint8_t byte, uint64_t cycle);
+bool ns16550_listen_tx(struct ns16550 *u, ns16550_byte_fn fn, void *ctx);
+void ns16550_unlisten_tx(struct ns16550 *u, ns16550_byte_fn fn, void *ctx);
+bool ns16550_listen_rx(struct ns16550 *u, ns16550_byte_fn fn, void *ctx);
+void ns16550_unlisten_rx(struct ns16550 *u, ns16550_byte_fn fn, void *ctx);
 /* Where the receiver's bytes come from. By default the backend (chardev_read on the chardev
  * given to ns16550_new); host/input.c puts itself here, so that every byte from outside
  * passes one place that can add script input, record and replay. The UART calls `fn` once

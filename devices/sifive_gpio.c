@@ -25,11 +25,6 @@
 #include "host/log.h"
 #include "platform/machine.h"
 
-struct gpio_observer {
-    sifive_gpio_change_fn fn;
-    void *opaque;
-};
-
 struct sifive_gpio {
     struct machine *m;
     uint64_t base;
@@ -49,8 +44,7 @@ struct sifive_gpio {
     struct irq_line irq[SIFIVE_GPIO_MAX_PINS];
     char irq_names[SIFIVE_GPIO_MAX_PINS][24];
     const char *name;
-    struct gpio_observer observers[SIFIVE_GPIO_MAX_OBSERVERS];
-    unsigned nobservers;
+    struct listeners on_change; /* sifive_gpio_listen_change */
 };
 
 static uint32_t pin_levels(const struct sifive_gpio *g)
@@ -93,8 +87,7 @@ static void gpio_update(struct sifive_gpio *g)
         for (unsigned i = 0; i < g->ngpios; i++) {
             if (!((report >> i) & 1))
                 continue;
-            for (unsigned k = 0; k < g->nobservers; k++)
-                g->observers[k].fn(g->observers[k].opaque, i, (level >> i) & 1, now);
+            LISTENERS_CALL(&g->on_change, sifive_gpio_change_fn, i, (level >> i) & 1, now);
         }
     }
 }
@@ -279,25 +272,14 @@ void sifive_gpio_outputs(const struct sifive_gpio *g, uint32_t *levels, uint32_t
         *driven = g->output_en;
 }
 
-bool sifive_gpio_on_change(struct sifive_gpio *g, sifive_gpio_change_fn fn, void *opaque)
+bool sifive_gpio_listen_change(struct sifive_gpio *g, sifive_gpio_change_fn fn, void *ctx)
 {
-    if (!fn || g->nobservers >= SIFIVE_GPIO_MAX_OBSERVERS)
-        return false;
-    g->observers[g->nobservers].fn = fn;
-    g->observers[g->nobservers].opaque = opaque;
-    g->nobservers++;
-    return true;
+    return fn && listeners_add(&g->on_change, (listener_fn)fn, ctx);
 }
 
-void sifive_gpio_off_change(struct sifive_gpio *g, sifive_gpio_change_fn fn, void *opaque)
+void sifive_gpio_unlisten_change(struct sifive_gpio *g, sifive_gpio_change_fn fn, void *ctx)
 {
-    for (unsigned k = 0; k < g->nobservers; k++)
-        if (g->observers[k].fn == fn && g->observers[k].opaque == opaque) {
-            memmove(&g->observers[k], &g->observers[k + 1],
-                    (g->nobservers - k - 1) * sizeof g->observers[0]);
-            g->nobservers--;
-            return;
-        }
+    listeners_remove(&g->on_change, (listener_fn)fn, ctx);
 }
 
 unsigned sifive_gpio_ngpios(const struct sifive_gpio *g)

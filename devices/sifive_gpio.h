@@ -16,7 +16,7 @@
  * Usage:
  *     unsigned src[8] = { 32, 33, 34, 35, 36, 37, 38, 39 };   // PLIC source per pin
  *     struct sifive_gpio *g = sifive_gpio_new(m, 0x10060000, 0, 8, src);
- *     sifive_gpio_on_change(g, led_changed, panel);   // chip-driven pins: LEDs, VCD, traces
+ *     sifive_gpio_listen_change(g, led_changed, panel);   // chip-driven pins: LEDs, VCD, traces
  *     sifive_gpio_set_input(g, 4, false);             // button on pin 4 pressed (active low)
  *     sifive_gpio_release_input(g, 4);                // released: the pull-up takes over
  *
@@ -34,9 +34,8 @@
 struct machine;
 struct sifive_gpio;
 
-#define SIFIVE_GPIO_MAX_PINS      32u
-#define SIFIVE_GPIO_MAX_OBSERVERS 8u
-#define SIFIVE_GPIO_SIZE          0x1000u /* the bus window FE310 gives the bank */
+#define SIFIVE_GPIO_MAX_PINS 32u
+#define SIFIVE_GPIO_SIZE     0x1000u /* the bus window FE310 gives the bank */
 
 /* Register offsets (FE310-G002 manual, GPIO "Memory Map"). All 32-bit. */
 #define SIFIVE_GPIO_INPUT_VAL  0x00u /* read-only: pin levels gated by input_en */
@@ -86,11 +85,10 @@ bool sifive_gpio_release_input(struct sifive_gpio *g, unsigned pin);
 /* Pin levels (bit i = pin i, every pin however driven) and which pins the chip drives
  * (output_en). Either pointer may be NULL. */
 void sifive_gpio_outputs(const struct sifive_gpio *g, uint32_t *levels, uint32_t *driven);
-/* Add an observer of chip-driven pin changes (up to SIFIVE_GPIO_MAX_OBSERVERS); false if
- * full. */
-bool sifive_gpio_on_change(struct sifive_gpio *g, sifive_gpio_change_fn fn, void *opaque);
-/* Remove an observer added with the same fn and opaque. */
-void sifive_gpio_off_change(struct sifive_gpio *g, sifive_gpio_change_fn fn, void *opaque);
+/* Observers of chip-driven pin changes (docs/design.md, decision 11; up to LISTENERS_MAX,
+ * false when full). */
+bool sifive_gpio_listen_change(struct sifive_gpio *g, sifive_gpio_change_fn fn, void *ctx);
+void sifive_gpio_unlisten_change(struct sifive_gpio *g, sifive_gpio_change_fn fn, void *ctx);
 
 unsigned sifive_gpio_ngpios(const struct sifive_gpio *g);
 uint64_t sifive_gpio_base(const struct sifive_gpio *g);

@@ -422,6 +422,20 @@ static void run_result(struct machine_target *mt, int rc, struct gdb_stop *out)
     out->exit_code = rc;
 }
 
+/* What stops a run the debugger started: the client (Ctrl-C, a packet), and for a step of a
+ * hart waiting in wfi, that hart becoming able to wake. */
+struct wake_wait {
+    struct hart *h; /* NULL: only the client */
+    gdb_poll_fn poll;
+    void *ctx;
+};
+
+static bool poll_stop(void *ctx, struct machine *m)
+{
+    struct wake_wait *w = ctx;
+    return (w->h && hart_irq_wakeup(w->h)) || w->poll(w->ctx);
+}
+
 /* True if GDB just put a breakpoint on the instruction after hart h's pc. */
 static bool software_step(struct machine_target *mt, struct hart *h)
 {
@@ -487,25 +501,13 @@ static void mt_cont(void *t, uint32_t threads, gdb_poll_fn poll, void *ctx, stru
     }
     mt->nfresh = 0;
     m->break_hart = NULL;
-    m->poll_stop = poll;
-    m->poll_ctx = ctx;
+    struct wake_wait w = { NULL, poll, ctx };
+    machine_listen_stop_poll(m, poll_stop, &w);
     m->frozen = all & ~threads;
     int rc = machine_run(m);
     m->frozen = 0;
-    m->poll_stop = NULL;
+    machine_unlisten_stop_poll(m, poll_stop, &w);
     run_result(mt, rc, out);
-}
-
-struct wake_wait {
-    struct hart *h;
-    gdb_poll_fn poll;
-    void *ctx;
-};
-
-static bool poll_wake(void *ctx)
-{
-    struct wake_wait *w = ctx;
-    return hart_irq_wakeup(w->h) || w->poll(w->ctx);
 }
 
 static void mt_step(void *t, unsigned thread, gdb_poll_fn poll, void *ctx, struct gdb_stop *out)
@@ -523,10 +525,9 @@ static void mt_step(void *t, unsigned thread, gdb_poll_fn poll, void *ctx, struc
         /* Stepping a hart that waits for an interrupt: the machine runs until it can wake. */
         struct wake_wait w = { h, poll, ctx };
         m->break_hart = NULL;
-        m->poll_stop = poll_wake;
-        m->poll_ctx = &w;
+        machine_listen_stop_poll(m, poll_stop, &w);
         int rc = machine_run(m);
-        m->poll_stop = NULL;
+        machine_unlisten_stop_poll(m, poll_stop, &w);
         if (rc != MACHINE_RUN_STOPPED || m->break_hart || !hart_irq_wakeup(h)) {
             run_result(mt, rc, out);
             return;

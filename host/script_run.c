@@ -1,6 +1,6 @@
 /* Running a --script against a machine (see script.h). The engine watches the output
- * streams (every UART's transmitted bytes through ns16550_observe, semihosting/HTIF console
- * output through machine_on_console) and the GPIO outputs (sifive_gpio_on_change), and
+ * streams (every UART's transmitted bytes through ns16550_listen_tx, semihosting/HTIF console
+ * output through machine_listen_console) and the GPIO outputs (sifive_gpio_listen_change), and
  * keeps time with clock events: nothing here reads the host clock, so the steps happen at
  * the same cycles in every run. Inputs go through the input door (host/input.h), which
  * records and replays them.
@@ -612,7 +612,7 @@ struct script_run *script_start(struct machine *m, const struct script *s, char 
             if (st->kind == ST_EXPECT)
                 for (unsigned b = 0; b < m->ngpio && b < 4; b++)
                     if (m->gpio[b] == r->pins[k].g && !r->gpio_watched[b]) {
-                        if (!sifive_gpio_on_change(m->gpio[b], on_gpio_change, r)) {
+                        if (!sifive_gpio_listen_change(m->gpio[b], on_gpio_change, r)) {
                             snprintf(err, errlen, "%s:%u: too many observers of GPIO bank %u",
                                      s->name, st->line, b);
                             script_run_free(r);
@@ -623,12 +623,12 @@ struct script_run *script_start(struct machine *m, const struct script *s, char 
         }
     }
     for (unsigned k = 0; k < r->nuarts; k++)
-        if (!ns16550_observe(ns16550_find(m, k), on_uart_tx, NULL, &r->taps[k])) {
+        if (!ns16550_listen_tx(ns16550_find(m, k), on_uart_tx, &r->taps[k])) {
             snprintf(err, errlen, "%s: too many observers of uart %u", s->name, k);
             script_run_free(r);
             return NULL;
         }
-    if (!machine_on_console(m, on_console, r)) {
+    if (!machine_listen_console(m, on_console, r)) {
         snprintf(err, errlen, "%s: too many console listeners", s->name);
         script_run_free(r);
         return NULL;
@@ -748,12 +748,12 @@ void script_run_free(struct script_run *r)
         for (unsigned k = 0; k < r->nuarts; k++) {
             struct ns16550 *u = ns16550_find(r->m, k);
             if (u)
-                ns16550_unobserve(u, &r->taps[k]);
+                ns16550_unlisten_tx(u, on_uart_tx, &r->taps[k]);
         }
-        machine_off_console(r->m, on_console, r);
+        machine_unlisten_console(r->m, on_console, r);
         for (unsigned b = 0; b < r->m->ngpio && b < 4; b++)
             if (r->gpio_watched[b])
-                sifive_gpio_off_change(r->m->gpio[b], on_gpio_change, r);
+                sifive_gpio_unlisten_change(r->m->gpio[b], on_gpio_change, r);
     }
     script_rx_run_free(&r->rx);
     for (unsigned k = 0; k < NSTREAMS; k++)

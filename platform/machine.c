@@ -152,31 +152,21 @@ void machine_on_free(struct machine *m, void (*fn)(void *opaque), void *opaque)
     }
 }
 
-bool machine_on_console(struct machine *m, machine_console_fn fn, void *ctx)
+bool machine_listen_console(struct machine *m, machine_console_fn fn, void *ctx)
 {
-    if (m->nconsole == MACHINE_MAX_CONSOLE)
-        return false;
-    m->console[m->nconsole].fn = fn;
-    m->console[m->nconsole++].ctx = ctx;
-    return true;
+    return listeners_add(&m->on_console, (listener_fn)fn, ctx);
 }
 
-void machine_off_console(struct machine *m, machine_console_fn fn, void *ctx)
+void machine_unlisten_console(struct machine *m, machine_console_fn fn, void *ctx)
 {
-    for (unsigned k = 0; k < m->nconsole; k++)
-        if (m->console[k].fn == fn && m->console[k].ctx == ctx) {
-            memmove(&m->console[k], &m->console[k + 1],
-                    (m->nconsole - k - 1) * sizeof m->console[0]);
-            m->nconsole--;
-            return;
-        }
+    listeners_remove(&m->on_console, (listener_fn)fn, ctx);
 }
 
 void machine_console_output(struct machine *m, const void *buf, size_t len)
 {
-    uint64_t now = clock_now(&m->clock);
-    for (unsigned k = 0; k < m->nconsole; k++)
-        m->console[k].fn(m->console[k].ctx, buf, len, now);
+    if (m->on_console.n)
+        LISTENERS_CALL(&m->on_console, machine_console_fn, (const uint8_t *)buf, len,
+                       clock_now(&m->clock));
 }
 
 void machine_on_reset(struct machine *m, void (*fn)(void *opaque), void *opaque)
@@ -563,6 +553,35 @@ static void report_harts(const struct machine *m)
     }
 }
 
+bool machine_listen_quantum(struct machine *m, machine_quantum_fn fn, void *ctx)
+{
+    return listeners_add(&m->on_quantum, (listener_fn)fn, ctx);
+}
+
+void machine_unlisten_quantum(struct machine *m, machine_quantum_fn fn, void *ctx)
+{
+    listeners_remove(&m->on_quantum, (listener_fn)fn, ctx);
+}
+
+bool machine_listen_stop_poll(struct machine *m, machine_stop_fn fn, void *ctx)
+{
+    return listeners_add(&m->stop_polls, (listener_fn)fn, ctx);
+}
+
+void machine_unlisten_stop_poll(struct machine *m, machine_stop_fn fn, void *ctx)
+{
+    listeners_remove(&m->stop_polls, (listener_fn)fn, ctx);
+}
+
+/* True if a stop poll asks to stop (the first that does ends the polling). */
+static bool stop_polled(struct machine *m)
+{
+    for (unsigned k = 0; k < m->stop_polls.n; k++)
+        if (((machine_stop_fn)m->stop_polls.l[k].fn)(m->stop_polls.l[k].ctx, m))
+            return true;
+    return false;
+}
+
 int machine_run(struct machine *m)
 {
     const struct machine_options *o = &m->opts;
@@ -656,8 +675,8 @@ int machine_run(struct machine *m)
         for (unsigned k = 0; k < n; k++)
             if (hart_irq_wakeup(machine_hart(m, k)))
                 all_waiting = false;
-        if (m->on_quantum)
-            m->on_quantum(m->quantum_ctx);
+        if (m->on_quantum.n)
+            LISTENERS_CALL(&m->on_quantum, machine_quantum_fn, m);
         struct hart *h0 = machine_hart(m, 0);
         if (m->exited) {
             const struct hart *eh = m->exit_hart ? m->exit_hart : h0;
@@ -667,7 +686,7 @@ int machine_run(struct machine *m)
             report_harts(m);
             return exit_status(m->exit_code);
         }
-        if (m->break_hart || (m->poll_stop && m->poll_stop(m->poll_ctx)))
+        if (m->break_hart || (m->stop_polls.n && stop_polled(m)))
             return MACHINE_RUN_STOPPED;
         if (limited) {
             report_stop(m, limited,

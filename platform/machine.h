@@ -19,6 +19,7 @@
 
 #include "core/cluster.h"
 #include "core/hart.h"
+#include "core/listeners.h"
 #include "devices/bus.h"
 #include "devices/clock.h"
 #include "devices/irq.h"
@@ -93,7 +94,6 @@ struct device_desc {
 extern const struct device_desc device_table[];
 
 #define MACHINE_MAX_CLEANUPS 32
-#define MACHINE_MAX_CONSOLE  4
 #define MACHINE_MAX_RESETS   16
 
 /* Console output that does not pass a UART (semihosting's and HTIF's writes to standard
@@ -128,11 +128,7 @@ struct machine {
         void *opaque;
     } cleanups[MACHINE_MAX_CLEANUPS];
     unsigned ncleanups;
-    struct {
-        machine_console_fn fn;
-        void *ctx;
-    } console[MACHINE_MAX_CONSOLE];
-    unsigned nconsole;
+    struct listeners on_console; /* machine_listen_console */
     /* The one door for input from outside (host/input.h): UART bytes, GPIO levels driven
      * from outside, injected interrupts; it records and replays them. */
     struct input *input;
@@ -168,19 +164,14 @@ struct machine {
     char load_warning[400];
     /* Why the run ended, for the one-line report ("firmware exit", "limit", ...). */
     const char *exit_reason;
-    /* Debugger (gdbstub/): polled after each round of quanta; true makes machine_run return
-     * MACHINE_RUN_STOPPED. A hart that stops with HART_STOP_BREAK (breakpoint, watchpoint)
-     * does the same and is left in `break_hart`. */
-    bool (*poll_stop)(void *ctx);
-    void *poll_ctx;
     /* Harts the debugger keeps stopped while the others run (bit k: hart k; vCont;c:TID):
      * machine_run leaves them out of its rounds, and their time stands still. */
     uint32_t frozen;
+    /* A hart that stopped with HART_STOP_BREAK (breakpoint, watchpoint): machine_run returns
+     * MACHINE_RUN_STOPPED and leaves it here. */
     struct hart *break_hart;
-    /* Views (ui/: panel, VCD, --realtime): called after each round of quanta, before the
-     * exit check; may pause (by not returning), step or end the run. */
-    void (*on_quantum)(void *ctx);
-    void *quantum_ctx;
+    /* Events (docs/design.md, decision 11): machine_listen_quantum, _stop_poll. */
+    struct listeners on_quantum, stop_polls;
 };
 
 /* The machine's harts, in hart id order. */
@@ -206,12 +197,24 @@ bool machine_load_raw(struct machine *m, const char *path, uint64_t addr, char *
 bool machine_load_elf_segments(struct machine *m, const char *path, char *err, size_t errlen);
 
 /* Run until the firmware exits, a limit is reached or the harts hang. Returns the exit
- * status hartlab should return. The harts hang (MACHINE_EXIT_HANG, one line on stderr
+ * status hartlab should return, or MACHINE_RUN_STOPPED (a breakpoint, or a stop poll). The
+ * harts hang (MACHINE_EXIT_HANG, one line on stderr
  * naming the hart, pc, function and why) when every hart either waits in wfi or is stuck in
  * a loop only an interrupt can leave (a jump to itself; a trap whose handler traps again at
  * its own entry), and no interrupt can come: no device event is scheduled, or none of the
  * stuck harts can take one at all. */
 int machine_run(struct machine *m);
+
+/* After each round of quanta, before the exit check (the views: panel, VCD, --realtime);
+ * a listener may pause (by not returning), step harts or end the run. */
+typedef void (*machine_quantum_fn)(void *ctx, struct machine *m);
+bool machine_listen_quantum(struct machine *m, machine_quantum_fn fn, void *ctx);
+void machine_unlisten_quantum(struct machine *m, machine_quantum_fn fn, void *ctx);
+/* Polled after each round of quanta (the debugger's Ctrl-C); the first that returns true
+ * makes machine_run return MACHINE_RUN_STOPPED. */
+typedef bool (*machine_stop_fn)(void *ctx, struct machine *m);
+bool machine_listen_stop_poll(struct machine *m, machine_stop_fn fn, void *ctx);
+void machine_unlisten_stop_poll(struct machine *m, machine_stop_fn fn, void *ctx);
 
 /* Where harts start: set the entry point and boot every hart there (machine_boot). */
 void machine_set_entry(struct machine *m, uint64_t entry);
@@ -238,11 +241,11 @@ void machine_exit(struct machine *m, int code, const char *reason);
  * boundary; memory is left as it is (as a warm reset on a board). */
 void machine_request_reset(struct machine *m);
 
-/* Listen to console output that bypasses the UARTs (false when MACHINE_MAX_CONSOLE
- * listeners exist); semihosting and HTIF call machine_console_output after each write. */
-bool machine_on_console(struct machine *m, machine_console_fn fn, void *ctx);
+/* Listen to console output that bypasses the UARTs (up to LISTENERS_MAX; false when
+ * full); semihosting and HTIF call machine_console_output after each write. */
+bool machine_listen_console(struct machine *m, machine_console_fn fn, void *ctx);
+void machine_unlisten_console(struct machine *m, machine_console_fn fn, void *ctx);
 void machine_console_output(struct machine *m, const void *buf, size_t len);
-void machine_off_console(struct machine *m, machine_console_fn fn, void *ctx);
 
 /* Call fn(opaque) when the guest resets the machine (machine_request_reset), before the
  * harts restart: devices with state of their own (virtio) reset it this way. */

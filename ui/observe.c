@@ -33,6 +33,10 @@ struct observe {
         void *ctx;
     } step[OBSERVE_MAX];
     struct {
+        observe_block_fn fn;
+        void *ctx;
+    } block[OBSERVE_MAX];
+    struct {
         observe_line_fn fn;
         void *ctx;
     } line[OBSERVE_MAX];
@@ -44,7 +48,7 @@ struct observe {
         observe_uart_fn fn;
         void *ctx;
     } uart[OBSERVE_MAX];
-    unsigned ntrap, nret, nstep, nline, nquantum, nuart;
+    unsigned ntrap, nret, nstep, nblock, nline, nquantum, nuart;
     struct ns16550 *uarts[OBSERVE_MAX_UARTS];
     struct uart_tap {
         struct observe *ob;
@@ -80,6 +84,13 @@ static void hub_step(void *ctx, struct hart *h, const struct insn *ins)
         ob->step[k].fn(ob->step[k].ctx, h, ins);
 }
 
+static void hub_block(void *ctx, struct hart *h, const struct insn *ins, unsigned n)
+{
+    struct observe *ob = ctx;
+    for (unsigned k = 0; k < ob->nblock; k++)
+        ob->block[k].fn(ob->block[k].ctx, h, ins, n);
+}
+
 static void hub_line(void *ctx, const struct irq_line *line, bool level)
 {
     struct observe *ob = ctx;
@@ -91,7 +102,7 @@ static void hub_line(void *ctx, const struct irq_line *line, bool level)
         ob->line[k].fn(ob->line[k].ctx, index, line, level, now);
 }
 
-static void hub_quantum(void *ctx)
+static void hub_quantum(void *ctx, struct machine *m)
 {
     struct observe *ob = ctx;
     for (unsigned k = 0; k < ob->nquantum; k++)
@@ -156,18 +167,19 @@ void observe_free(struct observe *ob)
     if (!ob)
         return;
     for (unsigned k = 0; k < ob->nlines; k++)
-        if (ob->lines[k]->probe == hub_line)
-            ob->lines[k]->probe = NULL;
-    for (unsigned k = 0; k < ob->nuarts; k++)
-        ns16550_unobserve(ob->uarts[k], &ob->taps[k]);
+        irq_unlisten(ob->lines[k], hub_line, ob);
+    for (unsigned k = 0; k < ob->nuarts; k++) {
+        ns16550_unlisten_tx(ob->uarts[k], uart_tx, &ob->taps[k]);
+        ns16550_unlisten_rx(ob->uarts[k], uart_rx, &ob->taps[k]);
+    }
     if (ob->attached) {
-        ob->m->on_quantum = NULL;
-        ob->m->quantum_ctx = NULL;
+        machine_unlisten_quantum(ob->m, hub_quantum, ob);
         for (unsigned k = 0; k < machine_nharts(ob->m); k++) {
             struct hart *h = machine_hart(ob->m, k);
             hart_unlisten_trap(h, hub_trap, ob);
             hart_unlisten_trap_return(h, hub_return, ob);
             hart_unlisten_step(h, hub_step, ob);
+            hart_unlisten_block(h, hub_block, ob);
         }
     }
     free(ob);
@@ -192,6 +204,11 @@ void observe_on_trap_return(struct observe *ob, observe_return_fn fn, void *ctx)
 void observe_on_step(struct observe *ob, observe_step_fn fn, void *ctx)
 {
     ADD(ob->step, ob->nstep, fn, ctx);
+}
+
+void observe_on_block(struct observe *ob, observe_block_fn fn, void *ctx)
+{
+    ADD(ob->block, ob->nblock, fn, ctx);
 }
 void observe_on_line(struct observe *ob, observe_line_fn fn, void *ctx)
 {
@@ -232,8 +249,7 @@ void observe_set_stepping(struct observe *ob, bool on)
 void observe_attach(struct observe *ob)
 {
     struct machine *m = ob->m;
-    m->on_quantum = hub_quantum;
-    m->quantum_ctx = ob;
+    machine_listen_quantum(m, hub_quantum, ob);
     ob->attached = true;
     for (unsigned k = 0; k < machine_nharts(m); k++) {
         struct hart *h = machine_hart(m, k);
@@ -243,15 +259,17 @@ void observe_attach(struct observe *ob)
             hart_listen_trap_return(h, hub_return, ob);
         if (ob->stepping)
             hart_listen_step(h, hub_step, ob);
+        if (ob->nblock)
+            hart_listen_block(h, hub_block, ob);
     }
     if (ob->nuart)
-        for (unsigned k = 0; k < ob->nuarts; k++)
-            ns16550_observe(ob->uarts[k], uart_tx, uart_rx, &ob->taps[k]);
-    if (ob->nline)
-        for (unsigned k = 0; k < ob->nlines; k++) {
-            ob->lines[k]->probe = hub_line;
-            ob->lines[k]->probe_opaque = ob;
+        for (unsigned k = 0; k < ob->nuarts; k++) {
+            ns16550_listen_tx(ob->uarts[k], uart_tx, &ob->taps[k]);
+            ns16550_listen_rx(ob->uarts[k], uart_rx, &ob->taps[k]);
         }
+    if (ob->nline)
+        for (unsigned k = 0; k < ob->nlines; k++)
+            irq_listen(ob->lines[k], hub_line, ob);
 }
 
 unsigned observe_nuarts(const struct observe *ob)

@@ -1,7 +1,9 @@
-/* The views' hub: one place that attaches to the machine's callbacks (hart trap hooks,
- * per-instruction steps, interrupt-line probes, the quantum boundary) and fans each out to
- * every view that asked for it: the panel, --trace=irq, --trace=frames and --vcd
- * (docs/design.md, decision 9: views observe through callbacks; no simulation logic lives here).
+/* The views' hub: subscribes once to the events the views need (the harts' traps, trap
+ * returns and steps, interrupt lines, UART bytes, the machine's quantum boundary:
+ * docs/design.md, decision 11) and fans each out to every view that asked for it: the
+ * panel, --trace=irq, --trace=frames, --vcd and --profile (decision 9: views observe; no
+ * simulation logic lives here). It also gives the views what they share: the named
+ * interrupt lines in a fixed order, the UARTs, the hart frequency, the causes' names.
  *
  * Usage (after the firmware is loaded, before machine_run):
  *     struct observe *ob = observe_new(m);
@@ -11,9 +13,8 @@
  *     machine_run(m);
  *     observe_free(ob);
  *
- * The hub owns m->on_quantum/quantum_ctx; the hart hooks get the machine as their context,
- * so the hub finds itself through m->quantum_ctx. Steps (observe_on_step) put the harts in
- * single-step mode, which is slower: only --trace=frames and the panel's stack view ask.
+ * Steps (observe_on_step) put the harts in single-step mode, which is slower: only
+ * --trace=frames, --profile and the panel's stack view ask.
  */
 #ifndef HARTLAB_UI_OBSERVE_H
 #define HARTLAB_UI_OBSERVE_H
@@ -34,6 +35,8 @@ typedef void (*observe_trap_fn)(void *ctx, struct hart *h, uint64_t cause, uint6
                                 uint64_t tval);
 typedef void (*observe_return_fn)(void *ctx, struct hart *h, uint64_t from_pc);
 typedef void (*observe_step_fn)(void *ctx, struct hart *h, const struct insn *ins);
+/* A block ran: its n retired instructions (hart_listen_block, core/hart.h). */
+typedef void (*observe_block_fn)(void *ctx, struct hart *h, const struct insn *ins, unsigned n);
 /* `line` changed to `level` at virtual-clock cycle `cycle`; `index` is its slot in
  * observe_lines(). */
 typedef void (*observe_line_fn)(void *ctx, unsigned index, const struct irq_line *line, bool level,
@@ -50,6 +53,9 @@ void observe_free(struct observe *ob);
 void observe_on_trap(struct observe *ob, observe_trap_fn fn, void *ctx);
 void observe_on_trap_return(struct observe *ob, observe_return_fn fn, void *ctx);
 void observe_on_step(struct observe *ob, observe_step_fn fn, void *ctx);
+/* Blocks instead of steps: the harts run one block at a time, which (unlike steps) keeps
+ * every interrupt and stop where a run without views has it. */
+void observe_on_block(struct observe *ob, observe_block_fn fn, void *ctx);
 void observe_on_line(struct observe *ob, observe_line_fn fn, void *ctx);
 void observe_on_quantum(struct observe *ob, observe_quantum_fn fn, void *ctx);
 void observe_on_uart(struct observe *ob, observe_uart_fn fn, void *ctx);

@@ -232,7 +232,7 @@ struct vcd *vcd_new(struct observe *ob, const char *path, char *err, size_t errl
                 v->gpio_first[b] = s;
         }
         fprintf(v->f, "$upscope $end\n");
-        sifive_gpio_on_change(v->m->gpio[b], on_gpio, v);
+        sifive_gpio_listen_change(v->m->gpio[b], on_gpio, v);
     }
     v->uart_first = v->nsig;
     for (unsigned k = 0; k < observe_nuarts(ob); k++) {

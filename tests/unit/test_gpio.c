@@ -401,11 +401,11 @@ static void test_irq_through_plic(void **state)
 static void test_change_callback(void **state)
 {
     struct fixture *f = setup();
-    struct recorder r[SIFIVE_GPIO_MAX_OBSERVERS];
+    struct recorder r[LISTENERS_MAX];
     memset(r, 0, sizeof r);
-    for (unsigned k = 0; k < SIFIVE_GPIO_MAX_OBSERVERS; k++)
-        assert_true(sifive_gpio_on_change(f->g, record, &r[k]));
-    assert_false(sifive_gpio_on_change(f->g, record, &r[0])); /* full */
+    for (unsigned k = 0; k < LISTENERS_MAX; k++)
+        assert_true(sifive_gpio_listen_change(f->g, record, &r[k]));
+    assert_false(sifive_gpio_listen_change(f->g, record, &r[0])); /* full */
 
     step_to(f, 100);
     wr(f, SIFIVE_GPIO_OUTPUT_VAL, 0x01); /* not driven yet: no change seen */
@@ -434,7 +434,7 @@ static void test_change_callback(void **state)
     wr(f, SIFIVE_GPIO_OUTPUT_EN, 0x01);
     assert_int_equal(r[0].n, 4);
     assert_true(r[0].log[3].pin == 1 && !r[0].log[3].level && r[0].log[3].cycle == 400);
-    for (unsigned k = 1; k < SIFIVE_GPIO_MAX_OBSERVERS; k++) {
+    for (unsigned k = 1; k < LISTENERS_MAX; k++) {
         assert_int_equal(r[k].n, r[0].n);
         assert_memory_equal(r[k].log, r[0].log, r[0].n * sizeof r[0].log[0]);
     }

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "devices/irq.h"
 #include "testhart.h"
 
 #define DATA (TH_RAM_BASE + 0x2000)
@@ -270,6 +271,104 @@ static void test_cluster_notice_store_breaks_reservations(void **state)
     th_free(t);
 }
 
+struct blocks {
+    uint64_t insns;
+    unsigned calls;
+};
+
+static void on_block(void *ctx, struct hart *h, const struct insn *ins, unsigned n)
+{
+    struct blocks *b = ctx;
+    b->calls++;
+    b->insns += n;
+    for (unsigned k = 0; k + 1 < n; k++)
+        assert_true(ins[k].pc < ins[k + 1].pc || (ins[k].flags & END)); /* in order */
+}
+
+/* A loop with a branch, a jal and a store, and an interrupt raised half-way. */
+static uint64_t run_loop(unsigned xlen, struct blocks *b)
+{
+    struct testhart *t = th_new(xlen);
+    struct hart *h = t->h;
+    hart_set_reg(h, 6, DATA);
+    TH_PROG(t, TH_RAM_BASE, ADDI(5, 5, 1), /* loop: */
+            STORE(4, 5, 6, 0), BNE(5, 0, 8), ADDI(7, 7, 1), JAL(0, 4), ADDI(8, 8, 1), JAL(0, -24));
+    TH_PROG(t, TH_TRAP_VEC, ADDI(9, 9, 1), MRET);
+    if (b)
+        assert_true(hart_listen_block(h, on_block, b));
+    uint64_t mie = MIP_MSIP, mstatus = MSTATUS_MIE;
+    assert_true(hart_csr_poke(h, CSR_MIE, mie));
+    assert_true(hart_csr_poke(h, CSR_MSTATUS, mstatus));
+    hart_run(h, 1000);
+    hart_set_mip(h, IRQ_M_SOFT, true);
+    hart_run(h, 1010);
+    hart_set_mip(h, IRQ_M_SOFT, false);
+    hart_run(h, 5000);
+    uint64_t sig = hart_cycles(h) ^ (hart_retired(h) << 20) ^ (hart_pc(h) << 40) ^
+                   (hart_reg(h, 5) << 8) ^ (hart_reg(h, 9) << 50) ^ hart_traps(h);
+    if (b)
+        assert_int_equal(b->insns, hart_retired(h));
+    assert_true(hart_reg(h, 9) >= 1); /* the handler ran */
+    th_free(t);
+    return sig;
+}
+
+/* A block listener sees every retired instruction, and the run is the same as without it:
+ * the interrupt is taken at the same instruction, the counts are the same. */
+static void test_block_listener(void **state)
+{
+    (void)state;
+    for (unsigned xlen = 32; xlen <= 64; xlen += 32) {
+        struct blocks b = { 0 };
+        uint64_t with = run_loop(xlen, &b);
+        assert_int_equal(with, run_loop(xlen, NULL));
+        assert_true(b.calls > 10);
+    }
+}
+
+/* An interrupt line tells every listener, in order, before its receiver; unlistening one
+ * leaves the others. */
+struct line_seen {
+    unsigned n;
+    bool level;
+};
+
+static void probe(void *ctx, const struct irq_line *line, bool level)
+{
+    struct line_seen *s = ctx;
+    s->n++;
+    s->level = level;
+}
+
+static void receiver(void *opaque, unsigned n, bool level)
+{
+    struct line_seen *s = opaque;
+    s->n += 10;
+    s->level = level;
+}
+
+static void test_irq_listeners(void **state)
+{
+    (void)state;
+    struct irq_line l = { 0 };
+    struct line_seen a = { 0 }, b = { 0 }, r = { 0 };
+    irq_connect(&l, receiver, &r, 3);
+    assert_true(irq_listen(&l, probe, &a));
+    assert_true(irq_listen(&l, probe, &b));
+    irq_set(&l, true);
+    irq_set(&l, true); /* no change: nobody is told */
+    assert_int_equal(a.n, 1);
+    assert_int_equal(b.n, 1);
+    assert_int_equal(r.n, 10);
+    assert_true(a.level && b.level && r.level);
+    irq_unlisten(&l, probe, &a);
+    irq_set(&l, false);
+    assert_int_equal(a.n, 1);
+    assert_int_equal(b.n, 2);
+    assert_false(b.level);
+    assert_int_equal(r.n, 20);
+}
+
 /* A hart runs with its core's timing: each class's cycles, and the taken-branch penalty. */
 static void test_core_timing(void **state)
 {
@@ -311,6 +410,8 @@ int main(void)
         cmocka_unit_test(test_cluster_harts),
         cmocka_unit_test(test_cluster_notice_store_breaks_reservations),
         cmocka_unit_test(test_core_timing),
+        cmocka_unit_test(test_block_listener),
+        cmocka_unit_test(test_irq_listeners),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
