@@ -93,6 +93,8 @@ ALWAYS_INLINE int PFX(jal)(struct hart *h, const struct insn *i, bool check)
     uxlen target = (uxlen)(i->pc + IMM);
     if (check && PFX(misaligned_target)(h, target))
         return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
+    if (unlikely(h->dyn != NULL))
+        hart_timing_jump(h, i, target);
     WRD(i->pc + i->len);
     /* The next entry is the target's first instruction, when the superblock goes on there,
      * or the fall-through entry to the target (core/hart.c, build_block): as at a
@@ -117,6 +119,8 @@ BODY(jalr)
     uxlen link = (uxlen)(i->pc + i->len);
     if (unlikely(PFX(misaligned_target)(h, target)))
         return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
+    if (unlikely(h->dyn != NULL))
+        hart_timing_jump(h, i, target);
     h->pc = target;
     WRD(link);
     return exec_chain_indirect(h, i);
@@ -129,6 +133,8 @@ BODY(jalr)
 ALWAYS_INLINE int PFX(branch)(struct hart *h, const struct insn *i, bool taken, bool check)
 {
     if (!taken) {
+        if (unlikely(h->dyn != NULL))
+            h->cycles += (uint64_t)hart_timing_branch(h, i, false, 0);
         if (likely(h->cycles - i->after_cost < h->fast_until))
             NEXT;
         return exec_leave_after(h, i);
@@ -137,7 +143,9 @@ ALWAYS_INLINE int PFX(branch)(struct hart *h, const struct insn *i, bool taken, 
     if (check && PFX(misaligned_target)(h, target))
         return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
     h->pc = target;
-    return exec_chain_adjust(h, i, h->taken_extra - (int64_t)i->after_cost, i->after_n);
+    int64_t extra =
+        likely(h->dyn == NULL) ? h->taken_extra : hart_timing_branch(h, i, true, target);
+    return exec_chain_adjust(h, i, extra - (int64_t)i->after_cost, i->after_n);
 }
 
 #define BRANCH_BODY(name, cond)                                                                    \
@@ -451,25 +459,35 @@ BODY(mulhu)
     WRD(PFX(mulhu_x)(RS1, RS2));
     NEXT;
 }
+/* A division's operand-dependent cycles, on cores that have them (core/cost.h). */
+#define DIV_TIMING(a, b, is_signed, bits)                                                          \
+    do {                                                                                           \
+        if (unlikely(h->dyn != NULL))                                                              \
+            hart_timing_div(h, (uint64_t)(a), (uint64_t)(b), is_signed, bits);                     \
+    } while (0)
 BODY(div)
 {
     sxlen a = SRS1, b = SRS2;
+    DIV_TIMING(a, b, true, XLEN);
     WRD(b == 0 ? (uxlen)-1 : (a == SXLEN_MIN && b == -1) ? (uxlen)a : (uxlen)(a / b));
     NEXT;
 }
 BODY(divu)
 {
+    DIV_TIMING(RS1, RS2, false, XLEN);
     WRD(RS2 == 0 ? (uxlen)-1 : RS1 / RS2);
     NEXT;
 }
 BODY(rem)
 {
     sxlen a = SRS1, b = SRS2;
+    DIV_TIMING(a, b, true, XLEN);
     WRD(b == 0 ? (uxlen)a : (a == SXLEN_MIN && b == -1) ? 0 : (uxlen)(a % b));
     NEXT;
 }
 BODY(remu)
 {
+    DIV_TIMING(RS1, RS2, false, XLEN);
     WRD(RS2 == 0 ? RS1 : RS1 % RS2);
     NEXT;
 }
@@ -480,24 +498,28 @@ OP(mulw)
 BODY(divw)
 {
     int32_t a = (int32_t)RS1, b = (int32_t)RS2;
+    DIV_TIMING((uint32_t)a, (uint32_t)b, true, 32);
     WRD32(b == 0 ? -1 : (a == INT32_MIN && b == -1) ? a : a / b);
     NEXT;
 }
 BODY(divuw)
 {
     uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
+    DIV_TIMING(a, b, false, 32);
     WRD32(b == 0 ? UINT32_MAX : a / b);
     NEXT;
 }
 BODY(remw)
 {
     int32_t a = (int32_t)RS1, b = (int32_t)RS2;
+    DIV_TIMING((uint32_t)a, (uint32_t)b, true, 32);
     WRD32(b == 0 ? a : (a == INT32_MIN && b == -1) ? 0 : a % b);
     NEXT;
 }
 BODY(remuw)
 {
     uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
+    DIV_TIMING(a, b, false, 32);
     WRD32(b == 0 ? a : a % b);
     NEXT;
 }

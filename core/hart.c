@@ -36,6 +36,9 @@ struct hart *hart_new(const struct hart_config *cfg, const struct hart_bus *bus,
     h->time_divider = cfg->time_divider ? cfg->time_divider : 1;
     h->timing = cfg->timing ? cfg->timing : core_timing_default();
     h->taken_extra = h->timing->taken_extra;
+    h->dyn = core_timing_dynamic(h->timing) ? h->timing : NULL;
+    for (unsigned c = 0; c < COST_CLASSES; c++)
+        h->interlocks |= h->timing->latency[c] > 1;
     h->bus = bus;
     h->cl = cl;
     h->cc = cl->cc;
@@ -356,6 +359,7 @@ void hart_state_restore(struct hart *h, const void *buf)
     h->senvcfg = s->senvcfg;
     h->seip_sw = s->seip_sw, h->seip_hw = s->seip_hw;
     h->time_offset = s->time_offset;
+    h->bp = s->bp;
     h->reservation = s->reservation;
     h->sc_failed = s->sc_failed;
     h->sc_failures = s->sc_failures;
@@ -597,6 +601,106 @@ static inline bool fetch_translate(struct hart *h, uint64_t pc, uint64_t *ppc)
     return mmu_fetch_slow(h, pc, ppc);
 }
 
+/* ---- Timing effects of run-time values (core/cost.h; called when h->dyn is set) ---- */
+
+/* A jump or taken branch to a 32-bit instruction that starts 2 bytes into a word: the core
+ * fetches twice before it can issue it. (A target that cannot be fetched traps next.) */
+static unsigned fetch_split_cycles(struct hart *h, uint64_t target)
+{
+    if (!h->dyn->fetch_split || (target & 3) != 2)
+        return 0;
+    uint16_t parcel;
+    uint64_t pa;
+    if (fetch16(h, NULL, target, &parcel, &pa) || insn_length(parcel) != 4)
+        return 0;
+    return h->dyn->fetch_split;
+}
+
+static unsigned bht_index(const struct hart *h, uint64_t pc)
+{
+    return (unsigned)((pc >> 1) % h->dyn->bp.bht);
+}
+
+static unsigned btb_index(const struct hart *h, uint64_t pc)
+{
+    return (unsigned)((pc >> 1) % h->dyn->bp.btb);
+}
+
+/* The BTB's target for `pc`, or 0 when it has none. */
+static uint64_t btb_lookup(const struct hart *h, uint64_t pc)
+{
+    unsigned k = btb_index(h, pc);
+    return h->bp.btb[k].pc == pc + 1 ? h->bp.btb[k].target : 0; /* pc + 1: never 0 */
+}
+
+static void btb_set(struct hart *h, uint64_t pc, uint64_t target)
+{
+    unsigned k = btb_index(h, pc);
+    h->bp.btb[k].pc = pc + 1;
+    h->bp.btb[k].target = target;
+}
+
+int64_t hart_timing_branch(struct hart *h, const struct insn *i, bool taken, uint64_t target)
+{
+    const struct core_timing *t = h->dyn;
+    if (!t->bp.bht)
+        return taken ? h->taken_extra + fetch_split_cycles(h, target) : 0;
+    /* Predicted taken when the counter says so and the BTB knows where to. */
+    uint8_t *ctr = &h->bp.bht[bht_index(h, i->pc)];
+    uint64_t predicted = *ctr >= 2 ? btb_lookup(h, i->pc) : 0;
+    bool right = taken ? predicted == target : predicted == 0;
+    if (taken && *ctr < 3)
+        (*ctr)++;
+    else if (!taken && *ctr > 0)
+        (*ctr)--;
+    if (taken)
+        btb_set(h, i->pc, target);
+    return right ? 0 : t->bp.mispredict;
+}
+
+/* The return-address hints of the Unprivileged ISA 2.5: x1 and x5 are link registers. */
+static bool is_link(unsigned r)
+{
+    return r == 1 || r == 5;
+}
+
+void hart_timing_jump(struct hart *h, const struct insn *i, uint64_t target)
+{
+    const struct core_timing *t = h->dyn;
+    unsigned extra = fetch_split_cycles(h, target);
+    if (t->bp.bht) {
+        bool jalr = i->sem == INSN_jalr;
+        bool call = is_link(i->rd);
+        bool ret = jalr && is_link(i->rs1) && (!call || i->rs1 != i->rd);
+        uint64_t predicted;
+        if (ret && h->bp.ras_n) {
+            h->bp.ras_top = (uint8_t)((h->bp.ras_top + t->bp.ras - 1) % t->bp.ras);
+            predicted = h->bp.ras[h->bp.ras_top];
+            h->bp.ras_n--;
+        } else {
+            predicted = btb_lookup(h, i->pc);
+        }
+        if (call && t->bp.ras) {
+            h->bp.ras[h->bp.ras_top] = (i->pc + i->len) & xlen_mask(h->xlen);
+            h->bp.ras_top = (uint8_t)((h->bp.ras_top + 1) % t->bp.ras);
+            if (h->bp.ras_n < t->bp.ras)
+                h->bp.ras_n++;
+        }
+        if (!ret)
+            btb_set(h, i->pc, target);
+        if (predicted != target)
+            extra += t->bp.mispredict;
+    }
+    h->cycles += extra;
+}
+
+void hart_timing_div(struct hart *h, uint64_t a, uint64_t b, bool is_signed, unsigned xlen)
+{
+    const struct core_timing *t = h->dyn;
+    h->cycles += (uint64_t)((int64_t)core_timing_div_cycles(t, a, b, is_signed, xlen) -
+                            (int64_t)t->cycles[COST_DIV]);
+}
+
 static bool is_cond_branch(const struct insn *ins)
 {
     switch (ins->sem) {
@@ -643,6 +747,100 @@ static void fill_insn(struct hart *h, struct insn *ins, uint32_t raw, uint64_t p
         ins->fn = check;
         ins->flags |= NO_FUSE;
     }
+}
+
+/* Whether an instruction format reads x registers through rs1 and rs2 (fields a format
+ * does not use are 0, and x0 is never waited for). */
+static bool reads_x_rs1(enum insn_fmt f)
+{
+    switch (f) {
+    case FMT_R4:
+    case FMT_F_RRR_RM:
+    case FMT_F_RRR:
+    case FMT_F_RR_RM:
+    case FMT_F_XF_RM:
+    case FMT_F_XFF:
+    case FMT_F_XF: return false;
+    default: return true;
+    }
+}
+
+static bool reads_x_rs2(enum insn_fmt f)
+{
+    switch (f) {
+    case FMT_FSTORE:
+    case FMT_CS_FW:
+    case FMT_CS_FD:
+    case FMT_CSS_FSWSP:
+    case FMT_CSS_FSDSP: return false;
+    default: return reads_x_rs1(f);
+    }
+}
+
+/* Interlocks within a block (core/cost.h, latency): an in-order scoreboard over the
+ * block's straight line. Each instruction issues when the x registers it reads are ready
+ * (and, for a multiplication or division, when the previous one is done); the wait is
+ * added to its cycles. The registers are taken as ready when the block starts. `next`,
+ * if not NULL, is the instruction after the block's last when that one does not jump (a
+ * CSR read ends its block): its wait is charged to the last one. */
+static void add_interlocks(const struct hart *h, struct insn *ins, unsigned n, struct insn *next)
+{
+    const struct core_timing *t = h->timing;
+    uint64_t ready[33] = { 0 }, unit = 0, now = 0;
+    for (unsigned k = 0; k <= n; k++) {
+        struct insn *i = k < n ? &ins[k] : next;
+        if (!i)
+            break;
+        if (i->id == INSN_COUNT) {
+            now += i->cost;
+            continue;
+        }
+        const struct insn_desc *d = &insn_table[i->id];
+        uint64_t issue = now;
+        if (reads_x_rs1(d->fmt) && ready[i->rs1] > issue)
+            issue = ready[i->rs1];
+        if (reads_x_rs2(d->fmt) && ready[i->rs2] > issue)
+            issue = ready[i->rs2];
+        bool muldiv = d->ext == EXT_M; /* the integer multiplier/divider */
+        if (muldiv && unit > issue)
+            issue = unit;
+        unsigned lat = t->latency[d->cost_class];
+        if (d->cost_class == COST_LOAD && t->load_sub &&
+            (i->sem == INSN_lb || i->sem == INSN_lbu || i->sem == INSN_lh || i->sem == INSN_lhu ||
+             i->sem == INSN_lwu))
+            lat = t->load_sub;
+        if (k == n) {
+            ins[n - 1].cost = (uint8_t)(ins[n - 1].cost + (issue - now));
+            break;
+        }
+        unsigned base = i->cost;
+        i->cost = (uint8_t)(base + (issue - now));
+        if (lat > 1 && !insn_fmt_fp_rd(d->fmt) && i->rd != REG_SINK)
+            ready[i->rd] = issue + lat;
+        if (muldiv && lat > 1)
+            unit = issue + lat - 1;
+        now = issue + base;
+    }
+}
+
+/* The instruction that follows `last`, the end of a block that goes on there (no jump),
+ * decoded into `next`, or NULL (core/cost.h: interlocks). */
+static struct insn *peek_next(struct hart *h, const struct insn *last, const struct fetch_page *fp,
+                              uint64_t page, uint64_t at, struct insn *next)
+{
+    if (last->id == INSN_COUNT || h->timing->latency[insn_table[last->id].cost_class] < 2 ||
+        at >> PAGE_SHIFT != page)
+        return NULL;
+    uint16_t lo, hi = 0;
+    uint64_t pa;
+    if (fetch16(h, fp, at, &lo, &pa))
+        return NULL;
+    if (insn_length(lo) == 4 &&
+        (((at + 2) >> PAGE_SHIFT) != page || fetch16(h, fp, at + 2, &hi, &pa)))
+        return NULL;
+    if (!insn_decode(lo | (uint32_t)hi << 16, h->xlen, h->ext, next))
+        return NULL;
+    return next;
 }
 
 /* Fetch and decode at virtual `pc` into `b`, which is keyed by the physical address: one
@@ -730,6 +928,10 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
     b->heat = 0;
     b->first_fn = NULL;
     b->jit = NULL;
+    if (h->interlocks) {
+        struct insn next;
+        add_interlocks(h, b->insns, n, peek_next(h, &b->insns[n - 1], &fp, page, at, &next));
+    }
     uint32_t cost = 0;
     for (unsigned k = n; k-- > 0;) {
         cost += b->insns[k].cost;
@@ -1050,7 +1252,10 @@ int hart_load_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigned
     if (addr & (size - 1)) {
         if (h->misaligned == MISALIGNED_TRAP)
             return exec_trap(h, i, EXC_LOAD_MISALIGNED, addr);
-        /* Emulated: byte by byte, so a page or device boundary in the middle works. */
+        /* Emulated: byte by byte, so a page or device boundary in the middle works. A core
+         * that splits an access crossing a word takes longer (core/cost.h). */
+        if ((addr & 3) + size > 4)
+            h->cycles += h->timing->split_access;
         uint64_t v = 0;
         for (unsigned k = 0; k < size; k++) {
             uint64_t a = (addr + k) & xlen_mask(h->xlen), b, pa;
@@ -1083,6 +1288,8 @@ int hart_store_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigne
     if (addr & (size - 1)) {
         if (h->misaligned == MISALIGNED_TRAP)
             return exec_trap(h, i, EXC_STORE_MISALIGNED, addr);
+        if ((addr & 3) + size > 4)
+            h->cycles += h->timing->split_access; /* as for loads */
         /* Emulated only within memory: translate and check every byte first, so that a
          * fault leaves nothing half written. A misaligned device access is an access
          * fault. */

@@ -40,6 +40,11 @@ struct tlb_entry {
 
 #define HART_JUMP_CACHE_SIZE 1024
 
+/* The largest branch predictor a core timing may describe (core/cost.h). */
+#define BP_MAX_BHT 1024
+#define BP_MAX_BTB 64
+#define BP_MAX_RAS 16
+
 struct hart {
     /* Hot state first. x[32] is a write sink: the decoder turns rd=x0 into 32 so that
      * instruction bodies can write unconditionally. */
@@ -58,6 +63,9 @@ struct hart {
     uint64_t exit_tag;    /* chain_tag when `exit` was left */
     uint64_t load_tmp;    /* a slow-path load's value (keeps the bodies' locals in registers) */
     int64_t taken_extra;  /* cycles a taken conditional branch adds (timing->taken_extra) */
+    /* The timing, when it has effects the bodies apply at run time (core/cost.h,
+     * core_timing_dynamic); NULL otherwise, so that bodies test one pointer. */
+    const struct core_timing *dyn;
     struct tlb_entry tlb_read[TLB_SIZE];
     struct tlb_entry tlb_write[TLB_SIZE];
     const struct hart_bus *bus;
@@ -105,6 +113,7 @@ struct hart {
     uint32_t fflags, frm;
 
     enum misaligned_policy misaligned;
+    bool interlocks;     /* the timing has result latencies (build_block adds the stalls) */
     uint32_t ext;        /* misa extension bits */
     uint8_t ialign_mask; /* 1 with C (16-bit IALIGN), 3 without */
     /* Run one instruction at a time: the OR of the three reasons below (hart_update_stepping). */
@@ -125,6 +134,17 @@ struct hart {
 
     /* Observers (hart_listen_*): trap entry, trap return, every instruction. */
     struct listeners on_trap, on_trap_return, on_step, on_atomic, on_block;
+
+    /* The branch predictor's state, when the timing has one (core/hart.c, timing hooks). Part of
+     * a checkpoint: a restored hart predicts as it did. */
+    struct bp_state {
+        uint8_t bht[BP_MAX_BHT]; /* 2-bit counters: 0-1 predict not taken, 2-3 taken */
+        struct {
+            uint64_t pc, target;
+        } btb[BP_MAX_BTB];
+        uint64_t ras[BP_MAX_RAS];
+        uint8_t ras_top, ras_n;
+    } bp;
 };
 
 /* What the harts share (core/cluster.h). */
@@ -260,6 +280,15 @@ static inline int exec_trap(struct hart *h, const struct insn *i, uint64_t cause
     h->cycles -= i->after_cost;
     return hart_raise(h, cause, tval, i->pc);
 }
+
+/* Timing effects that depend on run-time values (core/cost.h), called by the bodies only
+ * when h->dyn is set. A conditional branch: the cycles it adds for its outcome (taken: in
+ * place of h->taken_extra). A jump (jal, jalr): adds its cycles to h->cycles. An integer
+ * division of `a` by `b` (the low `xlen` bits): adds what its operands cost beyond the
+ * class's cycles. */
+int64_t hart_timing_branch(struct hart *h, const struct insn *i, bool taken, uint64_t target);
+void hart_timing_jump(struct hart *h, const struct insn *i, uint64_t target);
+void hart_timing_div(struct hart *h, uint64_t a, uint64_t b, bool is_signed, unsigned xlen);
 
 /* Cycles a chain of links may run before hart_run looks again. Links are followed by tail
  * calls, which the compiler turns into jumps when optimising, but not in the few bodies

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cost.h"
 #include "core/disasm.h"
 #include "core/jit.h"
 #include "platform/board.h"
@@ -70,8 +71,13 @@ struct machine *machine_new(const struct machine_options *o, char *err, size_t e
         snprintf(err, errlen, "out of memory for the code cache");
         goto fail;
     }
-    /* Without a translator for this host the harts interpret, with the same results. */
-    if (o->jit)
+    /* Without a translator for this host the harts interpret, with the same results. The
+     * translator does not model timing effects of run-time values (branch predictors,
+     * operand-dependent divides; core/cost.h): with such a core timing, too. */
+    if (o->jit && o->timing && core_timing_dynamic(o->timing))
+        log_info("--cpu %s: interpreted (the translation tier does not model its timing)",
+                 o->timing->name);
+    else if (o->jit)
         cluster_set_jit(m->cluster, &(struct jit_config){ .threshold = o->jit_threshold,
                                                           .max_blocks = o->jit_limit,
                                                           .dump_dir = o->jit_dump });
