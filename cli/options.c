@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/cost.h"
 #include "host/log.h"
 
 #define HARTLAB_VERSION "0.1.0"
@@ -42,6 +43,10 @@ static void print_help(void)
          "  --isa ISA             rv64gc, rv32imac, rv32i, rv64imafdc, ... (default: the\n"
          "                        board's harts at the ELF's XLEN: rv32gc/rv64gc on virt,\n"
          "                        rv32imac on mcu)\n"
+         "  --cpu MODEL           the timing of a real core for cycles, mcycle and mtime:\n"
+         "                        simple, ibex, e31, u54 (`--cpu help` lists them; default:\n"
+         "                        the core the board's cpu node names, else simple;\n"
+         "                        docs/cycles.md)\n"
          "  -m, --memory SIZE     RAM size, e.g. 64M, 1G (default: the board's, 128M on virt)\n"
          "  --load FILE@ADDR      load a raw binary at ADDR (repeatable); without an ELF the\n"
          "                        first one's address is the entry point\n"
@@ -186,8 +191,18 @@ static bool parse_u64(const char *s, bool suffixes, uint64_t *out)
     return true;
 }
 
+/* --cpu help: every core timing, its name and where its figures come from. */
+static void print_cpus(void)
+{
+    printf("Core timings for --cpu (docs/cycles.md has their sources and measured error):\n");
+    for (const struct core_timing *t = core_timings; t->name; t++)
+        printf("  %-8s %s%s%s%s\n", t->name, t->what, t->compatible ? " [device tree: \"" : "",
+               t->compatible ? t->compatible : "", t->compatible ? "\"]" : "");
+}
+
 enum {
     OPT_ISA = 256,
+    OPT_CPU,
     OPT_BOARD,
     OPT_LOAD,
     OPT_MISALIGNED,
@@ -248,6 +263,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
 {
     static const struct option longopts[] = {
         { "isa", required_argument, NULL, OPT_ISA },
+        { "cpu", required_argument, NULL, OPT_CPU },
         { "board", required_argument, NULL, OPT_BOARD },
         { "memory", required_argument, NULL, 'm' },
         { "load", required_argument, NULL, OPT_LOAD },
@@ -325,6 +341,17 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
     while ((c = getopt_long(argc, argv, "m:vhsS", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_ISA: o->isa = optarg; break;
+        case OPT_CPU:
+            if (strcmp(optarg, "help") == 0) {
+                print_cpus();
+                exit(0);
+            }
+            mo->timing = core_timing_find(optarg);
+            if (!mo->timing)
+                cli_usage_error("--cpu: '%s' is not a core this hartlab knows (`--cpu help` "
+                                "lists them)",
+                                optarg);
+            break;
         case OPT_BOARD: o->board = optarg; break;
         case 'm':
             if (!parse_u64(optarg, true, &mo->ram_size) || mo->ram_size == 0 ||

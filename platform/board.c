@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/cost.h"
 #include "host/log.h"
 #include "platform/machine.h"
 
@@ -691,6 +692,14 @@ bool board_apply_options(const void *fdt, struct machine_options *o, char *err, 
         return false;
     }
     o->time_divider = (uint32_t)(hz / timebase);
+
+    /* The core the cpu node names (its compatible list, e.g. "sifive,e31") sets the timing,
+     * unless --cpu chose one (core/cost.h). */
+    if (!o->timing) {
+        int clen;
+        const char *compat = fdt_getprop(fdt, cpu, "compatible", &clen);
+        o->timing = compat ? core_timing_for_compatible(compat, clen) : NULL;
+    }
 
     const char *mis = fdt_getprop(fdt, cpu, "hartlab,misaligned", NULL);
     if (!o->misaligned_set && mis)
