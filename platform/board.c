@@ -802,6 +802,8 @@ bool board_build_devices(struct machine *m, const void *fdt, char *err, size_t e
         const char *c = fdt_getprop(fdt, node, "compatible", &len);
         if (!c || len <= 0 || !node_enabled(fdt, node) || find_desc(fdt, node) || is_structural(c))
             continue;
+        if (core_timing_for_compatible(c, len)) /* a cpu node naming a core hartlab times */
+            continue;
         if (unknown[0])
             strncat(unknown, ", ", sizeof unknown - strlen(unknown) - 1);
         strncat(unknown, fdt_get_name(fdt, node, NULL), sizeof unknown - strlen(unknown) - 1);

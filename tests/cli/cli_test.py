@@ -192,6 +192,37 @@ with tempfile.TemporaryDirectory() as d:
             os.path.getsize(path) == int(size, 16)
     check("HARTLAB_JIT_DUMP: one .bin per translated block, named in a perf map",
           not has_tier or r.returncode != 2 and ok, f"{os.listdir(d)} {lines}")
+# Core timings (--cpu, docs/cycles.md): listed, checked, and they change only the cycles.
+r = run("--help")
+check("--help documents --cpu", "--cpu MODEL" in r.stdout, "missing")
+r = run("--cpu", "help")
+check("--cpu help lists the timings", r.returncode == 0 and all(
+    f"  {m} " in r.stdout for m in ("simple", "ibex", "e31", "u54")), r.stdout)
+usage_error("bad --cpu", ["--cpu", "pentium", spin], "pentium")
+
+
+def limit_line(*args):
+    r = run("-v", "--max-insns", "1000", *args)
+    lines = [x for x in r.stderr.splitlines() if "instruction limit reached" in x]
+    return r.returncode, lines[0].split(" in _start ")[-1] if lines else r.stderr
+
+
+# spin is `addi; j 1b`: simple and Ibex take 1 + 2 per round, the E31 1 + 1 once its BTB
+# knows the jump (the first one is mispredicted: 3 cycles).
+for cpu, cycles in (("simple", 1500), ("ibex", 1500), ("e31", 1003), ("u54", 1003)):
+    st, line = limit_line("--cpu", cpu, spin)
+    check(f"--cpu {cpu} cycles", st == 124 and line == f"after 1000 instructions, {cycles} cycles",
+          f"status {st}, {line!r}")
+    # Dynamic timings run interpreted: the same counts whatever --jit says.
+    st2, line2 = limit_line("--cpu", cpu, "--jit=off", spin)
+    check(f"--cpu {cpu} --jit=off the same", (st2, line2) == (st, line), line2)
+if xlen == "32":
+    # The mcu board's cpu node says "sifive,e31": its default timing, no warning about it.
+    r = run("-v", "--max-insns", "1000", "--board", "mcu", spin)
+    check("mcu is an E31", "1000 instructions, 1003 cycles" in r.stderr
+          and "warning" not in r.stderr, r.stderr)
+    st, line = limit_line("--board", "mcu", "--cpu", "simple", spin)
+    check("--cpu overrides the board's core", line.endswith("1500 cycles"), line)
 
 passed = sum(results)
 failed = len(results) - passed
