@@ -928,6 +928,10 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
     b->heat = 0;
     b->first_fn = NULL;
     b->jit = NULL;
+    /* Fetch wait states of the memory the block is in (one page: one region). */
+    unsigned wait = h->bus->fetch_wait ? h->bus->fetch_wait(h->bus->ctx, ppc) : 0;
+    for (unsigned k = 0; wait && k < n; k++)
+        b->insns[k].cost = (uint8_t)(b->insns[k].cost + wait);
     if (h->interlocks) {
         struct insn next;
         add_interlocks(h, b->insns, n, peek_next(h, &b->insns[n - 1], &fp, page, at, &next));

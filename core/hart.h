@@ -78,6 +78,10 @@ struct hart_bus {
                             uint64_t *val);
     enum bus_status (*store)(void *ctx, struct hart *h, uint64_t paddr, unsigned size,
                              uint64_t val);
+    /* Optional (NULL: none): the wait states of an instruction fetch from the page holding
+     * `paddr` (e.g. flash without a cache), cycles added to every instruction fetched from
+     * it, whatever the core timing. */
+    unsigned (*fetch_wait)(void *ctx, uint64_t paddr);
 };
 
 struct hart_config {

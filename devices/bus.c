@@ -235,10 +235,29 @@ static enum bus_status hb_store(void *ctx, struct hart *h, uint64_t paddr, unsig
     return bus_store(ctx, paddr, size, val);
 }
 
+static unsigned hb_fetch_wait(void *ctx, uint64_t paddr)
+{
+    const struct bus_region *r = bus_find(ctx, paddr);
+    return r ? r->fetch_wait : 0;
+}
+
+bool bus_set_fetch_wait(struct bus *bus, uint64_t base, unsigned cycles)
+{
+    for (unsigned k = 0; k < bus->nregions; k++) {
+        struct bus_region *r = &bus->regions[k];
+        if (r->mem && r->base == base) {
+            r->fetch_wait = (uint8_t)(cycles > 255 ? 255 : cycles);
+            return true;
+        }
+    }
+    return false;
+}
+
 void bus_hart_interface(struct bus *bus, struct hart_bus *out)
 {
     out->ctx = bus;
     out->page_ptr = hb_page_ptr;
     out->load = hb_load;
     out->store = hb_store;
+    out->fetch_wait = hb_fetch_wait;
 }

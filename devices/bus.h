@@ -39,6 +39,7 @@ struct bus_region {
     uint64_t base, size;
     uint8_t *mem; /* RAM or ROM backing, or NULL for a device */
     bool readonly;
+    uint8_t fetch_wait; /* wait states of an instruction fetch from here (bus_set_fetch_wait) */
     const struct device_ops *ops;
     void *opaque;
 };
@@ -76,6 +77,10 @@ bool bus_add_device(struct bus *bus, const char *name, uint64_t base, uint64_t s
 bool bus_add_watch(struct bus *bus, uint64_t addr, uint64_t len, bus_watch_fn fn, void *opaque);
 void bus_remove_watch(struct bus *bus, uint64_t addr, uint64_t len, bus_watch_fn fn, void *opaque);
 
+/* Instruction fetches from the RAM/ROM region at `base` cost `cycles` more each (flash wait
+ * states, hart_bus.fetch_wait); set before the harts run (blocks already decoded keep
+ * their cycles). False if no memory region starts there. */
+bool bus_set_fetch_wait(struct bus *bus, uint64_t base, unsigned cycles);
 /* The region holding `addr`, or NULL. */
 const struct bus_region *bus_find(const struct bus *bus, uint64_t addr);
 /* Host pointer to [addr, addr+len) if it lies within one RAM/ROM region, else NULL. */

@@ -1,5 +1,6 @@
 /* The device types boards can name in their device trees, by `compatible` string. Adding a
  * device: its own file, a row here, and a node in the board's .dts (docs/design.md, decision 6). */
+#include <libfdt.h>
 #include <string.h>
 
 #include "devices/clint.h"
@@ -17,6 +18,17 @@ static bool rom_create(struct machine *m, const void *fdt, int node, uint64_t ba
     if (!bus_add_ram(&m->bus, "rom", base, size, true)) {
         snprintf(err, errlen, "overlaps another region or is not whole 4 KiB pages");
         return false;
+    }
+    /* Flash read without a cache: every instruction fetched from it waits (cycles). */
+    int len;
+    const fdt32_t *ws = fdt_getprop(fdt, node, "hartlab,fetch-wait-states", &len);
+    if (ws) {
+        uint32_t v = len == 4 ? fdt32_to_cpu(ws[0]) : 256;
+        if (v > 255) {
+            snprintf(err, errlen, "hartlab,fetch-wait-states must be one cell, 0 to 255");
+            return false;
+        }
+        bus_set_fetch_wait(&m->bus, base, v);
     }
     return true;
 }

@@ -4,7 +4,8 @@
  * upper-half multiplies, divides (and by zero), taken branches, the split fetch of a 32-bit
  * instruction at 2 mod 4 after a jump, loads crossing a word; the E31's load-use,
  * multiply and CSR interlocks, its divider's early out, its branch predictor (BHT, BTB,
- * RAS) and misprediction penalty; a checkpoint keeping the predictor; and the table itself
+ * RAS) and misprediction penalty; fetch wait states of a memory region; a checkpoint
+ * keeping the predictor; and the table itself
  * (lookup by name, alias and device-tree compatible).
  *
  * The harts sit on the fake bus of testhart.h.
@@ -258,6 +259,31 @@ static void test_e31_calls_and_returns(void **state)
     th_free(th);
 }
 
+/* Fetch wait states of a region (hart_bus.fetch_wait): every instruction fetched from it
+ * costs that much more, on any timing; other memory is not affected. */
+static unsigned wait_in_low_half(void *ctx, uint64_t paddr)
+{
+    (void)ctx;
+    return paddr < TH_RAM_BASE + TH_RAM_SIZE / 2 ? 3 : 0;
+}
+
+static void test_fetch_wait_states(void **state)
+{
+    (void)state;
+    for (unsigned k = 0; k < 2; k++) {
+        struct testhart *th = timed(T(k ? "e31" : "simple"), 32);
+        th->bus.fetch_wait = wait_in_low_half;
+        /* three ALU instructions in the slow half, then a jump to the fast half */
+        TH_PROG(th, TH_RAM_BASE, ADDI(5, 0, 1), ADDI(6, 0, 1), ADDI(7, 0, 1),
+                JAL(0, (int32_t)(TH_RAM_SIZE / 2 - 12)));
+        TH_PROG(th, TH_RAM_BASE + TH_RAM_SIZE / 2, ADDI(8, 0, 1), STOP);
+        uint64_t c = run_all(th, 6);
+        /* simple: 3 + jal 2 + 1 + sw 1; e31: 3 + jal 1 (+3: the BTB is cold) + 1 + 1 */
+        assert_int_equal(c, (k ? 3 + 4 + 1 + 1 : 3 + 2 + 1 + 1) + 4 * 3);
+        th_free(th);
+    }
+}
+
 /* A checkpoint holds the predictor: a restored hart runs on with the same cycles. */
 static void test_predictor_in_checkpoint(void **state)
 {
@@ -295,6 +321,7 @@ int main(void)
         cmocka_unit_test(test_e31_divide),
         cmocka_unit_test(test_e31_branch_predictor),
         cmocka_unit_test(test_e31_calls_and_returns),
+        cmocka_unit_test(test_fetch_wait_states),
         cmocka_unit_test(test_predictor_in_checkpoint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
