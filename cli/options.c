@@ -191,13 +191,29 @@ static bool parse_u64(const char *s, bool suffixes, uint64_t *out)
     return true;
 }
 
-/* --cpu help: every core timing, its name and where its figures come from. */
+/* --cpu help: every core timing, its name and where its figures come from, wrapped. */
 static void print_cpus(void)
 {
     printf("Core timings for --cpu (docs/cycles.md has their sources and measured error):\n");
-    for (const struct core_timing *t = core_timings; t->name; t++)
-        printf("  %-8s %s%s%s%s\n", t->name, t->what, t->compatible ? " [device tree: \"" : "",
-               t->compatible ? t->compatible : "", t->compatible ? "\"]" : "");
+    for (const struct core_timing *t = core_timings; t->name; t++) {
+        char text[512];
+        snprintf(text, sizeof text, "%s%s%s%s", t->what,
+                 t->compatible ? "; a board names it "
+                                 "with the cpu compatible \""
+                               : "",
+                 t->compatible ? t->compatible : "", t->compatible ? "\"" : "");
+        printf("  %-8s", t->name);
+        unsigned col = 10;
+        for (char *w = strtok(text, " "); w; w = strtok(NULL, " ")) {
+            if (col + 1 + strlen(w) > 90) {
+                printf("\n          ");
+                col = 10;
+            }
+            printf(" %s", w);
+            col += 1 + (unsigned)strlen(w);
+        }
+        printf("\n");
+    }
 }
 
 enum {
