@@ -11,8 +11,9 @@
  * they cost nothing while running (and the translation tier sees them as plain costs):
  * the cycles of the class, and the interlock stalls of an instruction that reads the result
  * of a recent load, multiplication or CSR read of the same block (`latency`). Effects that
- * depend on run-time values are applied by the instruction bodies, only on harts whose
- * timing has them (hart_timing_dynamic): a branch predictor (`bp`), the fetch penalty of a
+ * depend on run-time values are applied by the "timed" bodies of branches, jumps and
+ * divisions, which the decoder gives only to harts whose timing has them
+ * (core_timing_dynamic): a branch predictor (`bp`), the fetch penalty of a
  * 32-bit instruction at an address 2 mod 4 reached by a jump (`fetch_split`), and divide
  * latencies that depend on the operands (`div`). A load or store crossing an aligned word
  * (`split_access`) is charged on the slow path that performs it. mcycle counts all of these

@@ -88,12 +88,12 @@ OP(auipc)
 /* jal and the conditional branches have a fixed target: the decoder gives the few whose
  * target is misaligned (possible only without C) the `check` form of the body, which is
  * not fused (core/hart.c, fill_insn). */
-ALWAYS_INLINE int PFX(jal)(struct hart *h, const struct insn *i, bool check)
+ALWAYS_INLINE int PFX(jal)(struct hart *h, const struct insn *i, bool check, bool timed)
 {
     uxlen target = (uxlen)(i->pc + IMM);
     if (check && PFX(misaligned_target)(h, target))
         return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
-    if (unlikely(h->dyn != NULL))
+    if (timed)
         hart_timing_jump(h, i, target);
     WRD(i->pc + i->len);
     /* The next entry is the target's first instruction, when the superblock goes on there,
@@ -107,33 +107,49 @@ ALWAYS_INLINE int PFX(jal)(struct hart *h, const struct insn *i, bool check)
 }
 BODY(jal)
 {
-    return PFX(jal)(h, i, false);
+    return PFX(jal)(h, i, false, false);
 }
 static int PFX(check_jal)(struct hart *h, const struct insn *i)
 {
-    return PFX(jal)(h, i, true);
+    return PFX(jal)(h, i, true, false);
 }
-BODY(jalr)
+/* The `timed` bodies apply the core timing's run-time effects (core/cost.h): the decoder
+ * gives them to a hart whose timing has such effects (h->dyn), so that the others' bodies
+ * do not even test for them (PFX(timed_fn) below). */
+static int PFX(timed_jal)(struct hart *h, const struct insn *i)
+{
+    return PFX(jal)(h, i, true, true);
+}
+ALWAYS_INLINE int PFX(jalr)(struct hart *h, const struct insn *i, bool timed)
 {
     uxlen target = (uxlen)(RS1 + IMM) & ~(uxlen)1;
     uxlen link = (uxlen)(i->pc + i->len);
     if (unlikely(PFX(misaligned_target)(h, target)))
         return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
-    if (unlikely(h->dyn != NULL))
+    if (timed)
         hart_timing_jump(h, i, target);
     h->pc = target;
     WRD(link);
     return exec_chain_indirect(h, i);
+}
+BODY(jalr)
+{
+    return PFX(jalr)(h, i, false);
+}
+static int PFX(timed_jalr)(struct hart *h, const struct insn *i)
+{
+    return PFX(jalr)(h, i, true);
 }
 /* A conditional branch. Blocks end at one, but a superblock (core/hart.c, build_block)
  * goes on after it into the next block, whose instructions were counted when the
  * superblock started; a branch that ends its superblock is followed by the fall-through
  * entry. Not taken, the branch goes on unless what is a block boundary here needs the run
  * loop's checks (h->fast_until); taken, it gives back what it skips and follows its link. */
-ALWAYS_INLINE int PFX(branch)(struct hart *h, const struct insn *i, bool taken, bool check)
+ALWAYS_INLINE int PFX(branch)(struct hart *h, const struct insn *i, bool taken, bool check,
+                              bool timed)
 {
     if (!taken) {
-        if (unlikely(h->dyn != NULL))
+        if (timed)
             h->cycles += (uint64_t)hart_timing_branch(h, i, false, 0);
         if (likely(h->cycles - i->after_cost < h->fast_until))
             NEXT;
@@ -143,19 +159,22 @@ ALWAYS_INLINE int PFX(branch)(struct hart *h, const struct insn *i, bool taken, 
     if (check && PFX(misaligned_target)(h, target))
         return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
     h->pc = target;
-    int64_t extra =
-        likely(h->dyn == NULL) ? h->taken_extra : hart_timing_branch(h, i, true, target);
+    int64_t extra = timed ? hart_timing_branch(h, i, true, target) : h->taken_extra;
     return exec_chain_adjust(h, i, extra - (int64_t)i->after_cost, i->after_n);
 }
 
 #define BRANCH_BODY(name, cond)                                                                    \
     BODY(name)                                                                                     \
     {                                                                                              \
-        return PFX(branch)(h, i, cond, false);                                                     \
+        return PFX(branch)(h, i, cond, false, false);                                              \
     }                                                                                              \
     static int PFX(check_##name)(struct hart * h, const struct insn *i)                            \
     {                                                                                              \
-        return PFX(branch)(h, i, cond, true);                                                      \
+        return PFX(branch)(h, i, cond, true, false);                                               \
+    }                                                                                              \
+    static int PFX(timed_##name)(struct hart * h, const struct insn *i)                            \
+    {                                                                                              \
+        return PFX(branch)(h, i, cond, true, true);                                                \
     }
 BRANCH_BODY(beq, RS1 == RS2)
 BRANCH_BODY(bne, RS1 != RS2)
@@ -459,33 +478,45 @@ BODY(mulhu)
     WRD(PFX(mulhu_x)(RS1, RS2));
     NEXT;
 }
-/* A division's operand-dependent cycles, on cores that have them (core/cost.h). */
+/* Divisions: a plain body and a `timed` one that adds the operand-dependent cycles of
+ * the hart's core (core/cost.h; see timed_jal). */
+#define TIMED_BODY(name)                                                                           \
+    ALWAYS_INLINE int PFX(do_##name)(struct hart * h, const struct insn *i, bool timed);           \
+    BODY(name)                                                                                     \
+    {                                                                                              \
+        return PFX(do_##name)(h, i, false);                                                        \
+    }                                                                                              \
+    static int PFX(timed_##name)(struct hart * h, const struct insn *i)                            \
+    {                                                                                              \
+        return PFX(do_##name)(h, i, true);                                                         \
+    }                                                                                              \
+    ALWAYS_INLINE int PFX(do_##name)(struct hart * h, const struct insn *i, bool timed)
 #define DIV_TIMING(a, b, is_signed, bits)                                                          \
     do {                                                                                           \
-        if (unlikely(h->dyn != NULL))                                                              \
+        if (timed)                                                                                 \
             hart_timing_div(h, (uint64_t)(a), (uint64_t)(b), is_signed, bits);                     \
     } while (0)
-BODY(div)
+TIMED_BODY(div)
 {
     sxlen a = SRS1, b = SRS2;
     DIV_TIMING(a, b, true, XLEN);
     WRD(b == 0 ? (uxlen)-1 : (a == SXLEN_MIN && b == -1) ? (uxlen)a : (uxlen)(a / b));
     NEXT;
 }
-BODY(divu)
+TIMED_BODY(divu)
 {
     DIV_TIMING(RS1, RS2, false, XLEN);
     WRD(RS2 == 0 ? (uxlen)-1 : RS1 / RS2);
     NEXT;
 }
-BODY(rem)
+TIMED_BODY(rem)
 {
     sxlen a = SRS1, b = SRS2;
     DIV_TIMING(a, b, true, XLEN);
     WRD(b == 0 ? (uxlen)a : (a == SXLEN_MIN && b == -1) ? 0 : (uxlen)(a % b));
     NEXT;
 }
-BODY(remu)
+TIMED_BODY(remu)
 {
     DIV_TIMING(RS1, RS2, false, XLEN);
     WRD(RS2 == 0 ? RS1 : RS1 % RS2);
@@ -495,33 +526,58 @@ OP(mulw)
 {
     WRD32((uint32_t)RS1 * (uint32_t)RS2);
 }
-BODY(divw)
+TIMED_BODY(divw)
 {
     int32_t a = (int32_t)RS1, b = (int32_t)RS2;
     DIV_TIMING((uint32_t)a, (uint32_t)b, true, 32);
     WRD32(b == 0 ? -1 : (a == INT32_MIN && b == -1) ? a : a / b);
     NEXT;
 }
-BODY(divuw)
+TIMED_BODY(divuw)
 {
     uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
     DIV_TIMING(a, b, false, 32);
     WRD32(b == 0 ? UINT32_MAX : a / b);
     NEXT;
 }
-BODY(remw)
+TIMED_BODY(remw)
 {
     int32_t a = (int32_t)RS1, b = (int32_t)RS2;
     DIV_TIMING((uint32_t)a, (uint32_t)b, true, 32);
     WRD32(b == 0 ? a : (a == INT32_MIN && b == -1) ? 0 : a % b);
     NEXT;
 }
-BODY(remuw)
+TIMED_BODY(remuw)
 {
     uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
     DIV_TIMING(a, b, false, 32);
     WRD32(b == 0 ? a : a % b);
     NEXT;
+}
+
+/* The `timed` body of a row, for harts whose timing has run-time effects; NULL for rows
+ * without one. */
+insn_fn PFX(timed_fn)(unsigned sem)
+{
+    switch (sem) {
+    case INSN_jal: return PFX(timed_jal);
+    case INSN_jalr: return PFX(timed_jalr);
+    case INSN_beq: return PFX(timed_beq);
+    case INSN_bne: return PFX(timed_bne);
+    case INSN_blt: return PFX(timed_blt);
+    case INSN_bge: return PFX(timed_bge);
+    case INSN_bltu: return PFX(timed_bltu);
+    case INSN_bgeu: return PFX(timed_bgeu);
+    case INSN_div: return PFX(timed_div);
+    case INSN_divu: return PFX(timed_divu);
+    case INSN_rem: return PFX(timed_rem);
+    case INSN_remu: return PFX(timed_remu);
+    case INSN_divw: return PFX(timed_divw);
+    case INSN_divuw: return PFX(timed_divuw);
+    case INSN_remw: return PFX(timed_remw);
+    case INSN_remuw: return PFX(timed_remuw);
+    default: return NULL;
+    }
 }
 
 /* A: the address is rs1; hart.c does the access, the reservation and the arithmetic. */

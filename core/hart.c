@@ -609,11 +609,17 @@ static unsigned fetch_split_cycles(struct hart *h, uint64_t target)
 {
     if (!h->dyn->fetch_split || (target & 3) != 2)
         return 0;
-    uint16_t parcel;
-    uint64_t pa;
-    if (fetch16(h, NULL, target, &parcel, &pa) || insn_length(parcel) != 4)
-        return 0;
-    return h->dyn->fetch_split;
+    /* Remembered per target (a store into code may leave a stale answer: a cycle off). */
+    unsigned k = (unsigned)(target >> 2) & (BP_SPLIT_CACHE - 1);
+    if (h->bp.split[k].pc != target + 1) {
+        uint16_t parcel;
+        uint64_t pa;
+        if (fetch16(h, NULL, target, &parcel, &pa))
+            return 0; /* the fetch will fault: nothing to remember */
+        h->bp.split[k].pc = target + 1;
+        h->bp.split[k].split = insn_length(parcel) == 4;
+    }
+    return h->bp.split[k].split ? h->dyn->fetch_split : 0;
 }
 
 static unsigned bht_index(const struct hart *h, uint64_t pc)
@@ -746,6 +752,13 @@ static void fill_insn(struct hart *h, struct insn *ins, uint32_t raw, uint64_t p
     if (check && ins->id != INSN_COUNT && ((pc + (uint64_t)ins->imm) & h->ialign_mask)) {
         ins->fn = check;
         ins->flags |= NO_FUSE;
+    }
+    /* A core timing with run-time effects: the bodies that apply them (they check a fixed
+     * target too). Fused pairs call the plain bodies: build_block does not fuse them. */
+    if (unlikely(h->dyn != NULL) && ins->id != INSN_COUNT) {
+        insn_fn timed = h->xlen == 32 ? rv32_timed_fn(ins->sem) : rv64_timed_fn(ins->sem);
+        if (timed)
+            ins->fn = timed;
     }
 }
 
@@ -948,7 +961,8 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
     for (unsigned k = 0; k + 1 < n; k++) {
         insn_fn f = fuse(b->insns[k].sem, b->insns[k + 1].sem);
         if (f && b->insns[k].id != INSN_COUNT &&
-            !((b->insns[k].flags | b->insns[k + 1].flags) & NO_FUSE)) {
+            !((b->insns[k].flags | b->insns[k + 1].flags) & NO_FUSE) &&
+            !(h->dyn && (b->insns[k + 1].flags & END))) {
             b->insns[k].fn = f;
             k++;
         }

@@ -41,9 +41,10 @@ struct tlb_entry {
 #define HART_JUMP_CACHE_SIZE 1024
 
 /* The largest branch predictor a core timing may describe (core/cost.h). */
-#define BP_MAX_BHT 1024
-#define BP_MAX_BTB 64
-#define BP_MAX_RAS 16
+#define BP_MAX_BHT     1024
+#define BP_MAX_BTB     64
+#define BP_MAX_RAS     16
+#define BP_SPLIT_CACHE 64
 
 struct hart {
     /* Hot state first. x[32] is a write sink: the decoder turns rd=x0 into 32 so that
@@ -64,7 +65,7 @@ struct hart {
     uint64_t load_tmp;    /* a slow-path load's value (keeps the bodies' locals in registers) */
     int64_t taken_extra;  /* cycles a taken conditional branch adds (timing->taken_extra) */
     /* The timing, when it has effects the bodies apply at run time (core/cost.h,
-     * core_timing_dynamic); NULL otherwise, so that bodies test one pointer. */
+     * core_timing_dynamic), whose instructions get the timed bodies; NULL otherwise. */
     const struct core_timing *dyn;
     struct tlb_entry tlb_read[TLB_SIZE];
     struct tlb_entry tlb_write[TLB_SIZE];
@@ -144,6 +145,12 @@ struct hart {
         } btb[BP_MAX_BTB];
         uint64_t ras[BP_MAX_RAS];
         uint8_t ras_top, ras_n;
+        /* Jump targets at 2 mod 4 seen lately (pc + 1, 0: none) and whether a 32-bit
+         * instruction starts there: the split fetch without a fetch each time. */
+        struct {
+            uint64_t pc;
+            bool split;
+        } split[BP_SPLIT_CACHE];
     } bp;
 };
 
@@ -264,6 +271,8 @@ int exec_fallthrough(struct hart *h, const struct insn *i);
  * alignment, NULL for other rows. */
 insn_fn rv32_check_fn(unsigned sem);
 insn_fn rv64_check_fn(unsigned sem);
+insn_fn rv32_timed_fn(unsigned sem);
+insn_fn rv64_timed_fn(unsigned sem);
 /* The body running the pair of rows with semantic bodies `first` and `second` as one
  * (exec_template.h), NULL for pairs that are not fused. */
 insn_fn rv32_fuse_fn(unsigned first, unsigned second);
@@ -281,11 +290,11 @@ static inline int exec_trap(struct hart *h, const struct insn *i, uint64_t cause
     return hart_raise(h, cause, tval, i->pc);
 }
 
-/* Timing effects that depend on run-time values (core/cost.h), called by the bodies only
- * when h->dyn is set. A conditional branch: the cycles it adds for its outcome (taken: in
- * place of h->taken_extra). A jump (jal, jalr): adds its cycles to h->cycles. An integer
- * division of `a` by `b` (the low `xlen` bits): adds what its operands cost beyond the
- * class's cycles. */
+/* Timing effects that depend on run-time values (core/cost.h), called by the timed bodies
+ * (exec_template.h), given to harts with h->dyn set. A conditional branch: the cycles it adds for
+ * its outcome (taken: in place of h->taken_extra). A jump (jal, jalr): adds its cycles to
+ * h->cycles. An integer division of `a` by `b` (the low `xlen` bits): adds what its operands cost
+ * beyond the class's cycles. */
 int64_t hart_timing_branch(struct hart *h, const struct insn *i, bool taken, uint64_t target);
 void hart_timing_jump(struct hart *h, const struct insn *i, uint64_t target);
 void hart_timing_div(struct hart *h, uint64_t a, uint64_t b, bool is_signed, unsigned xlen);
