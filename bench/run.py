@@ -103,7 +103,7 @@ def run_once(cmd, timeout):
 
 
 def hartlab_cmd(args, elf, size, fp):
-    cmd = [args.hartlab, "--verbose"]
+    cmd = [args.hartlab, "--verbose"] + args.hartlab_arg
     if fp:
         cmd += ["--isa", FP_ISA]
     return cmd + [elf, "--", str(size)]
@@ -259,6 +259,8 @@ def main():
     ap.add_argument("--xlen", choices=("32", "64", "both"), default="both")
     ap.add_argument("--hartlab", default=os.path.join(os.path.dirname(here), "build", "hartlab"),
                     help="the hartlab binary (default: build/hartlab)")
+    ap.add_argument("--hartlab-arg", action="append", default=[], metavar="ARG",
+                    help="pass ARG to every hartlab run (repeatable), e.g. --hartlab-arg=--cpu=e31")
     ap.add_argument("--elf-dir", help="where NAME-ARCH.elf are (default: bench/ beside hartlab)")
     ap.add_argument("--qemu32", default="qemu-system-riscv32")
     ap.add_argument("--qemu64", default="qemu-system-riscv64")
@@ -285,8 +287,8 @@ def main():
                   file=sys.stderr)
             return 2
 
-    print("hartlab %s vs QEMU, size %s%s, %d run(s) each, median wall seconds per run"
-          % (args.hartlab, args.size, " x%g" % args.scale if args.scale != 1 else "",
+    print("hartlab %s%s vs QEMU, size %s%s, %d run(s) each, median wall seconds per run"
+          % (args.hartlab, "".join(" " + a for a in args.hartlab_arg), args.size, " x%g" % args.scale if args.scale != 1 else "",
              args.runs))
     rows = []
     for name, (arches, tiny, full, fp) in WORKLOADS.items():
