@@ -834,6 +834,16 @@ void gdbstub_free(struct gdbstub *s)
     free(s);
 }
 
+/* Block until a debugger connects. */
+static void wait_for_client(struct gdbstub *s)
+{
+    while (s->client_fd < 0) {
+        struct pollfd p = { .fd = s->listen_fd, .events = POLLIN };
+        if (poll(&p, 1, -1) > 0)
+            accept_client(s);
+    }
+}
+
 /* Block until the client sends something or a connection arrives. */
 static void wait_stopped(struct gdbstub *s)
 {
@@ -853,11 +863,7 @@ int gdbstub_serve(struct gdbstub *s, bool wait_first)
     if (wait_first) {
         fprintf(stderr, "hartlab: waiting for a debugger on %s before the first instruction\n",
                 s->where);
-        while (s->client_fd < 0) {
-            struct pollfd p = { .fd = s->listen_fd, .events = POLLIN };
-            if (poll(&p, 1, -1) > 0)
-                accept_client(s);
-        }
+        wait_for_client(s);
         s->stopped = true;
     }
     for (;;) {
@@ -887,6 +893,20 @@ int gdbstub_serve(struct gdbstub *s, bool wait_first)
                 /* Nobody to report to: a detached machine runs on until it ends. */
                 if (st.message[0])
                     fputs(st.message, stderr);
+                if (!st.hung)
+                    continue;
+                /* Nothing changes until a debugger does something: wait for one rather
+                 * than run the machine again and again, or end as a run without the stub
+                 * does when none can attach. */
+                if (s->listen_fd < 0)
+                    return st.exit_code;
+                fprintf(stderr, "hartlab: gdb: the machine is idle; waiting for a debugger on %s\n",
+                        s->where);
+                wait_for_client(s);
+                s->stop = st;
+                s->stop.signal = GDB_SIGTRAP;
+                s->stop.thread = s->c_thread;
+                s->stopped = true;
                 continue;
             }
             s->stop = st;

@@ -22,12 +22,15 @@
 /* GDB signal numbers used in stop replies (gdb/signals.def). */
 #define GDB_SIGINT  2
 #define GDB_SIGTRAP 5
+#define GDB_SIGSEGV 11
 
 enum gdb_watch_kind { GDB_WATCH_NONE = 0, GDB_WATCH_WRITE, GDB_WATCH_READ, GDB_WATCH_ACCESS };
 
 /* Why the target stopped after a resume. */
 struct gdb_stop {
     bool exited; /* the firmware ended the run: exit_code is the process status */
+    bool hung;   /* every hart waits for an interrupt nothing will raise: exit_code is the
+                    status to end with when no debugger can attach to look */
     int exit_code;
     int signal;      /* GDB_SIGTRAP (breakpoint, step, watch, trap break) or GDB_SIGINT */
     unsigned thread; /* 1-based hart that stopped */

@@ -260,7 +260,10 @@ static bool mt_write_reg(void *t, unsigned thread, unsigned regno, uint64_t val)
         return true;
     }
     if (regno == REG_PC) {
-        hart_set_pc(h, val); /* the debugger moved the hart: it no longer waits */
+        /* As the debug spec's dpc: bit 0 is always 0, and bit 1 too on a hart without C
+         * (IALIGN 32), so the hart never fetches from an address it could not jump to.
+         * hart_set_pc also ends a wfi wait: the debugger moved the hart. */
+        hart_set_pc(h, val & ~(uint64_t)(hart_ext(h) & ISA_EXT('C') ? 1 : 3));
         return true;
     }
     if (regno >= REG_F0 && regno < REG_F0 + 32) {
@@ -413,6 +416,8 @@ static void run_result(struct machine_target *mt, int rc, struct gdb_stop *out)
     }
     if (rc == MACHINE_EXIT_HANG) {
         out->signal = GDB_SIGTRAP;
+        out->hung = true;
+        out->exit_code = MACHINE_EXIT_HANG;
         /* The machine's own line: all harts in wfi, or one stuck in a loop (and why). */
         snprintf(out->message, sizeof out->message, "%.*s\n", (int)sizeof out->message - 2,
                  m->stop_line);
@@ -439,10 +444,12 @@ static bool poll_stop(void *ctx, struct machine *m)
 /* True if GDB just put a breakpoint on the instruction after hart h's pc. */
 static bool software_step(struct machine_target *mt, struct hart *h)
 {
-    uint16_t lo;
-    if (!mt_read_mem(mt, hart_pc(h), (uint8_t *)&lo, 2))
+    /* Only memory holds instructions: a pc in a device region is no step (and reading
+     * the device's registers here would have their side effects). */
+    const uint8_t *p = bus_ram_ptr(&mt->m->bus, hart_pc(h), 2);
+    if (!p)
         return false;
-    uint64_t next = hart_pc(h) + ((lo & 3) == 3 ? 4 : 2);
+    uint64_t next = hart_pc(h) + ((p[0] & 3) == 3 ? 4 : 2);
     for (unsigned k = 0; k < mt->nfresh; k++)
         if (mt->fresh[k] == next)
             return true;

@@ -113,6 +113,18 @@ def main():
             h.kill()
     h = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     port = int(re.search(r":(\d+)$", h.stderr.readline().strip()).group(1))
+    err = []
+    threading.Thread(target=lambda: err.extend(h.stderr), daemon=True).start()
+    try:
+        run_resume_device(args, port, err)
+        h.wait(10)
+        check("device resume session: k ends hartlab with status 0", h.returncode == 0,
+              h.returncode)
+    finally:
+        if h.poll() is None:
+            h.kill()
+    h = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    port = int(re.search(r":(\d+)$", h.stderr.readline().strip()).group(1))
     threading.Thread(target=lambda: list(h.stderr), daemon=True).start()
     try:
         run_atomic_watch(args, port)
@@ -295,6 +307,98 @@ def run(args, port):
     c = Client(port)
     c.s.sendall(b"+")
     c.cmd(b"qSupported")
+    c.s.sendall(frame(b"k"))
+    time.sleep(0.2)
+    c.close()
+
+
+def run_resume_device(args, port, errors):
+    """`c ADDR` / `s ADDR` with ADDR in a device region (issue 20, item 3): the hart takes an
+    instruction access fault there (the device is not read) and enters its trap handler; a
+    trap vector that cannot be fetched either stops with SIGSEGV and says why; the pc keeps
+    the alignment a hart can jump to; a machine idle for good after a detach waits for the
+    next debugger instead of spinning."""
+    c = Client(port)
+    c.s.sendall(b"+")
+    c.cmd(b"qSupported:swbreak+;hwbreak+")
+    check("device resume: QStartNoAckMode", c.cmd(b"QStartNoAckMode") == b"OK")
+    c.noack = True
+    xml = c.cmd(b"qXfer:features:read:target.xml:0,fff")
+    xb = 8 if b"riscv:rv64" in xml else 4
+
+    def reg(n):
+        return int.from_bytes(bytes.fromhex(c.cmd(b"p%x" % n).decode()), "little")
+
+    def setreg(n, v):
+        return c.cmd(b"P%x=" % n + v.to_bytes(xb, "little").hex().encode())
+
+    def stop_reply(pkt):
+        """Send a resume packet; return (console text, stop reply)."""
+        c.s.sendall(frame(pkt))
+        text = b""
+        while True:
+            r = c.packet(timeout=20)
+            if r.startswith(b"O") and r != b"OK":
+                text += bytes.fromhex(r[1:].decode())
+            else:
+                return text.decode(), r
+
+    PC, MTVEC, MEPC, MCAUSE, MTVAL, MIE = 0x20, 0x41 + 0x305, 0x41 + 0x341, 0x41 + 0x342, \
+        0x41 + 0x343, 0x41 + 0x304
+    main_addr = symbol(args.elf, "main")
+    handler = symbol(args.elf, "trap_entry")
+    c.cmd(b"Z0,%x,2" % main_addr)
+    check("device resume: breakpoint at main", c.cmd(b"c") == b"T05thread:1;")
+    c.cmd(b"z0,%x,2" % main_addr)
+    check("device resume: mtvec set", setreg(MTVEC, handler) == b"OK")
+    plic_claim = 0xC200004  # the virt board's PLIC: context 1's claim register
+    r = c.cmd(b"s%x" % plic_claim)
+    check("s at a device address stops (one instruction: the fault)", r == b"T05thread:1;", r)
+    check("... at the trap handler", reg(PC) == handler, hex(reg(PC)))
+    check("... mcause = 1 (instruction access fault)", reg(MCAUSE) == 1, reg(MCAUSE))
+    check("... mepc = the address", reg(MEPC) == plic_claim, hex(reg(MEPC)))
+    check("... mtval = the address", reg(MTVAL) == plic_claim, hex(reg(MTVAL)))
+    mon = c.cmd(b"qRcmd," + b"break-irq exc 1".hex().encode())
+    while mon != b"OK":
+        mon = c.packet()
+    text, r = stop_reply(b"c%x" % plic_claim)
+    check("c at a device address with break-irq exc 1 stops at the handler",
+          r == b"T05thread:1;" and reg(PC) == handler, (r, hex(reg(PC))))
+    check("... and says which fault, where",
+          "exception 1 (instruction access fault) at pc 0x%x" % plic_claim in text, text)
+    mon = c.cmd(b"qRcmd," + b"break-irq off".hex().encode())
+    while mon != b"OK":
+        mon = c.packet()
+    uart = 0x10000000
+    check("mtvec pointed at the UART", setreg(MTVEC, uart) == b"OK")
+    text, r = stop_reply(b"c%x" % plic_claim)
+    check("c with a trap vector that cannot be fetched stops with SIGSEGV",
+          r == b"T0bthread:1;", r)
+    check("... and says the trap handler cannot be fetched",
+          "cannot fetch its trap handler at 0x%x" % uart in text, text)
+    check("... the hart sits at the vector", reg(PC) == uart and reg(MCAUSE) == 1,
+          (hex(reg(PC)), reg(MCAUSE)))
+    check("the pc written with bit 0 set reads back with it clear",
+          setreg(PC, main_addr + 1) == b"OK" and reg(PC) == main_addr, hex(reg(PC)))
+    # An idle machine after a detach: `wfi` in a loop, no interrupt enabled.
+    leaf = symbol(args.elf, "leaf")
+    check("wfi loop written", c.cmd(b"M%x,8:7300501073f0dfff" % leaf) == b"OK")
+    setreg(MIE, 0)
+    setreg(PC, leaf)
+    check("device resume: D", c.cmd(b"D") == b"OK")
+    c.close()
+    time.sleep(1.0)
+    idle = "".join(errors).count("idle; waiting for a debugger")
+    check("an idle machine with nobody attached waits for a debugger, once", idle == 1,
+          "".join(errors)[-600:])
+    c = Client(port)
+    c.s.sendall(b"+")
+    c.cmd(b"qSupported")
+    r = c.cmd(b"?")
+    while r.startswith(b"O"):
+        r = c.packet()
+    check("the next debugger finds it stopped", r.startswith(b"T05"), r)
+    check("... in the wfi loop", reg(PC) in (leaf, leaf + 4), hex(reg(PC)))
     c.s.sendall(frame(b"k"))
     time.sleep(0.2)
     c.close()
