@@ -12,20 +12,24 @@ bool log_verbose;
 #define GUEST_ERROR_KEYS   64
 #define GUEST_ERROR_REPEAT 3
 
+/* Keys are copied: a device's name (the usual key) is freed with its machine, and later
+ * machines of the same process compare against the table. */
 static struct {
-    const char *key;
+    char key[48];
     unsigned count;
 } seen[GUEST_ERROR_KEYS];
 
 void guest_error(const char *key, const char *fmt, ...)
 {
+    char want[sizeof seen[0].key];
+    snprintf(want, sizeof want, "%s", key);
     unsigned k;
-    for (k = 0; k < GUEST_ERROR_KEYS && seen[k].key; k++)
-        if (seen[k].key == key || strcmp(seen[k].key, key) == 0)
+    for (k = 0; k < GUEST_ERROR_KEYS && seen[k].key[0]; k++)
+        if (strcmp(seen[k].key, want) == 0)
             break;
     if (k == GUEST_ERROR_KEYS)
         k = GUEST_ERROR_KEYS - 1;
-    seen[k].key = key;
+    memcpy(seen[k].key, want, sizeof want);
     if (seen[k].count >= GUEST_ERROR_REPEAT)
         return;
     seen[k].count++;

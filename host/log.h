@@ -5,9 +5,9 @@
 
 #include <stdbool.h>
 
-/* Print "hartlab: guest error: <message>" unless this `key` (usually a static string
- * naming the problem site) has already been reported 3 times; the third report says
- * further ones are suppressed. */
+/* Print "hartlab: guest error: <message>" unless this `key` (a static string naming the
+ * problem site, or a device's name; it is copied, so it may be freed afterwards) has
+ * already been reported 3 times; the third report says further ones are suppressed. */
 void guest_error(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Verbose progress/info lines, printed only with --verbose. */
 extern bool log_verbose;
