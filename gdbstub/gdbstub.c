@@ -184,6 +184,8 @@ static bool accept_client(struct gdbstub *s)
     s->last_len = 0;
     rsp_parser_init(&s->parser);
     fprintf(stderr, "hartlab: gdb: debugger attached on %s\n", s->where);
+    if (s->ops->attach)
+        s->ops->attach(s->t);
     return true;
 }
 
@@ -748,6 +750,19 @@ struct gdbstub *gdbstub_new_detached(const struct gdb_target_ops *ops, void *tar
     s->stop.signal = GDB_SIGTRAP;
     s->stop.thread = 1;
     rsp_parser_init(&s->parser);
+    return s;
+}
+
+struct gdbstub *gdbstub_new_connected(const struct gdb_target_ops *ops, void *target, int fd)
+{
+    struct gdbstub *s = gdbstub_new_detached(ops, target);
+    if (!s)
+        return NULL;
+    set_nonblocking(fd);
+    s->client_fd = fd;
+    snprintf(s->where, sizeof s->where, "fd %d", fd);
+    if (ops->attach)
+        ops->attach(target);
     return s;
 }
 

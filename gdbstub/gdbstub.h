@@ -71,6 +71,8 @@ struct gdb_target_ops {
     void (*cont)(void *t, uint32_t threads, gdb_poll_fn poll, void *ctx, struct gdb_stop *out);
     bool (*insert_bp)(void *t, enum gdb_bp_type type, uint64_t addr, uint64_t len);
     bool (*remove_bp)(void *t, enum gdb_bp_type type, uint64_t addr, uint64_t len);
+    /* A debugger connected (optional; NULL if the target does not care). */
+    void (*attach)(void *t);
     /* The debugger went away: drop breakpoints, watchpoints and debugger-only settings. */
     void (*detach)(void *t);
     /* A `monitor` command: append text for the console to out (NUL-terminated). */
@@ -94,5 +96,9 @@ void gdbstub_free(struct gdbstub *s);
 void gdbstub_handle_packet(struct gdbstub *s, const char *data, size_t len);
 /* A stub with no socket, for tests that drive gdbstub_handle_packet directly. */
 struct gdbstub *gdbstub_new_detached(const struct gdb_target_ops *ops, void *target);
+/* A stub whose debugger is already connected on `fd` (a socket; the stub owns it from now
+ * on) and that listens for no other: for the fuzz harness (tests/fuzz/fuzz_rsp.c), which
+ * writes a debugger's bytes into the other end and runs gdbstub_serve(s, true). */
+struct gdbstub *gdbstub_new_connected(const struct gdb_target_ops *ops, void *target, int fd);
 
 #endif
