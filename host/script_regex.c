@@ -581,8 +581,12 @@ static bool add(const struct script_rx *rx, struct script_rx_run *run, uint32_t 
     const struct insn *i = &rx->code[pc];
     switch (i->op) {
     case OP_JMP: return add(rx, run, list, n, i->x, bol, eol);
-    case OP_SPLIT:
-        return add(rx, run, list, n, i->x, bol, eol) | add(rx, run, list, n, i->y, bol, eol);
+    case OP_SPLIT: {
+        /* Both branches are added, whatever the first returns. */
+        bool first = add(rx, run, list, n, i->x, bol, eol);
+        bool second = add(rx, run, list, n, i->y, bol, eol);
+        return first || second;
+    }
     case OP_BOL: return bol && add(rx, run, list, n, pc + 1, bol, eol);
     case OP_EOL:
         if (eol < 0) {
