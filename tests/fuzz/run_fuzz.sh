@@ -14,7 +14,9 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do
 done
 [ $# -gt 0 ] && shift
 mkdir -p "$work" "$work.crashes"
+# libFuzzer's default exit status for a finding is 77, which meson reads as "skipped".
 set -- -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=16384 \
+    -error_exitcode=1 -timeout_exitcode=1 \
     -close_fd_mask=3 -print_final_stats=1 -artifact_prefix="$work.crashes/" "$@"
 [ "$dict" != "-" ] && set -- -dict="$dict" "$@"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
