@@ -184,8 +184,6 @@ static bool accept_client(struct gdbstub *s)
     s->last_len = 0;
     rsp_parser_init(&s->parser);
     fprintf(stderr, "hartlab: gdb: debugger attached on %s\n", s->where);
-    if (s->ops->attach)
-        s->ops->attach(s->t);
     return true;
 }
 
@@ -761,8 +759,6 @@ struct gdbstub *gdbstub_new_connected(const struct gdb_target_ops *ops, void *ta
     set_nonblocking(fd);
     s->client_fd = fd;
     snprintf(s->where, sizeof s->where, "fd %d", fd);
-    if (ops->attach)
-        ops->attach(target);
     return s;
 }
 

@@ -22,7 +22,6 @@
 /* GDB signal numbers used in stop replies (gdb/signals.def). */
 #define GDB_SIGINT  2
 #define GDB_SIGTRAP 5
-#define GDB_SIGSEGV 11
 
 enum gdb_watch_kind { GDB_WATCH_NONE = 0, GDB_WATCH_WRITE, GDB_WATCH_READ, GDB_WATCH_ACCESS };
 
@@ -71,8 +70,6 @@ struct gdb_target_ops {
     void (*cont)(void *t, uint32_t threads, gdb_poll_fn poll, void *ctx, struct gdb_stop *out);
     bool (*insert_bp)(void *t, enum gdb_bp_type type, uint64_t addr, uint64_t len);
     bool (*remove_bp)(void *t, enum gdb_bp_type type, uint64_t addr, uint64_t len);
-    /* A debugger connected (optional; NULL if the target does not care). */
-    void (*attach)(void *t);
     /* The debugger went away: drop breakpoints, watchpoints and debugger-only settings. */
     void (*detach)(void *t);
     /* A `monitor` command: append text for the console to out (NUL-terminated). */

@@ -49,9 +49,6 @@ struct machine_target {
     /* The thread whose pc GDB read last: the one it is about to step (it reads the pc to
      * place that breakpoint). With several harts at the same pc, only that one steps. */
     unsigned pc_thread;
-    /* A debugger is attached: only then does `c` stop a hart stuck at its trap vector
-     * (without one the machine runs on as it would without the stub). */
-    bool attached;
 };
 
 /* ---- a growing string ---- */
@@ -597,14 +594,8 @@ static bool mt_remove_bp(void *t, enum gdb_bp_type type, uint64_t addr, uint64_t
     return ok;
 }
 
-static void mt_attach(void *t)
-{
-    ((struct machine_target *)t)->attached = true;
-}
-
 static void mt_detach(void *t)
 {
-    ((struct machine_target *)t)->attached = false;
     struct machine *m = ((struct machine_target *)t)->m;
     for (unsigned k = 0; k < machine_nharts(m); k++)
         debug_detach(machine_hart(m, k));
@@ -902,7 +893,6 @@ const struct gdb_target_ops machine_target_ops = {
     .cont = mt_cont,
     .insert_bp = mt_insert_bp,
     .remove_bp = mt_remove_bp,
-    .attach = mt_attach,
     .detach = mt_detach,
     .monitor = mt_monitor,
 };
