@@ -148,8 +148,67 @@ def device_seeds():
     }
 
 
+# virtio (devices/virtio_fuzz.h): flags, log2 queue size, available index, then guest RAM
+# from 0x80000000: descriptor table at 0, available ring at 0x1000, used ring at 0x2000.
+VRAM = 0x80000000
+VIRTQ_NEXT, VIRTQ_WRITE, VIRTQ_INDIRECT = 1, 2, 4
+
+
+def desc(addr, length, flags, nxt):
+    return struct.pack("<QIHH", addr, length, flags, nxt)
+
+
+def virtio_input(flags, qlog, avail_idx, chains, extra):
+    ram = bytearray(0x6000)
+    for i, d in enumerate(chains["descs"]):
+        ram[16 * i:16 * i + 16] = d
+    ring = struct.pack("<HH", 0, avail_idx) + b"".join(struct.pack("<H", h) for h in chains["heads"])
+    at = 16 << qlog if flags & 4 else 0x1000  # a legacy ring follows the table
+    ram[at:at + len(ring)] = ring
+    for off, data in extra:
+        ram[off:off + len(data)] = data
+    return (bytes([flags, qlog, avail_idx]) + bytes(ram)).rstrip(b"\0")  # missing bytes are 0
+
+
+def blk_header(kind, sector):
+    return struct.pack("<IIQ", kind, 0, sector)
+
+
+def virtio_seeds():
+    read = {"descs": [desc(VRAM + 0x3000, 16, VIRTQ_NEXT, 1),
+                      desc(VRAM + 0x4000, 512, VIRTQ_WRITE | VIRTQ_NEXT, 2),
+                      desc(VRAM + 0x5000, 1, VIRTQ_WRITE, 0)], "heads": [0]}
+    write = {"descs": [desc(VRAM + 0x3000, 16, VIRTQ_NEXT, 1),
+                       desc(VRAM + 0x4000, 1024, VIRTQ_NEXT, 2),
+                       desc(VRAM + 0x5000, 1, VIRTQ_WRITE, 0)], "heads": [0]}
+    flush = {"descs": [desc(VRAM + 0x3000, 16, VIRTQ_NEXT, 1),
+                       desc(VRAM + 0x5000, 1, VIRTQ_WRITE, 0)], "heads": [0]}
+    indirect = {"descs": [desc(VRAM + 0x3800, 48, VIRTQ_INDIRECT, 0)], "heads": [0]}
+    table = (desc(VRAM + 0x3000, 16, VIRTQ_NEXT, 1) + desc(VRAM + 0x4000, 512,
+             VIRTQ_WRITE | VIRTQ_NEXT, 2) + desc(VRAM + 0x5000, 1, VIRTQ_WRITE, 0))
+    loop = {"descs": [desc(VRAM + 0x3000, 16, VIRTQ_NEXT, 1),
+                      desc(VRAM + 0x4000, 512, VIRTQ_WRITE | VIRTQ_NEXT, 0)], "heads": [0]}
+    two = {"descs": read["descs"] + [desc(VRAM + 0x3010, 16, VIRTQ_NEXT, 4),
+                                     desc(VRAM + 0x4200, 512, VIRTQ_NEXT, 5),
+                                     desc(VRAM + 0x5001, 1, VIRTQ_WRITE, 0)], "heads": [0, 3]}
+    return {
+        "read": virtio_input(0, 3, 1, read, [(0x3000, blk_header(0, 0))]),
+        "write": virtio_input(0, 3, 1, write, [(0x3000, blk_header(1, 4)), (0x4000, b"\xa5" * 1024)]),
+        "flush-event-idx": virtio_input(2, 3, 1, flush, [(0x3000, blk_header(4, 0))]),
+        "indirect": virtio_input(1, 3, 1, indirect, [(0x3000, blk_header(0, 1)), (0x3800, table)]),
+        "loop": virtio_input(0, 3, 1, loop, [(0x3000, blk_header(0, 0))]),
+        "two-requests": virtio_input(0, 4, 2, two, [(0x3000, blk_header(0, 0)),
+                                                   (0x3010, blk_header(1, 127))]),
+        "get-id-legacy": virtio_input(4, 2, 1, read, [(0x3000, blk_header(8, 0))]),
+    }
+
+
 def main():
     out = sys.argv[1]
+    d = os.path.join(out, "virtio")
+    os.makedirs(d, exist_ok=True)
+    for name, data in virtio_seeds().items():
+        open(os.path.join(d, name), "wb").write(data)
     for name, data in semihost_seeds().items():
         d = os.path.join(out, "semihost")
         os.makedirs(d, exist_ok=True)
