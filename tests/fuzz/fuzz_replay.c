@@ -1,7 +1,7 @@
 /* Fuzz harness: --replay FILE, the record format of host/input.c (format 1, described in
  * host/input.h and docs/ci.md): the input is the file, read through /proc/self/fd/N of a
  * memory file by input_replay on a virt machine (1 MiB of RAM) running the program of
- * fuzz_script.c (UART output and echo, GPIO copy), then a run of at most 200,000 cycles and
+ * fuzz_script.c (UART output and echo, GPIO copy), then a run of at most 30,000 cycles and
  * input_finish. Invariants: a file that does not parse, or names a UART, pin or source the
  * machine lacks, is refused with one line "PATH:LINE: ..."; an accepted one replays
  * without a crash, a hang or a sanitizer report, whatever its cycles and bytes say.
@@ -45,7 +45,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     }
     opts.ram_size = 1 << 20;
     opts.fdt = board;
-    opts.max_cycles = 200000;
+    opts.max_cycles = 30000;
     memfd = memfd_create("fuzz.rec", 0);
     if (memfd < 0) {
         perror("fuzz_replay: memfd_create");

@@ -2,7 +2,7 @@
  * host/escape.c; docs/ci.md), from the bytes of a script to its verdict: script_parse on
  * the input (NULs and all), and a script that parses is started on a virt machine (1 MiB of
  * RAM) running a program that prints lines of text on the UART, echoes what it receives
- * and copies GPIO inputs to outputs, for at most 200,000 cycles; then script_finish.
+ * and copies GPIO inputs to outputs, for at most 30,000 cycles; then script_finish.
  * Invariants: a script is refused with at least one error, every error a line
  * "fuzz.script:LINE: ..." or, about the whole file, "fuzz.script: ..." (no more than SCRIPT_MAX_ERRORS and one saying how many more);
  * script_start refuses with one line naming the script; the verdict is 0 or 1, and a
@@ -49,7 +49,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     }
     opts.ram_size = 1 << 20;
     opts.fdt = board;
-    opts.max_cycles = 200000;
+    opts.max_cycles = 30000;
     return 0;
 }
 
