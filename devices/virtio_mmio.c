@@ -32,7 +32,8 @@
 
 #define LEGACY_QUEUE_ALIGN 4096 /* QueueAlign before the driver writes it */
 
-/* guest_error() keys are kept by the log for the whole process: static strings only. */
+/* guest_error() keys name the kind of problem, not the device (the log copies them), so
+ * each kind is reported three times in all, whichever virtio slot it comes from. */
 
 struct virtq {
     uint32_t num; /* QueueNum */
