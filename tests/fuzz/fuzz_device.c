@@ -1,19 +1,26 @@
 /* Fuzz harness: register access sequences to one device, built once per device with
  * -DFUZZ_DEVICE=N (the table below): CLINT (SiFive CLINT / ACLINT MTIMER+MSWI), PLIC
- * (riscv-plic-spec 1.0.0), NS16550A, SiFive GPIO, the SiFive test finisher and HTIF.
+ * (riscv-plic-spec 1.0.0), NS16550A, SiFive GPIO, the SiFive test finisher, HTIF, and the
+ * virtio-mmio transport (virtio 1.2, 4.2) in its first two slots: a virtio-blk on an
+ * in-memory snapshot disk, then the virtio-rng.
  *
  * Each input is a sequence of operations on a fresh machine built from a built-in board
  * (1 MiB of RAM): loads and stores of 1, 2, 4 or 8 bytes at offsets in the device's
  * window (biased towards its register blocks, sometimes just past its end), virtual time
  * passing (the clock's events fire), the device's inputs (UART receive bytes, GPIO pin
- * levels, PLIC source levels, HTIF syscall blocks in RAM), interrupt enables, and short
- * guest runs (`wfi` in a loop with an `mret` handler), so interrupts are delivered.
- * Invariants: no crash or sanitizer report; the same input gives the same values, device
- * by device, on a second fresh machine (no uninitialised state, no host dependence).
+ * levels, PLIC source levels, HTIF syscall blocks in RAM; for virtio, guest RAM the device
+ * reads as rings and buffers, and stored values biased to RAM addresses), interrupt
+ * enables, and short guest runs (`wfi` in a loop with an `mret` handler), so interrupts are
+ * delivered. Invariants: no crash or sanitizer report; the same input gives the same
+ * values, device by device, on a second fresh machine (no uninitialised state, no host
+ * dependence).
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/csr.h"
 #include "devices/htif.h"
@@ -21,6 +28,7 @@
 #include "devices/plic.h"
 #include "devices/sifive_gpio.h"
 #include "fuzz.h"
+#include "host/blockdev.h"
 #include "platform/board.h"
 #include "platform/machine.h"
 
@@ -32,6 +40,7 @@ struct device_case {
     const char *name;
     uint64_t base, size;
     uint32_t hot[8]; /* offsets of register blocks, 0-terminated after the first */
+    bool dma;        /* the device reads and writes guest RAM (virtio) */
 };
 
 #define RAM      0x80000000ull
@@ -40,21 +49,32 @@ struct device_case {
 #define SYSBLOCK (RAM + 0x2000)
 
 static const struct device_case cases[] = {
-    { "clint", 0x2000000, 0x10000, { 0, 0x4000, 0xbff8 } },
-    { "plic", 0xc000000, 0x600000, { 0, 0x1000, 0x2000, 0x2080, 0x200000, 0x201000 } },
-    { "uart", 0x10000000, 0x100, { 0 } },
-    { "gpio", 0x10060000, 0x1000, { 0, 0x38, 0x40 } },
-    { "finisher", 0x100000, 0x1000, { 0 } },
-    { "htif", TOHOST, 16, { 0 } },
+    { "clint", 0x2000000, 0x10000, { 0, 0x4000, 0xbff8 }, false },
+    { "plic", 0xc000000, 0x600000, { 0, 0x1000, 0x2000, 0x2080, 0x200000, 0x201000 }, false },
+    { "uart", 0x10000000, 0x100, { 0 }, false },
+    { "gpio", 0x10060000, 0x1000, { 0, 0x38, 0x40 }, false },
+    { "finisher", 0x100000, 0x1000, { 0 }, false },
+    { "htif", TOHOST, 16, { 0 }, false },
+    /* hot: blk's registers, its queue addresses, its configuration; the same for rng */
+    { "virtio",
+      0x10001000,
+      0x2000,
+      { 0, 0x70, 0x80, 0x100, 0x1000, 0x1070, 0x1080, 0x1100 },
+      true },
 };
+/* Where virtio's guest RAM writes and RAM-address values point: above the program. */
+#define DMA_AREA (RAM + 0x4000)
 static const struct device_case *dc = &cases[FUZZ_DEVICE];
 
 static struct machine_options opts;
 static void *board;
+static int disk_fd = -1; /* virtio: the drive's image, 64 KiB in memory */
+static bool verbose;     /* FUZZ_VERBOSE set: every load's value on stderr (writing seeds) */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     fuzz_quiet_stdio();
+    verbose = getenv("FUZZ_VERBOSE") != NULL;
     char err[512];
     size_t size;
     board = board_open("virt", &size, err, sizeof err);
@@ -67,6 +87,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     }
     opts.ram_size = 1 << 20;
     opts.fdt = board;
+    if (dc->dma) {
+        disk_fd = memfd_create("hartlab-fuzz-disk", 0);
+        if (disk_fd < 0 || ftruncate(disk_fd, 64 << 10) != 0) {
+            perror("fuzz_device: memfd");
+            exit(1);
+        }
+    }
     return 0;
 }
 
@@ -98,7 +125,19 @@ static uint64_t run(const uint8_t *data, size_t size)
 {
     struct fz f = { data, size };
     char err[512];
-    struct machine *m = machine_new(&opts, err, sizeof err);
+    struct machine_options o = opts;
+    struct blockdev *disk = NULL;
+    if (disk_fd >= 0) {
+        /* A snapshot: the device's writes stay in this run's overlay. */
+        char spec[64];
+        snprintf(spec, sizeof spec, "/proc/self/fd/%d,snapshot", disk_fd);
+        disk = blockdev_open(spec, err, sizeof err);
+        if (!disk)
+            fuzz_fail("blockdev_open: %s", err);
+        o.drives = &disk;
+        o.ndrives = 1;
+    }
+    struct machine *m = machine_new(&o, err, sizeof err);
     if (!m)
         fuzz_fail("machine_new: %s", err);
     struct hart *h = machine_hart(m, 0);
@@ -129,6 +168,9 @@ static uint64_t run(const uint8_t *data, size_t size)
             uint64_t off = offset(&f);
             if (bus_load(&m->bus, dc->base + off, bytes, &v) != BUS_OK)
                 v = 0xdead;
+            if (verbose)
+                fprintf(stderr, "fuzz_device: %s+0x%" PRIx64 " (%u bytes): 0x%" PRIx64 "\n",
+                        dc->name, off, bytes, v);
             break;
         }
         case 5:
@@ -136,7 +178,10 @@ static uint64_t run(const uint8_t *data, size_t size)
         case 7:
         case 8: {
             uint64_t off = offset(&f);
-            uint64_t val = fz_u8(&f) & 1 ? fz_u64(&f) : fz_u8(&f);
+            uint8_t how = fz_u8(&f);
+            uint64_t val = how & 1                ? fz_u64(&f)
+                           : dc->dma && (how & 2) ? DMA_AREA + (fz_u16(&f) & 0xfff0)
+                                                  : fz_u8(&f);
             bus_store(&m->bus, dc->base + off, bytes, val);
             break;
         }
@@ -154,7 +199,16 @@ static uint64_t run(const uint8_t *data, size_t size)
             if (m->irq_input)
                 m->irq_input(m->irq_input_opaque, fz_u16(&f) % 130, fz_u8(&f) & 1);
             break;
-        case 11: /* an HTIF syscall block: number, fd, buffer, length, ... */
+        case 11:
+            /* virtio: bytes of guest RAM (rings, descriptors, requests); the others: an
+             * HTIF syscall block (number, fd, buffer, length, ...) */
+            if (dc->dma) {
+                uint64_t at = DMA_AREA + fz_u16(&f);
+                const uint8_t *bytes_in;
+                size_t n = fz_bytes(&f, fz_u8(&f) % 129, &bytes_in);
+                machine_write_mem(m, at, bytes_in, n);
+                break;
+            }
             for (unsigned k = 0; k < 8; k++) {
                 uint64_t w = fz_u8(&f) & 1 ? fz_u64(&f) : fz_u8(&f);
                 if (k == 0)
@@ -184,6 +238,7 @@ static uint64_t run(const uint8_t *data, size_t size)
     }
     hash ^= m->exited ? (uint64_t)m->exit_code << 32 : 0;
     machine_free(m);
+    blockdev_close(disk);
     return hash;
 }
 

@@ -122,6 +122,43 @@ def mip():
     return u8(15)
 
 
+def ram(off, data):  # dev-virtio: guest RAM at DMA_AREA + off
+    return u8(11) + u16(off) + u8(len(data)) + data
+
+
+def store_ram(size_log, hot, off, ram_off):  # dev-virtio: a value DMA_AREA + ram_off
+    return u8(5 | size_log << 6) + u8(hot) + u16(off) + u8(2) + u16(ram_off)
+
+
+DMA_AREA = 0x80004000
+
+
+def dev_virtio_seed(hot, header, data_len, data_flags):
+    """A driver's whole set-up of the virtio device at hot block `hot` (0 = the blk slot,
+    4 = the rng slot): status, features, queue 0 of 8 at DMA_AREA (table), +0x1000
+    (available), +0x2000 (used), one chain from the table, the notify, time for the device,
+    then the interrupt status and its acknowledgement."""
+    def reg(off, v):
+        return store(2, hot, off, v)
+    chain = b""
+    if header is not None:
+        chain += desc(DMA_AREA + 0x3000, 16, VIRTQ_NEXT, 1)
+        chain += desc(DMA_AREA + 0x3800, data_len, data_flags | VIRTQ_NEXT, 2)
+        chain += desc(DMA_AREA + 0x3f00, 1, VIRTQ_WRITE, 0)
+    else:
+        chain += desc(DMA_AREA + 0x3800, data_len, data_flags, 0)
+    s = (reg(0x70, 0) + reg(0x70, 3) + load(2, hot, 0x10) + reg(0x24, 1) + reg(0x20, 1)
+         + reg(0x70, 0xb) + load(2, hot, 0x70) + reg(0x30, 0) + load(2, hot, 0x34)
+         + reg(0x38, 8) + store_ram(2, hot, 0x80, 0) + store_ram(2, hot, 0x90, 0x1000)
+         + store_ram(2, hot, 0xa0, 0x2000) + reg(0x44, 1) + reg(0x70, 0xf)
+         + ram(0, chain) + ram(0x1000, struct.pack("<HHH", 0, 1, 0)))
+    if header is not None:
+        s += ram(0x3000, header)
+    s += (reg(0x50, 0) + advance(2000, 4) + load(2, hot, 0x60) + reg(0x64, 1)
+          + load(2, hot, 0x60) + load(2, hot, 0x100) + load(2, hot, 0xfc) + reg(0x70, 0))
+    return s
+
+
 def device_seeds():
     return {
         # hot 1 = mtimecmp, hot 2 = mtime, hot 0 = msip
@@ -145,6 +182,10 @@ def device_seeds():
         "dev-htif": [store(3, 0, 0, (1 << 56) | (1 << 48) | 0x41) + load(3, 0, 8)
                      + u8(11) + b"\x00" * 40 + store(3, 0, 0, 0x80002000)
                      + store(2, 0, 0, 0x2001) + store(2, 0, 4, 0) + store(3, 0, 0, (5 << 1) | 1)],
+        # a virtio-blk read of sector 0, a write of sector 1, and a virtio-rng request
+        "dev-virtio": [dev_virtio_seed(0, blk_header(0, 0), 512, VIRTQ_WRITE),
+                       dev_virtio_seed(0, blk_header(1, 1), 512, 0),
+                       dev_virtio_seed(4, None, 64, VIRTQ_WRITE)],
     }
 
 
