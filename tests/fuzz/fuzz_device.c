@@ -97,9 +97,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-/* Virtual time passes: the hart waits in its wfi loop while the clock's events fire. */
+/* Virtual time passes: the hart waits in its wfi loop while the clock's events fire.
+ * Zero cycles is no time at all: max_cycles 0 would mean "no limit", and a hart whose wfi
+ * cannot wait (an interrupt pending but disabled) loops for ever, as real hardware would. */
 static void advance(struct machine *m, uint64_t cycles)
 {
+    if (!cycles)
+        return;
     m->opts.max_insns = 0;
     m->opts.max_cycles = hart_cycles(machine_hart(m, 0)) + cycles;
     m->exited = false;
