@@ -1035,6 +1035,39 @@ void hart_request_stop(struct hart *h)
     hart_attention(h);
 }
 
+/* Run the one instruction at h->pc as a block of its own, then tell the trace and the
+ * listeners. No interrupt is taken here. Returns true when the instruction went on to the
+ * next one as part of a block would (no trap, no jump or branch, nothing that ends a
+ * block), false when a block would have ended after it. */
+static bool step_one(struct hart *h)
+{
+    union {
+        struct block b;
+        uint8_t space[sizeof(struct block) + 2 * sizeof(struct insn)];
+    } one;
+    uint64_t traps = h->traps;
+    bool cacheable;
+    if (!build_block(h, h->pc, &one.b, 1, 1, &cacheable)) {
+        h->cycles += h->timing->cycles[COST_SYSTEM]; /* the fetch fault's trap, as in hart_run */
+        return false;
+    }
+    uint64_t retired = h->retired;
+    h->exit = NULL;
+    run_block(h, &one.b);
+    /* A body that goes on into the next instruction reaches the fall-through entry, which
+     * finds no link (chain_until is 0) and leaves through it. */
+    bool went_on = h->exit == &one.b.insns[1] && h->traps == traps;
+    h->exit = NULL; /* `one` is about to go: nothing may link to or from it */
+    if (unlikely(h->on_block.n))
+        LISTENERS_CALL(&h->on_block, hart_block_fn, h, one.b.insns,
+                       (unsigned)(h->retired - retired));
+    if (h->trace_file)
+        trace_step(h, &one.b.insns[0], traps);
+    if (h->on_step.n)
+        LISTENERS_CALL(&h->on_step, hart_step_fn, h, &one.b.insns[0]);
+    return went_on;
+}
+
 enum hart_stop hart_step(struct hart *h)
 {
     h->stop = HART_RUNNING;
@@ -1046,29 +1079,23 @@ enum hart_stop hart_step(struct hart *h)
     }
     if (take_interrupt(h))
         return h->stop = HART_STOP_STEP;
-    union {
-        struct block b;
-        uint8_t space[sizeof(struct block) + 2 * sizeof(struct insn)];
-    } one;
-    uint64_t traps = h->traps;
-    bool cacheable;
-    if (!build_block(h, h->pc, &one.b, 1, 1, &cacheable)) {
-        h->cycles += h->timing->cycles[COST_SYSTEM]; /* the fetch fault's trap, as in hart_run */
-        return h->stop = HART_STOP_STEP;
-    }
-    uint64_t retired = h->retired;
-    run_block(h, &one.b);
-    h->exit = NULL; /* `one` is about to go: nothing may link to or from it */
-    if (unlikely(h->on_block.n))
-        LISTENERS_CALL(&h->on_block, hart_block_fn, h, one.b.insns,
-                       (unsigned)(h->retired - retired));
-    if (h->trace_file)
-        trace_step(h, &one.b.insns[0], traps);
-    if (h->on_step.n)
-        LISTENERS_CALL(&h->on_step, hart_step_fn, h, &one.b.insns[0]);
+    step_one(h);
     if (h->stop == HART_RUNNING)
         h->stop = HART_STOP_STEP;
     return h->stop;
+}
+
+/* Run the first block of `b` (the superblock hart_run found at h->pc) one instruction at a
+ * time, for the trace and the step listeners, and stop where running `b` would have come
+ * back to hart_run's checks: after its first block's last instruction, or earlier where
+ * an instruction ends the block (a trap, a jump or branch, a CSR write that asks for the
+ * checks, a stop). So interrupts, limits and the machine's events come at the same
+ * instructions whether anything watches or not (docs/design.md, decision 11). */
+static void step_block(struct hart *h, const struct block *b)
+{
+    for (unsigned left = b->first_n; left > 0; left--)
+        if (!step_one(h) || h->stop != HART_RUNNING || h->wfi)
+            break;
 }
 
 /* The cycle count up to which hart_run may skip its per-block checks: `until`, unless one
@@ -1133,7 +1160,9 @@ enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)
         h->fast_until = fast_deadline(h, until_cycles);
         if (unlikely(h->debug != NULL) && debug_stop_before(h))
             break;
-        if (unlikely(h->single_step)) {
+        if (unlikely(h->fine_steps)) {
+            /* The machine interleaves harts one instruction at a time: every instruction
+             * is a block boundary. */
             if (hart_step(h) == HART_STOP_STEP)
                 h->stop = HART_RUNNING;
             continue;
@@ -1158,6 +1187,12 @@ enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)
             hart_step(h);
             if (h->stop == HART_STOP_STEP)
                 h->stop = HART_RUNNING;
+            continue;
+        }
+        if (unlikely(h->single_step)) {
+            /* The trace, step listeners or a read watchpoint: the same block, watched
+             * one instruction at a time. */
+            step_block(h, b);
             continue;
         }
         uint64_t retired = h->retired;

@@ -24,7 +24,8 @@
  *
  * Observers (the debugger, traces, views, a recorder) subscribe to the hart's events with
  * hart_listen_* (core/listeners.h): any number each, nothing spent on an event nobody
- * listens to. Listening to steps runs the hart one instruction at a time.
+ * listens to. Listening to steps runs the hart one instruction at a time, without moving
+ * where interrupts and limits are taken (docs/design.md, decision 9).
  *
  * Trap contract: every synchronous exception is raised by `hart_raise()`
  * (core/hart_internal.h) with the cause and
@@ -263,7 +264,8 @@ void hart_unlisten_trap(struct hart *h, hart_trap_fn fn, void *ctx);
 bool hart_listen_trap_return(struct hart *h, hart_return_fn fn, void *ctx);
 void hart_unlisten_trap_return(struct hart *h, hart_return_fn fn, void *ctx);
 /* An instruction ran (after it; `ins` is its decoded form). While anything listens, the
- * hart runs one instruction at a time. */
+ * hart runs its blocks one instruction at a time; interrupts and limits still come only at
+ * the ends of blocks, so the run is the same as without listeners. */
 bool hart_listen_step(struct hart *h, hart_step_fn fn, void *ctx);
 void hart_unlisten_step(struct hart *h, hart_step_fn fn, void *ctx);
 /* A block ran (after it): ins[0..n-1] are its instructions that retired, in order (one that

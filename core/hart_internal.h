@@ -117,7 +117,8 @@ struct hart {
     bool interlocks;     /* the timing has result latencies (build_block adds the stalls) */
     uint32_t ext;        /* misa extension bits */
     uint8_t ialign_mask; /* 1 with C (16-bit IALIGN), 3 without */
-    /* Run one instruction at a time: the OR of the three reasons below (hart_update_stepping). */
+    /* Run blocks one instruction at a time (the OR of the reasons below and step listeners,
+     * hart_update_stepping); only fine_steps also makes every instruction a block boundary. */
     bool single_step;
     bool debug_step;  /* the debugger has a read watchpoint (core/debug.c) */
     bool fine_steps;  /* the machine interleaves harts instruction by instruction */
