@@ -1,6 +1,7 @@
 /* Phase 4 of the command line (cli/cli.h): the run. Under the GDB stub when --gdb or -s is
- * given (the debugger then drives the machine), else with the views that were asked for
- * (panel, traces, VCD, pacing); then the compliance signature, if asked for.
+ * given (the debugger then drives the machine), else by the machine's own loop; the views
+ * that were asked for (panel, traces, VCD, profile, pacing) watch either way (the panel
+ * only without the debugger); then the compliance signature, if asked for.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -85,16 +86,24 @@ bool cli_run(const struct cli_options *o, struct machine *m, int *status, char *
     fflush(stdout);
     if (o->gdb_wait && !o->gdb_spec)
         cli_usage_error("%s", "-S waits for a debugger: give --gdb [HOST:]PORT or -s too");
+    if (o->gdb_spec && o->views.ui)
+        cli_usage_error("%s", "--ui and --gdb cannot be used together yet: the panel needs the "
+                              "run loop the debugger takes over; use --trace=irq, --vcd or "
+                              "--profile with --gdb, or the panel without it");
+    /* The views watch the run whoever drives it: the machine's own loop, or the debugger
+     * (its continues and steps run the same events). */
+    struct views *views = NULL;
+    if (views_wanted(&o->views) && !(views = views_start(m, &o->views, err, errlen)))
+        return false;
     if (o->gdb_spec) {
-        if (!run_under_gdb(o, m, status, err, errlen))
+        if (!run_under_gdb(o, m, status, err, errlen)) {
+            views_finish(views, 0);
             return false;
+        }
     } else {
-        struct views *views = NULL;
-        if (views_wanted(&o->views) && !(views = views_start(m, &o->views, err, errlen)))
-            return false;
         *status = machine_run(m);
-        *status = views_finish(views, *status);
     }
+    *status = views_finish(views, *status);
     fflush(stdout);
     if (o->jit_stats)
         print_jit_stats(m);

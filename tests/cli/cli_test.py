@@ -46,6 +46,7 @@ usage_error("bad --misaligned", ["--misaligned=sometimes", spin], "sometimes")
 usage_error("bad -m", ["-m", "12Q", spin], "12Q")
 usage_error("bad --max-insns", ["--max-insns", "many", spin], "many")
 usage_error("stray argument", [spin, "extra"], "extra")
+usage_error("--ui with --gdb", ["--ui", "--gdb", "127.0.0.1:0", spin], "--ui and --gdb")
 r = run("--isa", "rv128i", spin)
 check("bad --isa", r.returncode == 2 and "rv128i" in r.stderr, r.stderr)
 other = "rv64imac" if xlen == "32" else "rv32imac"

@@ -15,6 +15,8 @@ tests never collide) and one gdb-multiarch session:
             `monitor step-irq on`
   load      load of a second image (EXIT_CODE=42), continue -> exits with 42 (gdb and
             hartlab's exit status)
+  views     --trace=irq:FILE and --trace=frames:FILE under the debugger: the timer
+            interrupts gdb continues through are in the irq trace, calls in the frames trace
 
 usage: run_gdb.py --hartlab H --elf FW.elf --elf2 FW42.elf --source gdb_fw.c [--isa ISA]
                   [--expect-fp] [--only NAME]
@@ -238,6 +240,29 @@ def main():
             ("load", has(r"Loading section \.text")),
             ("the new image runs to its exit", has(r"exited with code 052")),
         ], exit_status=42)
+
+    if want("views"):
+        # The views watch a run the debugger drives just as a run without one.
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            irq, frames = os.path.join(tmp, "irq.txt"), os.path.join(tmp, "frames.txt")
+            h = Hartlab(args, args.elf, ["--trace=irq:" + irq, "--trace=frames:" + frames])
+            try:
+                out = run_gdb(args, h.port, ["break timer_handler", "continue", "continue",
+                                             "kill"])
+                check("views", "Breakpoint 1, timer_handler" in out,
+                      "the breakpoint in the handler is hit twice", out)
+                h.wait()
+            finally:
+                h.stop()
+            with open(irq) as f:
+                itext = f.read()
+            with open(frames) as f:
+                ftext = f.read()
+            check("views", len(re.findall(r"trap +machine timer .* -> trap_entry", itext)) >= 2,
+                  "--trace=irq under --gdb shows the timer interrupts", itext)
+            check("views", re.search(r"timer_handler", ftext) is not None,
+                  "--trace=frames under --gdb shows the handler's calls", ftext[:2000])
 
     if failures:
         print(f"{len(failures)} check(s) failed: {sorted(set(failures))}")
