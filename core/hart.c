@@ -709,21 +709,13 @@ void hart_timing_div(struct hart *h, uint64_t a, uint64_t b, bool is_signed, uns
 
 static bool is_cond_branch(const struct insn *ins)
 {
-    switch (ins->sem) {
-    case INSN_beq:
-    case INSN_bne:
-    case INSN_blt:
-    case INSN_bge:
-    case INSN_bltu:
-    case INSN_bgeu: return ins->id != INSN_COUNT;
-    default: return false;
-    }
+    return (ins->flags & COND_BRANCH) && ins->id != INSN_COUNT;
 }
 
 /* A jal (or c.j, c.jal) whose target is aligned (the others trap when they run). */
 static bool is_direct_jal(const struct insn *ins)
 {
-    return ins->sem == INSN_jal && ins->id != INSN_COUNT && !(ins->flags & NO_FUSE);
+    return (ins->flags & FIXED_JUMP) && ins->id != INSN_COUNT && !(ins->flags & NO_FUSE);
 }
 
 static uint64_t jal_target(const struct hart *h, const struct insn *ins)

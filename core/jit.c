@@ -1142,8 +1142,7 @@ static bool emit_call_body(struct tr *t, const struct hart *h, const struct insn
 
 static bool is_branch(unsigned sem)
 {
-    return sem == INSN_beq || sem == INSN_bne || sem == INSN_blt || sem == INSN_bge ||
-           sem == INSN_bltu || sem == INSN_bgeu;
+    return (insn_table[sem].flags & COND_BRANCH) != 0; /* `sem` is the base row's id */
 }
 
 /* One instruction. False when the block cannot be translated. */

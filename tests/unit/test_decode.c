@@ -446,6 +446,31 @@ static void test_testhart_encoders(void **state)
     }
 }
 
+/* The row flags are the one statement of what is a conditional branch and what is a jump to
+ * a fixed target: the semantic bodies agree with them, and exactly those rows have a body
+ * that checks a misaligned target. */
+static void test_control_flow_flags(void **state)
+{
+    (void)state;
+    for (unsigned k = 0; k < INSN_COUNT; k++) {
+        const struct insn_desc *d = &insn_table[k];
+        bool branch = d->sem == INSN_beq || d->sem == INSN_bne || d->sem == INSN_blt ||
+                      d->sem == INSN_bge || d->sem == INSN_bltu || d->sem == INSN_bgeu;
+        bool jal = d->sem == INSN_jal;
+        if (branch != ((d->flags & COND_BRANCH) != 0) || jal != ((d->flags & FIXED_JUMP) != 0)) {
+            fprintf(stderr, "row %s: flags 0x%x disagree with its body\n", d->name, d->flags);
+            fail();
+        }
+        if ((d->flags & (COND_BRANCH | FIXED_JUMP)) && !(d->flags & END)) {
+            fprintf(stderr, "row %s: a branch or jump must end its block\n", d->name);
+            fail();
+        }
+        bool checked = (d->flags & (COND_BRANCH | FIXED_JUMP)) != 0;
+        assert_int_equal(rv32_check_fn(d->sem) != NULL, checked);
+        assert_int_equal(rv64_check_fn(d->sem) != NULL, checked);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -454,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_reserved_compressed), cmocka_unit_test(test_reserved_neighbours),
         cmocka_unit_test(test_wrong_xlen),          cmocka_unit_test(test_extension_gates),
         cmocka_unit_test(test_insn_length),         cmocka_unit_test(test_testhart_encoders),
+        cmocka_unit_test(test_control_flow_flags),
     };
     return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
 }
