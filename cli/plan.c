@@ -12,59 +12,6 @@
 #include "host/log.h"
 #include "platform/board.h"
 
-/* "rv32imac", "rv64gc" (g = imafd_zicsr_zifencei). */
-static bool parse_isa(const char *s, unsigned *xlen, uint32_t *ext, char *why, size_t whylen)
-{
-    if (strncmp(s, "rv32", 4) == 0)
-        *xlen = 32;
-    else if (strncmp(s, "rv64", 4) == 0)
-        *xlen = 64;
-    else {
-        snprintf(why, whylen, "must start with rv32 or rv64");
-        return false;
-    }
-    uint32_t e = 0;
-    const char *p = s + 4;
-    if (*p != 'i' && *p != 'g') {
-        snprintf(why, whylen, "the base must be 'i' (or 'g')");
-        return false;
-    }
-    for (; *p && *p != '_'; p++) {
-        switch (*p) {
-        case 'i': e |= ISA_EXT('I'); break;
-        case 'm': e |= ISA_EXT('M'); break;
-        case 'a': e |= ISA_EXT('A'); break;
-        case 'c': e |= ISA_EXT('C'); break;
-        case 'f': e |= ISA_EXT('F'); break;
-        case 'd': e |= ISA_EXT('D'); break;
-        /* G is IMAFD plus Zicsr and Zifencei (always present here). */
-        case 'g':
-            e |= ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('F') | ISA_EXT('D');
-            break;
-        default:
-            snprintf(why, whylen, "unknown extension '%c' (supported: i, m, a, f, d, c, g)", *p);
-            return false;
-        }
-    }
-    if ((e & ISA_EXT('D')) && !(e & ISA_EXT('F'))) {
-        snprintf(why, whylen, "'d' needs 'f' (the D extension extends F)");
-        return false;
-    }
-    /* Zicsr and Zifencei are always present; accept them spelled out. */
-    while (*p == '_') {
-        const char *next = strchr(p + 1, '_');
-        size_t n = next ? (size_t)(next - p - 1) : strlen(p + 1);
-        if (!((n == 5 && strncmp(p + 1, "zicsr", 5) == 0) ||
-              (n == 8 && strncmp(p + 1, "zifencei", 8) == 0))) {
-            snprintf(why, whylen, "unknown extension '%.*s'", (int)n, p + 1);
-            return false;
-        }
-        p += 1 + n;
-    }
-    *ext = e;
-    return true;
-}
-
 /* True if the file starts with the ELF magic. */
 static bool is_elf_file(const char *path)
 {
@@ -150,7 +97,7 @@ bool cli_plan(struct cli_options *o, struct cli_plan *p, char *err, size_t errle
     if (o->isa) {
         unsigned xlen;
         mo->ext_set = true;
-        if (!parse_isa(o->isa, &xlen, &mo->ext, why, sizeof why)) {
+        if (!board_parse_isa(o->isa, true, &xlen, &mo->ext, why, sizeof why)) {
             snprintf(err, errlen, "--isa %s: %s", o->isa, why);
             return false;
         }

@@ -21,11 +21,11 @@
 #include "host/chardev.h"
 #include "devices/clock.h"
 #include "host/log.h"
+#include "platform/board.h"
 #include "platform/machine.h"
 
 #define DEFAULT_CLOCK_HZ 3686400u
 #define DEFAULT_BAUD     115200u
-#define DEFAULT_TIMEBASE 10000000u /* QEMU virt's, when no tree says otherwise */
 #define TIMEOUT_CHARS    4         /* datasheet: 4 character times */
 #define NREGS            8
 
@@ -532,8 +532,7 @@ struct ns16550 *ns16550_new(struct machine *m, uint64_t base, const struct ns165
     u->reg_shift = cfg->reg_shift;
     u->reg_io_width = width;
     u->clock_hz = cfg->clock_hz ? cfg->clock_hz : DEFAULT_CLOCK_HZ;
-    u->hart_hz =
-        cfg->hart_hz ? cfg->hart_hz : (uint64_t)DEFAULT_TIMEBASE * m->clock.cycles_per_tick;
+    u->hart_hz = cfg->hart_hz ? cfg->hart_hz : board_hart_hz(NULL, m->clock.cycles_per_tick);
     snprintf(u->name, sizeof u->name, "%s", cfg->name ? cfg->name : "uart");
     u->irq.name = u->name;
 
@@ -595,19 +594,6 @@ static bool is_console(struct machine *m, const void *fdt, int node)
     return true;
 }
 
-/* Hart cycles per second: the tree's timebase times the machine's cycles per tick. */
-static uint64_t fdt_hart_hz(const struct machine *m, const void *fdt)
-{
-    uint32_t timebase = 0;
-    int cpus = fdt_path_offset(fdt, "/cpus");
-    if (cpus >= 0 && !prop_u32(fdt, cpus, "timebase-frequency", &timebase)) {
-        int cpu = fdt_first_subnode(fdt, cpus);
-        if (cpu >= 0)
-            prop_u32(fdt, cpu, "timebase-frequency", &timebase);
-    }
-    return (uint64_t)(timebase ? timebase : DEFAULT_TIMEBASE) * m->clock.cycles_per_tick;
-}
-
 bool ns16550_create(struct machine *m, const void *fdt, int node, uint64_t base, uint64_t size,
                     char *err, size_t errlen)
 {
@@ -623,7 +609,7 @@ bool ns16550_create(struct machine *m, const void *fdt, int node, uint64_t base,
     const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
     if (irq && len >= 4)
         cfg.irq_source = fdt32_to_cpu(irq[0]);
-    cfg.hart_hz = fdt_hart_hz(m, fdt);
+    cfg.hart_hz = board_hart_hz(fdt, m->clock.cycles_per_tick);
     cfg.size = size;
     char name[32];
     snprintf(name, sizeof name, "%s", fdt_get_name(fdt, node, NULL));

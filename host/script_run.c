@@ -27,6 +27,7 @@
 #include "host/script.h"
 #include "host/script_internal.h"
 #include "host/script_regex.h"
+#include "platform/board.h"
 #include "platform/machine.h"
 
 #define MAX_UARTS    8
@@ -533,24 +534,6 @@ static bool find_pin(struct machine *m, const char *name, struct pin *out, char 
     return false;
 }
 
-static uint64_t hart_hz(const struct machine *m)
-{
-    uint32_t timebase = 10000000;
-    const void *fdt = m->opts.fdt;
-    int cpus = fdt ? fdt_path_offset(fdt, "/cpus") : -1;
-    if (cpus >= 0) {
-        int len;
-        const fdt32_t *p = fdt_getprop(fdt, cpus, "timebase-frequency", &len);
-        if (!p) {
-            int cpu = fdt_first_subnode(fdt, cpus);
-            p = cpu >= 0 ? fdt_getprop(fdt, cpu, "timebase-frequency", &len) : NULL;
-        }
-        if (p && len >= 4 && fdt32_to_cpu(*p))
-            timebase = fdt32_to_cpu(*p);
-    }
-    return (uint64_t)timebase * m->clock.cycles_per_tick;
-}
-
 struct script_run *script_start(struct machine *m, const struct script *s, char *err, size_t errlen)
 {
     struct script_run *r = calloc(1, sizeof *r);
@@ -730,7 +713,7 @@ void script_report(const struct script_run *r, struct script_report *out)
     out->message = script_message(r);
     out->detail = r->verdict == 1 ? r->detail : NULL;
     out->cycles = hart_cycles(machine_hart(r->m, 0));
-    out->hart_hz = hart_hz(r->m);
+    out->hart_hz = board_hart_hz(r->m->opts.fdt, r->m->clock.cycles_per_tick);
     out->passed = r->passed;
     out->nsteps = (unsigned)r->s->n;
     out->output = r->console;

@@ -365,6 +365,91 @@ static int first_cpu(const void *fdt)
     return -1;
 }
 
+bool board_parse_isa(const char *s, bool strict, unsigned *xlen, uint32_t *ext, char *why,
+                     size_t whylen)
+{
+    if (!strict) {
+        /* A tree's riscv,isa: RV32 or else RV64; of the single-letter extensions, those
+         * hartlab has (the rest, and multi-letter ones after '_', are not modelled). */
+        *xlen = strncmp(s, "rv32", 4) == 0 ? 32 : 64;
+        uint32_t e = 0;
+        for (const char *p = s + (strlen(s) >= 4 ? 4 : strlen(s)); *p && *p != '_'; p++) {
+            if (*p == 'g')
+                e |= ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('F') | ISA_EXT('D');
+            else if (*p >= 'a' && *p <= 'z')
+                e |= ISA_EXT(*p - 'a' + 'A');
+        }
+        *ext = e & (ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('F') | ISA_EXT('D') |
+                    ISA_EXT('C'));
+        return true;
+    }
+    if (strncmp(s, "rv32", 4) == 0)
+        *xlen = 32;
+    else if (strncmp(s, "rv64", 4) == 0)
+        *xlen = 64;
+    else {
+        snprintf(why, whylen, "must start with rv32 or rv64");
+        return false;
+    }
+    uint32_t e = 0;
+    const char *p = s + 4;
+    if (*p != 'i' && *p != 'g') {
+        snprintf(why, whylen, "the base must be 'i' (or 'g')");
+        return false;
+    }
+    for (; *p && *p != '_'; p++) {
+        switch (*p) {
+        case 'i': e |= ISA_EXT('I'); break;
+        case 'm': e |= ISA_EXT('M'); break;
+        case 'a': e |= ISA_EXT('A'); break;
+        case 'c': e |= ISA_EXT('C'); break;
+        case 'f': e |= ISA_EXT('F'); break;
+        case 'd': e |= ISA_EXT('D'); break;
+        /* G is IMAFD plus Zicsr and Zifencei (always present here). */
+        case 'g':
+            e |= ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('F') | ISA_EXT('D');
+            break;
+        default:
+            snprintf(why, whylen, "unknown extension '%c' (supported: i, m, a, f, d, c, g)", *p);
+            return false;
+        }
+    }
+    if ((e & ISA_EXT('D')) && !(e & ISA_EXT('F'))) {
+        snprintf(why, whylen, "'d' needs 'f' (the D extension extends F)");
+        return false;
+    }
+    /* Zicsr and Zifencei are always present; accept them spelled out. */
+    while (*p == '_') {
+        const char *next = strchr(p + 1, '_');
+        size_t n = next ? (size_t)(next - p - 1) : strlen(p + 1);
+        if (!((n == 5 && strncmp(p + 1, "zicsr", 5) == 0) ||
+              (n == 8 && strncmp(p + 1, "zifencei", 8) == 0))) {
+            snprintf(why, whylen, "unknown extension '%.*s'", (int)n, p + 1);
+            return false;
+        }
+        p += 1 + n;
+    }
+    *ext = e;
+    return true;
+}
+
+uint64_t board_timebase(const void *fdt)
+{
+    uint64_t timebase = 0;
+    if (fdt) {
+        prop_cells(fdt, fdt_path_offset(fdt, "/cpus"), "timebase-frequency", &timebase);
+        int cpu = first_cpu(fdt);
+        if (cpu >= 0)
+            prop_cells(fdt, cpu, "timebase-frequency", &timebase);
+    }
+    return timebase ? timebase : BOARD_DEFAULT_TIMEBASE;
+}
+
+uint64_t board_hart_hz(const void *fdt, uint32_t cycles_per_tick)
+{
+    return board_timebase(fdt) * cycles_per_tick;
+}
+
 static int memory_node(const void *fdt)
 {
     int node;
@@ -655,7 +740,10 @@ bool board_apply_options(const void *fdt, struct machine_options *o, char *err, 
     /* riscv,isa is the board's default; a board whose hart has one XLEN only says so with
      * hartlab,fixed-xlen, and then firmware of the other XLEN is refused. */
     const char *isa = fdt_getprop(fdt, cpu, "riscv,isa", NULL);
-    unsigned xlen = isa && strncmp(isa, "rv32", 4) == 0 ? 32 : 64;
+    unsigned xlen = 64;
+    uint32_t isa_ext = 0;
+    if (isa)
+        board_parse_isa(isa, false, &xlen, &isa_ext, NULL, 0);
     bool fixed = fdt_getprop(fdt, cpu, "hartlab,fixed-xlen", NULL) != NULL;
     if (o->xlen && !fixed)
         xlen = o->xlen;
@@ -666,22 +754,10 @@ bool board_apply_options(const void *fdt, struct machine_options *o, char *err, 
     }
     o->xlen = xlen;
     /* The extensions the board's harts have, unless --isa said otherwise. */
-    if (!o->ext_set && isa) {
-        uint32_t ext = 0;
-        for (const char *p = isa + 4; *p && *p != '_'; p++) {
-            if (*p == 'g')
-                ext |= ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('F') | ISA_EXT('D');
-            else if (*p >= 'a' && *p <= 'z')
-                ext |= ISA_EXT(*p - 'a' + 'A');
-        }
-        o->ext = ext & (ISA_EXT('I') | ISA_EXT('M') | ISA_EXT('A') | ISA_EXT('F') | ISA_EXT('D') |
-                        ISA_EXT('C'));
-    }
+    if (!o->ext_set && isa)
+        o->ext = isa_ext;
 
-    uint64_t timebase = 0, hz = 0;
-    prop_cells(fdt, fdt_path_offset(fdt, "/cpus"), "timebase-frequency", &timebase);
-    if (!prop_cells(fdt, cpu, "timebase-frequency", &timebase) && !timebase)
-        timebase = 10000000;
+    uint64_t timebase = board_timebase(fdt), hz = 0;
     if (!prop_cells(fdt, cpu, "clock-frequency", &hz))
         hz = timebase * 10;
     if (hz < timebase || hz % timebase) {

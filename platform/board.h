@@ -52,6 +52,22 @@ void *board_fit_harts(void *fdt, unsigned smp, struct machine_options *o, char *
 /* Fill the options the user left unset (RAM, XLEN, timebase, misaligned policy) from the
  * tree, and check the ones they set agree with it. */
 bool board_apply_options(const void *fdt, struct machine_options *o, char *err, size_t errlen);
+/* An ISA string: "rv32imac", "rv64gc" (g = imafd_zicsr_zifencei), into XLEN and misa
+ * extension bits. `strict` (--isa): only what hartlab has (i, m, a, f, d, c, g, and
+ * _zicsr/_zifencei), D only with F, else false with why in `why`. Not strict (a tree's
+ * riscv,isa): never fails; RV32 or else RV64, the extensions hartlab has, others ignored.
+ * The one parser of ISA strings. */
+bool board_parse_isa(const char *s, bool strict, unsigned *xlen, uint32_t *ext, char *why,
+                     size_t whylen);
+/* The timebase (mtime ticks per second): the first cpu node's timebase-frequency, else
+ * /cpus', else QEMU virt's 10 MHz (BOARD_DEFAULT_TIMEBASE); `fdt` may be NULL. The one
+ * place that reads it: the machine's cycles per tick, the UART's character times, the
+ * views' and scripts' seconds all come from here. */
+#define BOARD_DEFAULT_TIMEBASE 10000000u
+uint64_t board_timebase(const void *fdt);
+/* Hart cycles per second: the timebase times `cycles_per_tick` (the machine's
+ * m->clock.cycles_per_tick). */
+uint64_t board_hart_hz(const void *fdt, uint32_t cycles_per_tick);
 /* Create every device the tree names (called by machine_new). Unknown `compatible` strings
  * are listed in one warning. */
 bool board_build_devices(struct machine *m, const void *fdt, char *err, size_t errlen);

@@ -13,6 +13,7 @@
 #include "devices/clint.h"
 #include "devices/clock.h"
 #include "devices/irq.h"
+#include "platform/board.h"
 #include "platform/machine.h"
 #include "devices/ns16550.h"
 #include "devices/plic.h"
@@ -308,18 +309,5 @@ const char *observe_cause_name(uint64_t cause, unsigned xlen)
 
 uint64_t observe_hart_hz(const struct observe *ob)
 {
-    uint32_t timebase = 10000000;
-    const void *fdt = ob->m->opts.fdt;
-    int cpus = fdt ? fdt_path_offset(fdt, "/cpus") : -1;
-    if (cpus >= 0) {
-        int len;
-        const fdt32_t *p = fdt_getprop(fdt, cpus, "timebase-frequency", &len);
-        if (!p) {
-            int cpu = fdt_first_subnode(fdt, cpus);
-            p = cpu >= 0 ? fdt_getprop(fdt, cpu, "timebase-frequency", &len) : NULL;
-        }
-        if (p && len >= 4 && fdt32_to_cpu(*p))
-            timebase = fdt32_to_cpu(*p);
-    }
-    return (uint64_t)timebase * ob->m->clock.cycles_per_tick;
+    return board_hart_hz(ob->m->opts.fdt, ob->m->clock.cycles_per_tick);
 }
