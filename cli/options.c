@@ -1,6 +1,6 @@
 /* Phase 1 of the command line (cli/cli.h): argv into `struct cli_options`. Every option is
  * listed here, in the long-option table, the switch below and `hartlab --help`; a bad one is
- * one line naming it, the usage line, and exit status 2.
+ * one line naming it and what to do, and exit status 2.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,11 +21,10 @@ static const char usage_line[] = "usage: hartlab [options] FILE.elf [-- guest ar
 
 _Noreturn void cli_usage_error(const char *fmt, const char *arg)
 {
+    /* One line: what is wrong, and where the options are listed. */
     fputs("hartlab: ", stderr);
     fprintf(stderr, fmt, arg);
-    fputc('\n', stderr);
-    fputs(usage_line, stderr);
-    fputs("Try 'hartlab --help' for the list of options.\n", stderr);
+    fputs(" (hartlab --help lists the options)\n", stderr);
     exit(MACHINE_EXIT_USAGE);
 }
 
@@ -152,6 +151,9 @@ static void print_help(void)
          "  125  the firmware can make no progress: every hart waits in wfi, or loops (a\n"
          "       jump to itself, a trap loop), for an interrupt that cannot come (one line\n"
          "       on stderr names the hart, pc, function and cause)\n"
+         "  128+N  stopped by signal N (SIGTERM 143, SIGINT 130, SIGHUP 129) at an\n"
+         "       instruction boundary, after output, traces and signature are written (one\n"
+         "       line says where); a second signal ends hartlab at once\n"
          "With --script: 0 every step passed, 1 a step failed, 2 the script does not parse.\n");
 }
 
@@ -353,6 +355,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
     }
 
     opterr = 0;
+    const char *trace_next = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "m:vhsS", longopts, NULL)) != -1) {
         switch (c) {
@@ -405,6 +408,10 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
                 cli_usage_error("--max-cycles: '%s' is not a positive number", optarg);
             break;
         case OPT_TRACE:
+            /* `--trace FILE` reads as --trace (to stderr) and a second firmware: remember
+             * the word after a bare --trace for the error below. */
+            if (!optarg && optind < argc && argv[optind][0] != '-')
+                trace_next = argv[optind];
             if (views_parse_trace(&o->views, optarg))
                 break;
             o->trace = true;
@@ -498,9 +505,18 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
 
     if (optind < argc)
         o->firmware = argv[optind++];
-    if (optind < argc)
+    if (optind < argc) {
+        if (trace_next && o->firmware == trace_next) {
+            char msg[600];
+            snprintf(msg, sizeof msg,
+                     "unexpected argument '%s': to write the trace to %s, write "
+                     "--trace=%s (--trace alone traces to stderr)",
+                     argv[optind], trace_next, trace_next);
+            cli_usage_error("%s", msg);
+        }
         cli_usage_error("unexpected argument '%s' (arguments for the guest go after '--')",
                         argv[optind]);
+    }
     if ((o->junit || o->script_result) && !o->script)
         cli_usage_error("%s", o->junit ? "--junit reports on a --script: give one"
                                        : "--script-result reports on a --script: give one");

@@ -57,7 +57,7 @@ static void plan_images(const struct cli_options *o, struct cli_plan *p)
         }
     }
     if (!p->elf && p->nraws == 0)
-        cli_usage_error("%s", "no firmware given");
+        cli_usage_error("%s", "no firmware given: hartlab [options] FILE.elf [-- guest args]");
 }
 
 /* The guest command line: program name, then the arguments after '--'. */

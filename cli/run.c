@@ -12,6 +12,7 @@
 #include "core/jit.h"
 #include "gdbstub/gdbstub.h"
 #include "gdbstub/target_machine.h"
+#include "host/shutdown.h"
 
 /* Write the signature region as the compliance frameworks expect it. */
 static bool write_signature(struct machine *m, const char *path)
@@ -103,6 +104,10 @@ bool cli_run(const struct cli_options *o, struct machine *m, int *status, char *
     } else {
         *status = machine_run(m);
     }
+    /* Told to stop by the host (host/shutdown.h) while the debugger had the machine stopped
+     * (machine_run reports the other cases itself): the line, status 128 + the signal. */
+    if (*status == GDBSTUB_SIGNALLED)
+        *status = machine_end_by_signal(m, shutdown_signal());
     *status = views_finish(views, *status);
     fflush(stdout);
     if (o->jit_stats)

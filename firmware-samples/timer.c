@@ -18,6 +18,7 @@ static uint64_t deadline;
 
 __attribute__((interrupt("machine"), aligned(4))) static void trap_handler(void)
 {
+    BSP_TRAP_CFI();
     unsigned long cause = csr_read(mcause);
     if (cause != (MCAUSE_INTERRUPT | IRQ_M_TIMER)) {
         uprintf("\nunexpected trap: mcause 0x%lx, mepc 0x%lx\n", cause, csr_read(mepc));

@@ -20,6 +20,7 @@ static volatile unsigned spurious;
 
 __attribute__((interrupt("machine"), aligned(4))) static void trap_handler(void)
 {
+    BSP_TRAP_CFI();
     unsigned long cause = csr_read(mcause);
     if (cause != (MCAUSE_INTERRUPT | IRQ_M_EXT)) {
         uprintf("\nunexpected trap: mcause 0x%lx, mepc 0x%lx\n", cause, csr_read(mepc));

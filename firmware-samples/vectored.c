@@ -51,6 +51,7 @@ static void record(char who)
 
 __attribute__((interrupt("machine"))) void exception_handler(void)
 {
+    BSP_TRAP_CFI();
     unsigned long cause = csr_read(mcause), epc = csr_read(mepc);
     uprintf("  exception handler (entry 0): mcause %lu\n", cause);
     if (cause != 11) { /* environment call from M-mode */
@@ -63,6 +64,7 @@ __attribute__((interrupt("machine"))) void exception_handler(void)
 
 __attribute__((interrupt("machine"))) void msi_handler(void)
 {
+    BSP_TRAP_CFI();
     MMIO32(CLINT_MSIP(0)) = 0; /* lowers MSIP */
     uprintf("  software interrupt handler (entry %u): mcause 0x%lx\n", IRQ_M_SOFT,
             csr_read(mcause));
@@ -71,6 +73,7 @@ __attribute__((interrupt("machine"))) void msi_handler(void)
 
 __attribute__((interrupt("machine"))) void mti_handler(void)
 {
+    BSP_TRAP_CFI();
     clint_set_mtimecmp(UINT64_MAX); /* lowers MTIP: no deadline any more */
     uprintf("  timer interrupt handler (entry %u): mcause 0x%lx\n", IRQ_M_TIMER, csr_read(mcause));
     record('T');
@@ -78,6 +81,7 @@ __attribute__((interrupt("machine"))) void mti_handler(void)
 
 __attribute__((interrupt("machine"))) void mei_handler(void)
 {
+    BSP_TRAP_CFI();
     unsigned src = plic_claim();
     /* Reading IIR reports (and clears) the THRE interrupt; IER = 0 keeps the next THR
      * write, the uprintf below, from raising it again. */
@@ -92,6 +96,7 @@ __attribute__((interrupt("machine"))) void mei_handler(void)
 
 __attribute__((interrupt("machine"))) void stray_handler(void)
 {
+    BSP_TRAP_CFI();
     uprintf("  stray interrupt: mcause 0x%lx\n", csr_read(mcause));
     bsp_exit(BSP_EXIT_UNEXPECTED_TRAP);
 }

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "gdbstub/rsp.h"
+#include "host/shutdown.h"
 
 #define FRAME_MAX   (2 * RSP_MAX_PACKET + 16)
 #define MONITOR_MAX 32768
@@ -848,9 +849,10 @@ void gdbstub_free(struct gdbstub *s)
 /* Block until a debugger connects. */
 static void wait_for_client(struct gdbstub *s)
 {
-    while (s->client_fd < 0) {
-        struct pollfd p = { .fd = s->listen_fd, .events = POLLIN };
-        if (poll(&p, 1, -1) > 0)
+    while (s->client_fd < 0 && !shutdown_signal()) {
+        struct pollfd p[2] = { { .fd = s->listen_fd, .events = POLLIN },
+                               { .fd = shutdown_wake_fd(), .events = POLLIN } };
+        if (poll(p, 2, -1) > 0 && (p[0].revents & POLLIN))
             accept_client(s);
     }
 }
@@ -858,10 +860,11 @@ static void wait_for_client(struct gdbstub *s)
 /* Block until the client sends something or a connection arrives. */
 static void wait_stopped(struct gdbstub *s)
 {
-    struct pollfd p[2] = { { .fd = s->listen_fd, .events = POLLIN },
-                           { .fd = s->client_fd, .events = POLLIN } };
-    int n = poll(p, 2, -1);
-    if (n < 0)
+    struct pollfd p[3] = { { .fd = s->listen_fd, .events = POLLIN },
+                           { .fd = s->client_fd, .events = POLLIN },
+                           { .fd = shutdown_wake_fd(), .events = POLLIN } };
+    int n = poll(p, 3, -1);
+    if (n < 0 || shutdown_signal())
         return;
     if (p[0].revents & POLLIN)
         accept_client(s); /* refused: one is attached */
@@ -878,6 +881,16 @@ int gdbstub_serve(struct gdbstub *s, bool wait_first)
         s->stopped = true;
     }
     for (;;) {
+        if (shutdown_signal()) {
+            /* The host told hartlab to stop (host/shutdown.h): the debugger hears that the
+             * process ended by that signal (X packet); the caller reports the rest. */
+            if (s->client_fd >= 0) {
+                char pkt[8];
+                snprintf(pkt, sizeof pkt, "X%02x", shutdown_signal() & 0xff);
+                send_str(s, pkt);
+            }
+            return GDBSTUB_SIGNALLED;
+        }
         if (s->killed) {
             fprintf(stderr, "hartlab: gdb: killed by the debugger\n");
             return 0;

@@ -83,8 +83,11 @@ struct gdbstub;
 struct gdbstub *gdbstub_new(const char *spec, const struct gdb_target_ops *ops, void *target,
                             char *err, size_t errlen);
 /* Run the target under the stub until the run ends: returns the firmware's exit status
- * (or the target's limit/hang status), or 0 after a `kill` from the debugger.
- * `wait_first`: stop before the first instruction until a debugger attaches (-S). */
+ * (or the target's limit/hang status), 0 after a `kill` from the debugger, or
+ * GDBSTUB_SIGNALLED when the host told hartlab to stop (host/shutdown.h; the debugger gets
+ * an X packet naming the signal). `wait_first`: stop before the first instruction until a
+ * debugger attaches (-S). */
+#define GDBSTUB_SIGNALLED (-1)
 int gdbstub_serve(struct gdbstub *s, bool wait_first);
 void gdbstub_free(struct gdbstub *s);
 

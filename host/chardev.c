@@ -23,6 +23,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "host/shutdown.h"
+
 #define CTRL_A          0x01
 #define INBUF_SIZE      4096
 #define TCP_BACKLOG_MAX (64u << 10) /* output kept for a client that has not connected */
@@ -67,6 +69,14 @@ static void restore_terminal(void)
     }
 }
 
+/* A second signal ends hartlab at once (host/shutdown.h): the terminal gets its settings
+ * back first (tcsetattr is async-signal-safe). */
+static void restore_terminal_hook(void *unused)
+{
+    (void)unused;
+    restore_terminal();
+}
+
 static bool enter_raw_mode(void)
 {
     if (raw_users > 0) {
@@ -91,6 +101,7 @@ static bool enter_raw_mode(void)
     raw_users = 1;
     if (!atexit_done) {
         atexit(restore_terminal);
+        shutdown_add(restore_terminal_hook, NULL);
         atexit_done = true;
     }
     return true;
@@ -568,9 +579,20 @@ ssize_t chardev_read_stdin(struct chardev *c, void *buf, size_t len)
     if (was_raw)
         restore_terminal();
     ssize_t r;
-    do
-        r = read(c->in_fd, buf, len);
-    while (r < 0 && errno == EINTR);
+    /* Wait for the line, or for the host to tell hartlab to stop (host/shutdown.h): then
+     * the read fails with EINTR. */
+    struct pollfd p[2] = { { .fd = c->in_fd, .events = POLLIN },
+                           { .fd = shutdown_wake_fd(), .events = POLLIN } };
+    while (!shutdown_signal() && poll(p, 2, -1) < 0 && errno == EINTR)
+        ;
+    if (shutdown_signal()) {
+        errno = EINTR;
+        r = -1;
+    } else {
+        do
+            r = read(c->in_fd, buf, len);
+        while (r < 0 && errno == EINTR);
+    }
     if (was_raw)
         c->raw = enter_raw_mode();
     if (r == 0 && !c->interactive)

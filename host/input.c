@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "host/chardev.h"
 #include "host/escape.h"
 #include "host/log.h"
+#include "host/shutdown.h"
 #include "platform/machine.h"
 
 #define INPUT_MAX_UARTS 8
@@ -534,12 +536,28 @@ ssize_t input_stdin_read(struct machine *m, void *buf, size_t len)
         if (chardev_owns_stdin(in->uarts[k].chr))
             owner = in->uarts[k].chr;
     ssize_t r;
-    if (owner)
+    if (owner) {
         r = chardev_read_stdin(owner, buf, len);
-    else
-        do
-            r = read(STDIN_FILENO, buf, len);
-        while (r < 0 && errno == EINTR);
+    } else {
+        /* Wait for the line, or for the host to tell hartlab to stop (host/shutdown.h). */
+        struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
+                               { .fd = shutdown_wake_fd(), .events = POLLIN } };
+        while (!shutdown_signal() && poll(p, 2, -1) < 0 && errno == EINTR)
+            ;
+        if (shutdown_signal()) {
+            errno = EINTR;
+            r = -1;
+        } else {
+            do
+                r = read(STDIN_FILENO, buf, len);
+            while (r < 0 && errno == EINTR);
+        }
+    }
+    if (r < 0 && errno == EINTR && shutdown_signal()) {
+        /* The semihosting call fails, and it is the hart's last instruction. */
+        machine_exit_signal(m, shutdown_signal());
+        return r;
+    }
     if (in && in->rec)
         write_rec(
             in, &(struct rec){

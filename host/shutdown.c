@@ -1,18 +1,25 @@
-/* Shutdown hooks (see shutdown.h), on POSIX signals (sigaction; the handler resets the
- * signal to its default disposition and raises it again, so the process ends as it would
- * have without hartlab's handler).
+/* Shutdown on a signal (see shutdown.h), with POSIX sigaction. The first signal sets a flag
+ * and writes one byte to a self-pipe (so a poll() that waits on the host wakes up even if
+ * the signal came just before it started); the second runs the hooks and dies of the
+ * signal by its default action.
  */
 #include "host/shutdown.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static struct {
     shutdown_fn fn;
     void *opaque;
 } hooks[SHUTDOWN_MAX_HOOKS];
 static volatile sig_atomic_t nhooks;
+static volatile sig_atomic_t first_signal;
+static int wake[2] = { -1, -1 };
 
 bool shutdown_add(shutdown_fn fn, void *opaque)
 {
@@ -43,8 +50,40 @@ void shutdown_run(void)
         hooks[k].fn(hooks[k].opaque);
 }
 
+int shutdown_signal(void)
+{
+    return first_signal;
+}
+
+int shutdown_wake_fd(void)
+{
+    return wake[0];
+}
+
+const char *shutdown_signal_name(int sig)
+{
+    static char buf[24];
+    switch (sig) {
+    case SIGTERM: return "SIGTERM";
+    case SIGINT: return "SIGINT";
+    case SIGHUP: return "SIGHUP";
+    default: snprintf(buf, sizeof buf, "signal %d", sig); return buf;
+    }
+}
+
 static void on_signal(int sig)
 {
+    if (!first_signal) {
+        int saved = errno;
+        first_signal = sig;
+        if (wake[1] >= 0) {
+            ssize_t w = write(wake[1], "", 1);
+            (void)w; /* full: it is readable already */
+        }
+        errno = saved;
+        return;
+    }
+    /* The second signal: at once. */
     shutdown_run();
     signal(sig, SIG_DFL);
     raise(sig);
@@ -53,15 +92,23 @@ static void on_signal(int sig)
 void shutdown_install(void)
 {
     static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+    if (wake[0] < 0 && pipe(wake) == 0) {
+        for (int k = 0; k < 2; k++) {
+            fcntl(wake[k], F_SETFD, FD_CLOEXEC);
+            fcntl(wake[k], F_SETFL, fcntl(wake[k], F_GETFL) | O_NONBLOCK);
+        }
+    }
     for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++) {
         struct sigaction sa, old;
-        /* A signal the parent asked us to ignore (nohup, a background job) stays ignored. */
         if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
             continue;
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_signal;
-        sigfillset(&sa.sa_mask);
-        sa.sa_flags = SA_RESETHAND;
+        /* The three share the handler: one at a time, so "first" is well defined. */
+        sigemptyset(&sa.sa_mask);
+        for (size_t j = 0; j < sizeof sigs / sizeof sigs[0]; j++)
+            sigaddset(&sa.sa_mask, sigs[j]);
+        sa.sa_flags = SA_RESTART;
         sigaction(sigs[k], &sa, NULL);
     }
 }

@@ -18,6 +18,7 @@
 #include "devices/htif.h"
 #include "host/input.h"
 #include "host/log.h"
+#include "host/shutdown.h"
 #include "devices/semihost.h"
 
 #define FINISHER_BASE 0x100000ull
@@ -394,6 +395,14 @@ void machine_exit(struct machine *m, int code, const char *reason)
         hart_request_stop(m->running);
 }
 
+void machine_exit_signal(struct machine *m, int sig)
+{
+    if (m->exited)
+        return;
+    machine_exit(m, 128 + sig, "signal");
+    m->exit_signal = sig;
+}
+
 void machine_request_reset(struct machine *m)
 {
     m->reset_requested = true;
@@ -410,6 +419,25 @@ static void report_stop(struct machine *m, const struct hart *h, const char *why
              why, hart_id(h), pc, s ? " in " : "", s ? s->name : "", hart_retired(h),
              hart_cycles(h));
     fprintf(stderr, "hartlab: %s\n", m->stop_line);
+}
+
+static int exit_status(int code);
+
+/* The line for a run a host signal ended: what stopped it and where. */
+static void report_signal(struct machine *m, const struct hart *h)
+{
+    char why[64];
+    snprintf(why, sizeof why, "stopped by %s", shutdown_signal_name(m->exit_signal));
+    report_stop(m, h, why);
+    m->signal_reported = true;
+}
+
+int machine_end_by_signal(struct machine *m, int sig)
+{
+    machine_exit_signal(m, sig);
+    if (m->exit_signal && !m->signal_reported)
+        report_signal(m, m->exit_hart ? m->exit_hart : machine_hart(m, 0));
+    return exit_status(m->exit_code);
 }
 
 /* " in FUNCTION" for an address with a symbol, else "". */
@@ -684,8 +712,18 @@ int machine_run(struct machine *m)
         if (m->on_quantum.n)
             LISTENERS_CALL(&m->on_quantum, machine_quantum_fn, m);
         struct hart *h0 = machine_hart(m, 0);
+        /* The host asked hartlab to stop: here, between rounds (an instruction boundary
+         * on every hart), unless the firmware ended the run first. */
+        if (shutdown_signal())
+            machine_exit_signal(m, shutdown_signal());
         if (m->exited) {
             const struct hart *eh = m->exit_hart ? m->exit_hart : h0;
+            if (m->exit_signal) {
+                if (!m->signal_reported)
+                    report_signal(m, eh);
+                report_harts(m);
+                return exit_status(m->exit_code);
+            }
             log_info("%s: exit code %d after %" PRIu64 " instructions, %" PRIu64 " cycles",
                      m->exit_reason ? m->exit_reason : "exit", m->exit_code, hart_retired(eh),
                      hart_cycles(eh));

@@ -164,6 +164,10 @@ struct machine {
     char load_warning[400];
     /* Why the run ended, for the one-line report ("firmware exit", "limit", ...). */
     const char *exit_reason;
+    /* The host signal that ended the run (machine_exit_signal), 0 if none; and whether its
+     * one line has been printed. */
+    int exit_signal;
+    bool signal_reported;
     /* Harts the debugger keeps stopped while the others run (bit k: hart k; vCont;c:TID):
      * machine_run leaves them out of its rounds, and their time stands still. */
     uint32_t frozen;
@@ -237,6 +241,15 @@ void machine_reset_harts(struct machine *m);
  * another. The first call wins; `reason` ("semihosting exit") names the cause in the
  * report. */
 void machine_exit(struct machine *m, int code, const char *reason);
+/* The host asked hartlab to stop (SIGTERM, SIGINT, SIGHUP: host/shutdown.h): the run ends
+ * as by machine_exit, with status 128 + sig, and machine_run prints one line saying what
+ * stopped it and where (hart, pc, function, counts). machine_run checks shutdown_signal()
+ * after each round; a wait on the host inside an instruction (a semihosting read of stdin)
+ * calls this itself. */
+void machine_exit_signal(struct machine *m, int sig);
+/* The same when no machine_run is going on (the debugger was waiting): ends the run if it
+ * has not ended, prints the line once; returns the exit status. */
+int machine_end_by_signal(struct machine *m, int sig);
 /* A device asks for a system reset: harts restart at the entry point at the next block
  * boundary; memory is left as it is (as a warm reset on a board). */
 void machine_request_reset(struct machine *m);

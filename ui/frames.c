@@ -77,7 +77,9 @@ static void on_step(void *ctx, struct hart *h, const struct insn *ins)
     if (h != machine_hart(observe_machine(fr->ob), 0))
         return;
     struct frame *t = top(fr);
-    if (t && hart_reg(h, 2) < t->sp_min)
+    if (t && fr->depth == 1 && hart_reg(h, 2) > t->sp_entry)
+        t->sp_entry = t->sp_min = hart_reg(h, 2); /* the outermost frame sets its stack up */
+    else if (t && hart_reg(h, 2) < t->sp_min)
         t->sp_min = hart_reg(h, 2);
     if (ins->sem != INSN_jal && ins->sem != INSN_jalr)
         return;

@@ -4,6 +4,8 @@
 
 #include <time.h>
 
+#include "host/shutdown.h"
+
 #define SLICE_NS 30000000ull
 
 uint64_t pace_host_ns(void)
@@ -27,6 +29,8 @@ void pace_wait(struct pace *p, uint64_t cycle, void (*idle)(void *ctx), void *ct
     uint64_t due = p->origin_ns +
                    (uint64_t)((unsigned __int128)(cycle - p->origin_cycle) * 1000000000u / p->hz);
     for (;;) {
+        if (shutdown_signal())
+            return; /* told to stop: the run loop ends the run (host/shutdown.h) */
         uint64_t now = pace_host_ns();
         if (now >= due)
             return;

@@ -32,10 +32,12 @@
 #include "devices/plic.h"
 #include "devices/sifive_gpio.h"
 #include "host/input.h"
+#include "host/shutdown.h"
 #include "loader/symtab.h"
 #include "ui/frames.h"
 #include "ui/observe.h"
 #include "ui/pace.h"
+#include "ui/panel_text.h"
 #include "ui/png.h"
 
 #ifndef HARTLAB_FONT
@@ -62,8 +64,6 @@
 #define BTN_H        36
 #define MAX_LEDS     8
 #define MAX_BUTTONS  8
-#define CON_COLS     62
-#define CON_LINES    256
 #define TRAP_LOG     24
 #define PANEL_BUDGET 40 /* unpaced, drawing gets at most 1/40 of the host's time */
 
@@ -121,9 +121,7 @@ struct panel {
     unsigned nbuttons;
     char model[64];
 
-    char con[CON_LINES][CON_COLS + 1];
-    unsigned con_first, con_count; /* ring of lines; the last is being written */
-    unsigned con_col;
+    struct panel_console con; /* the UART console's lines (ui/panel_text.h) */
     struct ns16550 *uart;
     unsigned uart_index; /* in bus order, for input_uart_send */
 
@@ -366,10 +364,9 @@ static void draw_console(struct panel *p)
     fill(p, 4, y0, LEFT_W - 8, STATUS_Y - y0 - 6, (SDL_Color){ 0x10, 0x12, 0x18, 255 });
     text(p, 10, y0 + 2, c_dim, p->uart ? "UART console (type to send)" : "no UART");
     int rows = (STATUS_Y - y0 - 12) / p->ch - 1;
-    unsigned first = p->con_count > (unsigned)rows ? p->con_count - (unsigned)rows : 0;
-    for (unsigned k = first; k < p->con_count; k++)
-        text(p, 10, y0 + 4 + (int)(k - first + 1) * p->ch, c_fg,
-             p->con[(p->con_first + k) % CON_LINES]);
+    unsigned first = p->con.count > (unsigned)rows ? p->con.count - (unsigned)rows : 0;
+    for (unsigned k = first; k < p->con.count; k++)
+        text(p, 10, y0 + 4 + (int)(k - first + 1) * p->ch, c_fg, panel_console_line(&p->con, k));
 }
 
 static void sym(struct panel *p, uint64_t addr, char *buf, size_t len)
@@ -501,7 +498,15 @@ static void draw_stack(struct panel *p, int x, int y)
     int box_h = 3 * p->ch + 6, bottom = STATUS_Y - 10;
     unsigned n = fr->depth < FRAMES_MAX ? fr->depth : FRAMES_MAX;
     unsigned fit = (unsigned)((bottom - y - p->ch - 4) / (box_h + 4));
-    unsigned first = n > fit ? n - fit : 0;
+    unsigned first = 0;
+    if (n > fit) {
+        /* The oldest frames go; a line at the bottom, where they would be, says so. */
+        fit = (unsigned)((bottom - p->ch - 4 - y - p->ch - 4) / (box_h + 4));
+        first = n - fit;
+        textf(p, x, bottom - p->ch, c_dim, "... %u older frame%s below", first,
+              first == 1 ? "" : "s");
+        bottom -= p->ch + 4;
+    }
     char name[96], ra[96];
     for (unsigned k = first; k < n; k++) {
         const struct frame *f = &fr->stack[k];
@@ -515,28 +520,34 @@ static void draw_stack(struct panel *p, int x, int y)
                   observe_cause_name(f->cause, hart_xlen(machine_hart(p->m, 0))), name);
         else
             textf(p, x + 6, by + 3, c_fg, "%s", name);
-        textf(p, x + 6, by + 3 + p->ch, c_fg, "sp %08" PRIx64 "..%08" PRIx64 " (%" PRIu64 " bytes)",
-              f->sp_min, f->sp_entry, f->sp_entry - f->sp_min);
+        char use[96];
+        panel_frame_stack_line(use, sizeof use, f->sp_entry, f->sp_min, k == 0);
+        text(p, x + 6, by + 3 + p->ch, c_fg, use);
         sym(p, f->ra, ra, sizeof ra);
         textf(p, x + 6, by + 3 + 2 * p->ch, c_dim, "%s %08" PRIx64 " %s", f->trap ? "epc" : "ra ",
               f->ra, k ? ra : "");
     }
-    if (first)
-        textf(p, x, y + p->ch, c_dim, "... %u older frames below", first);
+}
+
+/* Characters that fit across the views' area, right of the board and console. */
+static unsigned view_cols(const struct panel *p)
+{
+    return (unsigned)((WIN_W - VIEW_X - 8) / p->cw);
 }
 
 static void draw_traps(struct panel *p, int x, int y)
 {
-    text(p, x, y, c_dim, "cycle         cause                      at");
+    text(p, x, y, c_dim, "cycle       cause                      at");
     unsigned n = p->ntraps < TRAP_LOG ? p->ntraps : TRAP_LOG;
-    char at[96];
+    char at[96], line[160];
     for (unsigned k = 0; k < n; k++) {
         const struct trap_entry *t = &p->traps[(p->ntraps - 1 - k) % TRAP_LOG];
         y += p->ch;
         sym(p, t->epc, at, sizeof at);
         bool irq = t->cause >> (t->xlen - 1);
-        textf(p, x, y, irq ? c_hi : c_fg, "%-13" PRIu64 " %-26s %.24s%s", t->cycle,
-              observe_cause_name(t->cause, t->xlen), at, t->ret_cycle ? "" : "  (in handler)");
+        panel_trap_line(line, sizeof line, view_cols(p), t->cycle,
+                        observe_cause_name(t->cause, t->xlen), at, !t->ret_cycle);
+        text(p, x, y, irq ? c_hi : c_fg, line);
     }
     if (!n)
         text(p, x, y + p->ch, c_dim, "(no traps yet)");
@@ -611,44 +622,11 @@ static void frame(struct panel *p)
 
 /* ---- UART ---- */
 
-static void con_put(struct panel *p, uint8_t c)
-{
-    if (p->con_count == 0)
-        p->con_count = 1;
-    char *line = p->con[(p->con_first + p->con_count - 1) % CON_LINES];
-    if (c == '\r') {
-        p->con_col = 0;
-        return;
-    }
-    if (c == '\n' || p->con_col == CON_COLS) {
-        if (p->con_count == CON_LINES)
-            p->con_first = (p->con_first + 1) % CON_LINES;
-        else
-            p->con_count++;
-        p->con[(p->con_first + p->con_count - 1) % CON_LINES][0] = 0;
-        p->con_col = 0;
-        if (c == '\n')
-            return;
-        line = p->con[(p->con_first + p->con_count - 1) % CON_LINES];
-    }
-    if (c == '\b') {
-        if (p->con_col)
-            line[--p->con_col] = 0;
-        return;
-    }
-    if (c == '\t')
-        c = ' ';
-    if (c < 32 || c > 126)
-        return;
-    line[p->con_col++] = (char)c;
-    line[p->con_col] = 0;
-}
-
 static void on_uart(void *ctx, unsigned k, bool rx, uint8_t byte, uint64_t cycle)
 {
     struct panel *p = ctx;
     if (!rx && observe_uart(p->ob, k) == p->uart)
-        con_put(p, byte);
+        panel_console_put(&p->con, byte);
 }
 
 /* A typed byte goes through the input door (host/input.h): it enters the receiver at the
@@ -835,7 +813,7 @@ static void on_quantum(void *ctx)
             gap = cost * PANEL_BUDGET;
         p->next_frame_ns = now + gap;
     }
-    while (p->paused && !p->quit && !p->m->exited) {
+    while (p->paused && !p->quit && !p->m->exited && !shutdown_signal()) {
         SDL_Delay(1000 / PANEL_FPS);
         pump(p);
         frame(p);
@@ -1012,6 +990,8 @@ struct panel *panel_new(struct observe *ob, struct frames *frames, const struct 
     /* The window only shows a finished software frame: X11's shared-memory image is the
      * cheapest copy; an OpenGL texture (llvmpipe under Xvfb) costs the simulation more. */
     SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    /* SIGINT and SIGTERM stay hartlab's (host/shutdown.h), not an SDL quit event. */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         snprintf(err, errlen,
                  "--ui: cannot open a window: %s (is DISPLAY set? under CI use xvfb-run)",
@@ -1104,7 +1084,7 @@ int panel_finish(struct panel *p, int status)
     clock_cancel(&p->m->clock, &p->script_ev);
     if (!p->cfg.nshots && !p->cfg.script && !p->quit) {
         SDL_SetWindowTitle(p->win, "hartlab: the run has ended (close the window)");
-        while (!p->quit) {
+        while (!p->quit && !shutdown_signal()) {
             pump(p);
             frame(p);
             SDL_Delay(1000 / PANEL_FPS);

@@ -67,6 +67,14 @@
 #define csr_set(csr, bits)   __asm__ volatile("csrs " #csr ", %0" ::"r"((unsigned long)(bits)))
 #define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" ::"r"((unsigned long)(bits)))
 
+/* First statement of every machine-mode trap handler (a function with
+ * __attribute__((interrupt("machine")))): call-frame information saying that the handler's
+ * return address is in mepc (DWARF register 4096 + 0x341), so GDB's backtrace from the
+ * handler's body shows the interrupted function at the interrupted pc, not a stale caller
+ * from the saved ra (docs/gdb.md). It emits no instruction. (Not .cfi_signal_frame: GDB
+ * would then show the handler itself as "<signal handler called>".) */
+#define BSP_TRAP_CFI() __asm__ volatile(".cfi_register ra, 4929")
+
 static inline void wfi(void)
 {
     __asm__ volatile("wfi");

@@ -27,8 +27,10 @@ def check(name, cond, detail=""):
 
 
 def usage_error(name, args, needle):
+    """A bad option or argument: exit 2 and exactly one line, naming it and --help."""
     r = run(*args)
-    check(name, r.returncode == 2 and needle in r.stderr and "usage: hartlab" in r.stderr
+    check(name, r.returncode == 2 and needle in r.stderr and r.stderr.count("\n") == 1
+          and r.stderr.startswith("hartlab: ") and "hartlab --help" in r.stderr
           and r.stdout == "", f"status {r.returncode}, stderr {r.stderr!r}")
 
 
@@ -47,6 +49,13 @@ usage_error("bad -m", ["-m", "12Q", spin], "12Q")
 usage_error("bad --max-insns", ["--max-insns", "many", spin], "many")
 usage_error("stray argument", [spin, "extra"], "extra")
 usage_error("--ui with --gdb", ["--ui", "--gdb", "127.0.0.1:0", spin], "--ui and --gdb")
+usage_error("no firmware: the usage", [], "FILE.elf")
+usage_error("bad --smp", ["--smp", "99", spin], "99")
+usage_error("bad --load", ["--load", "x.bin", spin], "FILE@ADDR")
+# `--trace t.txt fw.elf` (a file for the trace, written as for most options): the line says
+# to write --trace=t.txt.
+usage_error("--trace FILE: suggests --trace=FILE", ["--trace", "t.txt", spin], "--trace=t.txt")
+usage_error("-S without --gdb", ["-S", spin], "--gdb")
 r = run("--isa", "rv128i", spin)
 check("bad --isa", r.returncode == 2 and "rv128i" in r.stderr, r.stderr)
 other = "rv64imac" if xlen == "32" else "rv32imac"
