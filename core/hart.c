@@ -365,6 +365,9 @@ void hart_state_restore(struct hart *h, const void *buf)
     h->sc_failures = s->sc_failures;
     memcpy(h->f, s->f, sizeof h->f);
     h->fflags = s->fflags, h->frm = s->frm;
+    h->trap_streak = s->trap_streak, h->trap_streak_retired = s->trap_streak_retired;
+    h->trap_streak_first = s->trap_streak_first;
+    h->pre_mcycle = s->pre_mcycle, h->pre_minstret = s->pre_minstret;
     hart_attention(h);
     hart_tlb_flush(h); /* translations, the instruction TLB and this hart's links */
     mmu_context_check(h);
@@ -1175,7 +1178,7 @@ enum hart_stop hart_run(struct hart *h, uint64_t until_cycles)
         }
         /* Keep --max-insns exact: finish the last few instructions one at a time. (Only
          * the first block of a superblock runs here: fast_until is 0 with a limit.) */
-        if (unlikely(h->retired + b->first_n > h->retire_limit)) {
+        if (unlikely(h->retired + h->traps + b->first_n > h->retire_limit)) {
             hart_step(h);
             if (h->stop == HART_STOP_STEP)
                 h->stop = HART_RUNNING;

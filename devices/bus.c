@@ -18,9 +18,11 @@ void bus_init(struct bus *bus)
 
 void bus_destroy(struct bus *bus)
 {
-    for (unsigned k = 0; k < bus->nregions; k++)
+    for (unsigned k = 0; k < bus->nregions; k++) {
         if (bus->regions[k].mem)
             munmap(bus->regions[k].mem, bus->regions[k].size);
+        free(bus->regions[k].dirty);
+    }
     bus->nregions = 0;
 }
 
@@ -116,11 +118,48 @@ const struct bus_region *bus_find(const struct bus *bus, uint64_t addr)
     return NULL;
 }
 
+static inline void mark_dirty(const struct bus_region *r, uint64_t off, uint64_t len)
+{
+    if (!r->dirty)
+        return;
+    uint64_t last = len ? (off + len - 1) >> PAGE_SHIFT : off >> PAGE_SHIFT;
+    for (uint64_t p = off >> PAGE_SHIFT; p <= last; p++)
+        r->dirty[p] = 1;
+}
+
+bool bus_track_dirty(struct bus *bus, bool on)
+{
+    for (unsigned k = 0; k < bus->nregions; k++) {
+        struct bus_region *r = &bus->regions[k];
+        if (!r->mem || r->readonly)
+            continue;
+        if (!on) {
+            free(r->dirty);
+            r->dirty = NULL;
+        } else if (!r->dirty) {
+            r->dirty = calloc(r->size >> PAGE_SHIFT, 1);
+            if (!r->dirty)
+                return false;
+        }
+    }
+    return true;
+}
+
+void bus_dirty_clear(struct bus *bus)
+{
+    for (unsigned k = 0; k < bus->nregions; k++)
+        if (bus->regions[k].dirty)
+            memset(bus->regions[k].dirty, 0, bus->regions[k].size >> PAGE_SHIFT);
+}
+
+/* A host pointer may be written through (a device's DMA, the debugger, a loader): its pages
+ * count as written. */
 uint8_t *bus_ram_ptr(const struct bus *bus, uint64_t addr, uint64_t len)
 {
     const struct bus_region *r = bus_find(bus, addr);
     if (!r || !r->mem || len > r->size - (addr - r->base))
         return NULL;
+    mark_dirty(r, addr - r->base, len);
     return r->mem + (addr - r->base);
 }
 
@@ -200,6 +239,7 @@ enum bus_status bus_store(struct bus *bus, uint64_t addr, unsigned size, uint64_
             return BUS_FAULT;
         if (r->readonly)
             return BUS_FAULT;
+        mark_dirty(r, off, size);
         host_write(r->mem + off, size, val);
         run_watches(bus, addr, size, val);
     } else if (r->ops->write && device_access_ok(r, off, size, true)) {
@@ -220,6 +260,8 @@ static uint8_t *hb_page_ptr(void *ctx, uint64_t paddr, bool write)
         return NULL;
     if (write && (r->readonly || page_watched(bus, page)))
         return NULL;
+    if (write)
+        mark_dirty(r, page - r->base, PAGE_SIZE);
     return r->mem + (page - r->base);
 }
 

@@ -40,6 +40,9 @@ struct bus_region {
     uint8_t *mem; /* RAM or ROM backing, or NULL for a device */
     bool readonly;
     uint8_t fetch_wait; /* wait states of an instruction fetch from here (bus_set_fetch_wait) */
+    /* One byte per page, set when the page may have been written since the last
+     * bus_dirty_clear (only while dirty tracking is on, bus_track_dirty; NULL otherwise). */
+    uint8_t *dirty;
     const struct device_ops *ops;
     void *opaque;
 };
@@ -81,6 +84,13 @@ void bus_remove_watch(struct bus *bus, uint64_t addr, uint64_t len, bus_watch_fn
  * states, hart_bus.fetch_wait); set before the harts run (blocks already decoded keep
  * their cycles). False if no memory region starts there. */
 bool bus_set_fetch_wait(struct bus *bus, uint64_t base, unsigned cycles);
+/* Dirty-page tracking for machine snapshots (platform/history.c): every way a RAM page can
+ * be written (a hart's write translation, a store through the bus, a host pointer handed
+ * out by bus_ram_ptr) marks it first. Turning it on allocates the maps; the caller flushes
+ * the harts' write translations after bus_dirty_clear so their next store marks again. */
+bool bus_track_dirty(struct bus *bus, bool on);
+void bus_dirty_clear(struct bus *bus);
+
 /* The region holding `addr`, or NULL. */
 const struct bus_region *bus_find(const struct bus *bus, uint64_t addr);
 /* Host pointer to [addr, addr+len) if it lies within one RAM/ROM region, else NULL. */

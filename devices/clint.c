@@ -237,6 +237,9 @@ struct clint *clint_new(struct machine *m, uint64_t base, unsigned nharts,
         return NULL;
     }
     machine_on_free(m, clint_free, c);
+    /* Snapshots (platform/history.h): the registers and each hart's slot with its timer. */
+    machine_add_state(m, c, sizeof *c);
+    machine_add_state(m, c->slots, nharts * sizeof *c->slots);
     m->clint = m->clint ? m->clint : c; /* the first one, for the debugger's `monitor irq` */
     set_mtime(c, 0);
     return c;

@@ -65,7 +65,8 @@ static int64_t htif_sys_write(struct htif *h, uint64_t fd, uint64_t buf, uint64_
         uint64_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
         if (!machine_read_mem(h->m, buf + done, chunk, n))
             return done ? (int64_t)done : -HTIF_EFAULT;
-        fwrite(chunk, 1, n, out);
+        if (!h->m->replaying) /* re-executed history printed it the first time */
+            fwrite(chunk, 1, n, out);
         if (out == stdout)
             machine_console_output(h->m, chunk, (size_t)n);
         done += n;
@@ -113,7 +114,8 @@ static void htif_command(struct htif *h, uint64_t cmd)
         }
     } else if (HTIF_DEV(cmd) == HTIF_DEV_CONSOLE && HTIF_CMD(cmd) == HTIF_CONSOLE_PUTC) {
         uint8_t c = (uint8_t)(payload & 0xff);
-        putchar(c);
+        if (!h->m->replaying)
+            putchar(c);
         machine_console_output(h->m, &c, 1);
         htif_set_fromhost(h, (uint64_t)HTIF_DEV_CONSOLE << 56 | (uint64_t)HTIF_CONSOLE_PUTC << 48);
     } else {

@@ -378,11 +378,13 @@ static void write_thr(struct ns16550 *u, uint8_t b)
      * length changes only timing, because firmware that never programs LCR (reset value:
      * 5-bit words) still expects its text to appear, as on QEMU. */
     u->thr_pending = false;
+    /* Re-executing history (platform/history.h), the byte was sent the first time. */
+    bool again = u->m->replaying;
     if (loopback(u))
         rx_put(u, b, now_of(u));
-    else if (u->chr)
+    else if (u->chr && !again)
         chardev_write(u->chr, &b, 1);
-    if (u->on_tx.n && !loopback(u))
+    if (u->on_tx.n && !loopback(u) && !again)
         LISTENERS_CALL(&u->on_tx, ns16550_byte_fn, b, now_of(u));
     u->thr_pending = true; /* THR is empty again */
     ns16550_update_irq(u);
@@ -552,6 +554,7 @@ struct ns16550 *ns16550_new(struct machine *m, uint64_t base, const struct ns165
         return NULL;
     }
     machine_on_free(m, ns16550_free, u);
+    machine_add_state(m, u, sizeof *u); /* snapshots (platform/history.h) */
     if (cfg->irq_source)
         machine_connect_irq(m, &u->irq, cfg->irq_source); /* no controller: unconnected */
     rx_poll_update(u, now_of(u));

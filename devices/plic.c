@@ -285,6 +285,8 @@ struct plic *plic_new_contexts(struct machine *m, uint64_t base, uint64_t size, 
         return NULL;
     }
     machine_on_free(m, plic_free, p);
+    machine_add_state(m, p, sizeof *p); /* snapshots (platform/history.h) */
+    machine_add_state(m, p->ctx, (ncontexts ? ncontexts : 1) * sizeof *p->ctx);
     machine_set_irq_controller(m, plic_set_source_level, p, ndev);
     m->plic = m->plic ? m->plic : p; /* the first one, for the debugger's `monitor irq` */
     return p;

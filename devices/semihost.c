@@ -335,7 +335,9 @@ static uint64_t sys_write(struct semihost *s, struct hart *h, uint64_t block)
                 break;
             }
         } else {
-            w = (ssize_t)fwrite(chunk, 1, n, f->kind == SH_STDOUT ? stdout : stderr);
+            w = s->m->replaying /* re-executed history printed it the first time */
+                    ? (ssize_t)n
+                    : (ssize_t)fwrite(chunk, 1, n, f->kind == SH_STDOUT ? stdout : stderr);
             if (f->kind == SH_STDOUT && w > 0)
                 machine_console_output(s->m, chunk, (size_t)w);
         }
@@ -522,7 +524,8 @@ static uint64_t sys_writec(struct semihost *s, uint64_t addr)
 {
     uint8_t c;
     if (machine_read_mem(s->m, addr, &c, 1)) {
-        putchar(c);
+        if (!s->m->replaying)
+            putchar(c);
         machine_console_output(s->m, &c, 1);
     } else
         guest_error("semihost-writec", "semihosting: SYS_WRITEC from 0x%llx, not memory",
@@ -543,7 +546,8 @@ static uint64_t sys_write0(struct semihost *s, uint64_t addr)
         }
         if (c == 0)
             break;
-        putchar(c);
+        if (!s->m->replaying)
+            putchar(c);
         machine_console_output(s->m, &c, 1);
     }
     return 0;

@@ -200,6 +200,7 @@ struct sifive_gpio *sifive_gpio_new(struct machine *m, uint64_t base, uint64_t s
         return NULL;
     }
     machine_on_free(m, gpio_free, g);
+    machine_add_state(m, g, sizeof *g); /* snapshots (platform/history.h) */
     if (sources)
         for (unsigned i = 0; i < ngpios; i++)
             if (sources[i])

@@ -83,6 +83,11 @@ struct virtio_mmio {
 
 /* ---- helpers ---- */
 
+struct machine *virtio_mmio_machine(const struct virtio_mmio *t)
+{
+    return t->m;
+}
+
 uint64_t virtio_mmio_now(const struct virtio_mmio *t)
 {
     return clock_now(&t->m->clock);
@@ -807,6 +812,7 @@ struct virtio_mmio *virtio_mmio_new(struct machine *m, uint64_t base,
         return NULL;
     }
     machine_on_free(m, virtio_mmio_free, t);
+    machine_add_state(m, t, sizeof *t); /* snapshots (platform/history.h) */
     machine_on_reset(m, machine_reset_fired, t);
     if (cfg->irq_source)
         machine_connect_irq(m, &t->irq, cfg->irq_source);

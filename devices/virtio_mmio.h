@@ -174,6 +174,7 @@ void virtio_mmio_emit(struct virtio_mmio *t, const struct virtio_event *ev);
 /* The k-th virtio-mmio transport on the machine's bus (bus order), or NULL. */
 struct virtio_mmio *virtio_mmio_find(struct machine *m, unsigned k);
 uint64_t virtio_mmio_base(const struct virtio_mmio *t);
+struct machine *virtio_mmio_machine(const struct virtio_mmio *t);
 const char *virtio_mmio_name(const struct virtio_mmio *t);
 /* DeviceID (0 for an empty slot), back end name ("" when empty) and back end state. */
 uint32_t virtio_mmio_device_id(const struct virtio_mmio *t);

@@ -14,6 +14,7 @@
 
 #include "devices/virtio_mmio.h"
 #include "host/log.h"
+#include "platform/machine.h"
 
 struct prng {
     uint64_t s[4];
@@ -165,6 +166,7 @@ bool virtio_rng_attach(struct virtio_mmio *t, uint64_t seed, bool host, char *er
     r->host = host;
     prng_seed(&r->g, seed);
     virtio_mmio_attach(t, &rng_ops, r);
+    machine_add_state(virtio_mmio_machine(t), r, sizeof *r); /* snapshots */
     if (host)
         log_info("%s: virtio-rng from host entropy (runs will not repeat)", virtio_mmio_name(t));
     else

@@ -4,9 +4,11 @@
  * Implements, from the GDB manual appendix E "GDB Remote Serial Protocol": E.1 framing and
  * acknowledgments (with QStartNoAckMode, E.11), E.2 packets `?`, `c`, `C`, `D`/`D;pid`, `g`,
  * `G`, `H`, `k`, `m`, `M`, `p`, `P`, `s`, `S`, `T`, `X`, `vCont`, `vCont?`, `vKill;pid`,
- * `vMustReplyEmpty`, `z`/`Z` types 0-4; E.3 stop replies `S`, `T` (with `thread:`,
- * `watch:`, `rwatch:`, `awatch:`), `W` and console output `O`; E.4 general queries
- * `qSupported` (PacketSize, qXfer:features:read, QStartNoAckMode, vContSupported), `qC`,
+ * `vMustReplyEmpty`, `z`/`Z` types 0-4, `bs`/`bc` (reverse step and continue, when the
+ * target has them); E.3 stop replies `S`, `T` (with `thread:`, `watch:`, `rwatch:`,
+ * `awatch:`, `replaylog:`), `W` and console output `O`; E.4 general queries `qSupported`
+ * (PacketSize, qXfer:features:read, QStartNoAckMode, vContSupported, ReverseStep,
+ * ReverseContinue), `qC`,
  * `qfThreadInfo`/`qsThreadInfo`, `qAttached`, `qRcmd`, `qXfer:features:read`; E.12 the
  * 0x03 interrupt. Anything else gets the empty reply that means "not supported".
  */
@@ -42,6 +44,7 @@ struct gdbstub {
     struct gdb_stop stop;        /* the last stop, for `?` */
     bool stopped;                /* the target is held for the debugger */
     bool resume, resume_step;    /* set by c/s/vCont */
+    int resume_reverse;          /* bs: 1, bc: 2 */
     uint32_t resume_threads;     /* the threads a continue runs (bit k-1: thread k) */
     unsigned step_thread;
     bool interrupted; /* 0x03 seen while running */
@@ -126,6 +129,8 @@ static void send_stop_reply(struct gdbstub *s)
         int n = snprintf(buf, sizeof buf, "T%02x", st->signal & 0xff);
         if (w)
             n += snprintf(buf + n, sizeof buf - (size_t)n, "%s:%" PRIx64 ";", w, st->watch_addr);
+        if (st->replaylog)
+            n += snprintf(buf + n, sizeof buf - (size_t)n, "replaylog:%s;", st->replaylog);
         unsigned t = st->thread ? st->thread : 1;
         snprintf(buf + n, sizeof buf - (size_t)n, "thread:%x;", t);
         /* The stopped thread becomes the selected one for `g`/`p` and `c`: GDB assumes so
@@ -532,8 +537,8 @@ static void handle_query(struct gdbstub *s, const char *p)
     if (strncmp(p, "qSupported", 10) == 0) {
         char buf[160];
         snprintf(buf, sizeof buf,
-                 "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;vContSupported+",
-                 RSP_MAX_PACKET);
+                 "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;vContSupported+%s",
+                 RSP_MAX_PACKET, s->ops->reverse_step ? ";ReverseStep+;ReverseContinue+" : "");
         send_str(s, buf);
     } else if (strcmp(p, "qC") == 0) {
         char buf[32];
@@ -607,6 +612,16 @@ void gdbstub_handle_packet(struct gdbstub *s, const char *data, size_t len)
     case 's':
     case 'C':
     case 'S': handle_resume(s, data[0], p); break;
+    case 'b':
+        /* bs / bc: backwards (E.2), only with a target that keeps history. */
+        if (len == 2 && (p[0] == 's' || p[0] == 'c') && s->ops->reverse_step) {
+            start_resume(s, p[0] == 's', s->c_thread, UINT32_MAX);
+            if (s->resume)
+                s->resume_reverse = p[0] == 's' ? 1 : 2;
+        } else {
+            send_str(s, "");
+        }
+        break;
     case 'Z': handle_Z(s, p, true); break;
     case 'z': handle_Z(s, p, false); break;
     case 'H': handle_H(s, p); break;
@@ -901,12 +916,17 @@ int gdbstub_serve(struct gdbstub *s, bool wait_first)
             struct gdb_stop st;
             memset(&st, 0, sizeof st);
             s->interrupted = s->attach_stop = false;
-            if (s->resume && s->resume_step)
+            if (s->resume && s->resume_reverse == 1)
+                s->ops->reverse_step(s->t, s->step_thread, &st);
+            else if (s->resume && s->resume_reverse == 2)
+                s->ops->reverse_cont(s->t, &st);
+            else if (s->resume && s->resume_step)
                 s->ops->step(s->t, s->step_thread, poll_while_running, s, &st);
             else
                 s->ops->cont(s->t, s->resume ? s->resume_threads : UINT32_MAX, poll_while_running,
                              s, &st);
             s->resume = s->resume_step = false;
+            s->resume_reverse = 0;
             if (s->killed)
                 continue;
             if (st.exited) {

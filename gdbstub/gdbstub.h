@@ -36,6 +36,10 @@ struct gdb_stop {
     enum gdb_watch_kind watch;
     uint64_t watch_addr;
     char message[256]; /* shown on the debugger's console ("" if none) */
+    /* Going through recorded history: "begin" when a reverse execution reached the start
+     * of history (the `replaylog:begin` stop reason; GDB says "No more reverse-execution
+     * history"), NULL otherwise. */
+    const char *replaylog;
 };
 
 /* Breakpoint types as the Z packets number them. */
@@ -72,6 +76,10 @@ struct gdb_target_ops {
     bool (*remove_bp)(void *t, enum gdb_bp_type type, uint64_t addr, uint64_t len);
     /* The debugger went away: drop breakpoints, watchpoints and debugger-only settings. */
     void (*detach)(void *t);
+    /* Reverse execution (NULL when the target has none): one instruction of `thread`
+     * backwards (`bs`), or backwards to the previous breakpoint/watchpoint hit (`bc`). */
+    void (*reverse_step)(void *t, unsigned thread, struct gdb_stop *out);
+    void (*reverse_cont)(void *t, struct gdb_stop *out);
     /* A `monitor` command: append text for the console to out (NUL-terminated). */
     void (*monitor)(void *t, const char *cmd, char *out, size_t outlen);
 };

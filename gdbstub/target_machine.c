@@ -10,6 +10,13 @@
  * reservations coherent), devices through bus_load/bus_store — so reading a device
  * register from the debugger has the same side effects as a guest load (a UART receive
  * buffer read consumes a byte, a PLIC claim read claims).
+ *
+ * Reverse execution (docs/gdb.md "Going backwards"): the target keeps the machine's history
+ * (platform/history.h) from the moment it is made. `bs`/`bc` go back through it; a step or
+ * continue while the machine is at an earlier point re-executes history (same values, no
+ * output repeated, recorded input replayed) and runs live again once it reaches the end.
+ * Whatever the debugger changes (registers, memory, a device register it reads or writes,
+ * a reset) is a change from outside: made in the past, it starts a new future there.
  */
 #include "gdbstub/target_machine.h"
 
@@ -27,6 +34,7 @@
 #include "platform/machine.h"
 #include "devices/plic.h"
 #include "host/input.h"
+#include "platform/history.h"
 
 #define REG_PC   32
 #define REG_F0   33
@@ -174,6 +182,9 @@ struct machine_target *machine_target_new(struct machine *m)
         free(mt);
         return NULL;
     }
+    char err[160];
+    if (!m->history && !history_start(m, NULL, err, sizeof err))
+        fprintf(stderr, "hartlab: gdb: no reverse execution: %s\n", err);
     return mt;
 }
 
@@ -251,9 +262,26 @@ static unsigned mt_read_reg(void *t, unsigned thread, unsigned regno, uint64_t *
     return 0;
 }
 
+static bool write_reg(struct machine_target *mt, unsigned thread, unsigned regno, uint64_t val);
+
+/* The debugger changed the machine: history records it (and, in the past, starts a new
+ * future there). */
+static void changed(struct machine_target *mt)
+{
+    history_external_change(mt->m->history);
+}
+
 static bool mt_write_reg(void *t, unsigned thread, unsigned regno, uint64_t val)
 {
     struct machine_target *mt = t;
+    bool ok = write_reg(mt, thread, regno, val);
+    if (ok)
+        changed(mt);
+    return ok;
+}
+
+static bool write_reg(struct machine_target *mt, unsigned thread, unsigned regno, uint64_t val)
+{
     struct hart *h = hart_of(mt, thread);
     if (regno < 32) {
         hart_set_reg(h, regno, val);
@@ -300,7 +328,13 @@ static bool mt_read_mem(void *t, uint64_t addr, uint8_t *buf, size_t len)
         memcpy(buf, p, len);
         return true;
     }
-    /* A device register: one access of its natural size when GDB asks for one. */
+    /* A device register: one access of its natural size when GDB asks for one. A read may
+     * change the device (a receive buffer, a claim): a change from outside. */
+    const struct bus_region *r = bus_find(&m->bus, addr);
+    if (!r)
+        return false;
+    if (r->ops)
+        history_external_change(m->history);
     if (natural(addr, len)) {
         uint64_t v;
         if (bus_load(&m->bus, addr, (unsigned)len, &v) != BUS_OK)
@@ -318,9 +352,19 @@ static bool mt_read_mem(void *t, uint64_t addr, uint8_t *buf, size_t len)
     return true;
 }
 
+static bool write_mem(struct machine *m, uint64_t addr, const uint8_t *buf, size_t len);
+
 static bool mt_write_mem(void *t, uint64_t addr, const uint8_t *buf, size_t len)
 {
     struct machine *m = ((struct machine_target *)t)->m;
+    bool ok = write_mem(m, addr, buf, len);
+    if (ok && len)
+        history_external_change(m->history);
+    return ok;
+}
+
+static bool write_mem(struct machine *m, uint64_t addr, const uint8_t *buf, size_t len)
+{
     if (len == 0)
         return true;
     if (bus_ram_ptr(&m->bus, addr, len))
@@ -456,6 +500,81 @@ static bool software_step(struct machine_target *mt, struct hart *h)
     return false;
 }
 
+/* A move through history as a GDB stop. */
+static void history_result(struct machine_target *mt, const struct history_stop *hs,
+                           struct gdb_stop *out)
+{
+    struct machine *m = mt->m;
+    out->signal = GDB_SIGTRAP;
+    out->thread = hs->hart + 1;
+    if (hs->result == HISTORY_BEGIN) {
+        out->replaylog = "begin";
+    } else if (hs->result == HISTORY_DIVERGED) {
+        snprintf(out->message, sizeof out->message,
+                 "hartlab: re-executing history did not reproduce the run (see hartlab's "
+                 "standard error); the machine is at step %" PRIu64 "\n",
+                 machine_position(m));
+    } else if (hs->result == HISTORY_STOPPED && hs->kind == DEBUG_STOP_WATCH) {
+        out->watch = hs->watch == DEBUG_WATCH_WRITE  ? GDB_WATCH_WRITE
+                     : hs->watch == DEBUG_WATCH_READ ? GDB_WATCH_READ
+                                                     : GDB_WATCH_ACCESS;
+        out->watch_addr = hs->addr;
+    } else if (hs->result == HISTORY_STOPPED && hs->kind == DEBUG_STOP_TRAP) {
+        struct hart *h = machine_hart(m, hs->hart);
+        uint64_t intbit = 1ull << (hart_xlen(h) - 1);
+        bool irq = hs->cause & intbit;
+        uint64_t code = hs->cause & ~intbit;
+        snprintf(out->message, sizeof out->message,
+                 "hart %u took %s %" PRIu64 " (%s) at pc 0x%" PRIx64
+                 "; stopped at the handler, pc 0x%" PRIx64 "\n",
+                 hs->hart, irq ? "interrupt" : "exception", code, cause_name(code, irq), hs->epc,
+                 hart_pc(h));
+    }
+}
+
+static void mt_reverse_step(void *t, unsigned thread, struct gdb_stop *out)
+{
+    struct machine_target *mt = t;
+    struct machine *m = mt->m;
+    unsigned k = thread >= 1 && thread <= machine_nharts(m) ? thread - 1 : 0;
+    struct history_stop hs;
+    mt->nfresh = 0;
+    history_step_back(m->history, k, &hs);
+    history_result(mt, &hs, out);
+}
+
+static void mt_reverse_cont(void *t, struct gdb_stop *out)
+{
+    struct machine_target *mt = t;
+    struct history_stop hs;
+    mt->nfresh = 0;
+    history_continue_back(mt->m->history, &hs);
+    history_result(mt, &hs, out);
+}
+
+/* Forwards while the machine is in the past: along history, as the run went the first time.
+ * True when that answered the resume; false at the end of history (run live from there). */
+static bool forward_in_history(struct machine_target *mt, int step_hart, struct gdb_stop *out)
+{
+    struct machine *m = mt->m;
+    if (!history_in_past(m->history))
+        return false;
+    struct history_stop hs;
+    if (step_hart >= 0)
+        history_step_forward(m->history, (unsigned)step_hart, &hs);
+    else
+        history_continue_forward(m->history, &hs);
+    mt->nfresh = 0;
+    if (hs.result == HISTORY_END && step_hart < 0)
+        return false; /* the present: go on live */
+    if (hs.result == HISTORY_END) {
+        /* The step ended exactly at the present, or history ended before it: */
+        return false;
+    }
+    history_result(mt, &hs, out);
+    return true;
+}
+
 static void mt_cont(void *t, uint32_t threads, gdb_poll_fn poll, void *ctx, struct gdb_stop *out)
 {
     struct machine_target *mt = t;
@@ -463,6 +582,15 @@ static void mt_cont(void *t, uint32_t threads, gdb_poll_fn poll, void *ctx, stru
     uint32_t all = machine_nharts(m) >= 32 ? UINT32_MAX : (1u << machine_nharts(m)) - 1;
     if (!(threads & all))
         threads = all; /* nothing that exists: as a plain continue */
+    if (history_in_past(m->history)) {
+        int stepper = -1;
+        for (unsigned k = 0; k < machine_nharts(m) && stepper < 0; k++)
+            if ((threads & (1u << k)) && software_step(mt, machine_hart(m, k)) &&
+                (k + 1 == mt->pc_thread || mt->pc_thread == 0))
+                stepper = (int)k;
+        if (forward_in_history(mt, stepper, out))
+            return;
+    }
     /* A hart sitting on a breakpoint executes that instruction first, or it would stop
      * again at once (GDB normally steps over it itself; this covers other clients). The hart
      * GDB is single-stepping executes it as a step, so that step-irq applies, and alone:
@@ -523,6 +651,8 @@ static void mt_step(void *t, unsigned thread, gdb_poll_fn poll, void *ctx, struc
     struct machine *m = mt->m;
     unsigned k = thread >= 1 && thread <= machine_nharts(m) ? thread - 1 : 0;
     struct hart *h = machine_hart(m, k);
+    if (forward_in_history(mt, (int)k, out))
+        return;
     if (!debug_attach(h)) {
         out->signal = GDB_SIGTRAP;
         out->thread = k + 1;
@@ -807,6 +937,8 @@ static void monitor_inject(struct machine_target *mt, const char *arg, char *out
         out_printf(out, outlen, "inject: this board has no PLIC\n");
         return;
     }
+    if (history_in_past(m->history))
+        changed(mt); /* an input in the past: a new future starts there */
     unsigned n = plic_nsources(m->plic);
     if (!*arg || *end || errno || src == 0 || src > n || !input_irq(m, (unsigned)src)) {
         out_printf(out, outlen, "inject: '%s' is not a PLIC source: give a number from 1 to %u\n",
@@ -842,9 +974,11 @@ static void mt_monitor(void *t, const char *cmd, char *out, size_t outlen)
                    "(default off)\n"
                    "  break-irq [exc] CAUSE [off] | off   stop when a trap with CAUSE is taken\n"
                    "  inject SOURCE      an interrupt request on PLIC source SOURCE, as a pulse "
-                   "of its line\n");
+                   "of its line\n"
+                   "  history            what the reverse-execution history holds and costs\n");
     } else if (n == 5 && strncmp(cmd, "reset", 5) == 0) {
         machine_reset_harts(m);
+        changed(mt);
         out_printf(out, outlen,
                    "harts reset to the entry point 0x%" PRIx64
                    " (run 'maintenance flush register-cache' to refresh GDB)\n",
@@ -876,6 +1010,20 @@ static void mt_monitor(void *t, const char *cmd, char *out, size_t outlen)
         monitor_break_irq(mt, arg, out, outlen);
     } else if (n == 6 && strncmp(cmd, "inject", 6) == 0) {
         monitor_inject(mt, arg, out, outlen);
+    } else if (n == 7 && strncmp(cmd, "history", 7) == 0) {
+        struct history_stats hs;
+        history_stats(m->history, &hs);
+        if (!m->history)
+            out_printf(out, outlen, "no history is kept\n");
+        else
+            out_printf(out, outlen,
+                       "history: steps %" PRIu64 " to %" PRIu64 " (now at %" PRIu64
+                       "%s); %u snapshots, %" PRIu64 " KiB of RAM pages, %" PRIu64
+                       " KiB of hart and device state, %" PRIu64 " log entries; %" PRIu64
+                       " steps re-executed so far\n",
+                       hs.first, hs.last, hs.now,
+                       history_in_past(m->history) ? ", in the past" : "", hs.snapshots,
+                       hs.page_bytes >> 10, hs.state_bytes >> 10, hs.log_entries, hs.replayed);
     } else {
         out_printf(out, outlen, "unknown monitor command '%s'; try 'monitor help'\n", cmd);
     }
@@ -894,5 +1042,7 @@ const struct gdb_target_ops machine_target_ops = {
     .insert_bp = mt_insert_bp,
     .remove_bp = mt_remove_bp,
     .detach = mt_detach,
+    .reverse_step = mt_reverse_step,
+    .reverse_cont = mt_reverse_cont,
     .monitor = mt_monitor,
 };

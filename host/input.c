@@ -84,6 +84,14 @@ struct input {
     bool diverged;
     char diverged_msg[256];
     unsigned dropped;
+    /* History (input_history_*): every input handed to the machine, in order, so that
+     * re-executing an earlier part of the run hands out the same ones. While re-executing
+     * (`hist_replay`) the journal is replayed as a recording is (recs/nrecs swapped). */
+    bool journal_on, hist_replay;
+    struct rec *journal;
+    size_t njournal, journalcap;
+    struct rec *saved_recs;
+    size_t saved_nrecs;
 };
 
 static uint64_t now_of(const struct input *in)
@@ -105,8 +113,33 @@ static void diverge(struct input *in, const char *fmt, ...)
 
 /* ---- writing records ---- */
 
+static void journal_push(struct input *in, const struct rec *r)
+{
+    if (in->njournal == in->journalcap) {
+        size_t cap = in->journalcap ? 2 * in->journalcap : 64;
+        struct rec *p = realloc(in->journal, cap * sizeof *p);
+        if (!p) {
+            log_info("out of memory for the input history: an input is left out of it");
+            return;
+        }
+        in->journal = p;
+        in->journalcap = cap;
+    }
+    struct rec c = *r;
+    c.data = NULL;
+    if (r->len) {
+        c.data = malloc(r->len);
+        if (!c.data)
+            return;
+        memcpy(c.data, r->data, r->len);
+    }
+    in->journal[in->njournal++] = c;
+}
+
 static void write_rec(struct input *in, const struct rec *r)
 {
+    if (in->journal_on && !in->replay)
+        journal_push(in, r);
     FILE *f = in->rec;
     if (!f)
         return;
@@ -337,7 +370,7 @@ static int uart_source(void *opaque, uint8_t *byte, uint64_t cycle)
     int r = live_uart(ui, byte);
     if (r == CHARDEV_EOF)
         ui->said_eof = true;
-    if (r != CHARDEV_NONE && in->rec) {
+    if (r != CHARDEV_NONE && (in->rec || in->journal_on)) {
         struct rec rec = { .t = cycle, .a = ui->k, .data = byte, .len = 1 };
         rec.kind = r == CHARDEV_DATA ? R_BYTE : r == CHARDEV_EOF ? R_EOF : R_QUIT;
         write_rec(in, &rec);
@@ -384,6 +417,11 @@ void input_free(struct input *in)
     for (unsigned k = 0; k < in->nuarts; k++)
         free(in->uarts[k].q);
     free(in->pend);
+    if (in->hist_replay) {
+        in->recs = in->saved_recs;
+        in->nrecs = in->saved_nrecs;
+    }
+    free_recs(in->journal, in->njournal);
     free_recs(in->recs, in->nrecs);
     free(in->rec_path);
     free(in->replay_path);
@@ -392,7 +430,119 @@ void input_free(struct input *in)
 
 bool input_replaying(const struct machine *m)
 {
-    return m->input && m->input->replay;
+    return m->input && m->input->replay && !m->input->hist_replay;
+}
+
+/* ---- history ---- */
+
+/* The saved state: the event, then per UART its cursor and flags, then the cursors. */
+struct uart_hist {
+    size_t next;
+    bool installed, interactive, chr_eof, said_eof, wake_queued;
+};
+
+size_t input_state_size(const struct machine *m)
+{
+    const struct input *in = m->input;
+    return sizeof(struct clock_event) + 2 * sizeof(size_t) +
+           (in ? in->nuarts : 0) * sizeof(struct uart_hist);
+}
+
+void input_history_begin(struct machine *m)
+{
+    struct input *in = m->input;
+    if (in && !in->replay)
+        in->journal_on = true;
+}
+
+void input_state_save(const struct machine *m, void *buf)
+{
+    const struct input *in = m->input;
+    uint8_t *p = buf;
+    if (!in)
+        return;
+    /* Live, the journal's end is where every cursor stands. */
+    bool live = !in->replay;
+    memcpy(p, &in->ev, sizeof in->ev);
+    p += sizeof in->ev;
+    size_t cur[2] = { live ? in->njournal : in->qnext, live ? in->njournal : in->stdin_next };
+    memcpy(p, cur, sizeof cur);
+    p += sizeof cur;
+    for (unsigned k = 0; k < in->nuarts; k++) {
+        const struct uart_in *ui = &in->uarts[k];
+        struct uart_hist u = { live ? in->njournal : ui->next,
+                               ui->installed,
+                               ui->interactive,
+                               ui->chr_eof,
+                               ui->said_eof,
+                               ui->wake_queued };
+        memcpy(p, &u, sizeof u);
+        p += sizeof u;
+    }
+}
+
+void input_state_restore(struct machine *m, const void *buf)
+{
+    struct input *in = m->input;
+    const uint8_t *p = buf;
+    if (!in)
+        return;
+    memcpy(&in->ev, p, sizeof in->ev);
+    p += sizeof in->ev;
+    size_t cur[2];
+    memcpy(cur, p, sizeof cur);
+    p += sizeof cur;
+    in->qnext = cur[0];
+    in->stdin_next = cur[1];
+    for (unsigned k = 0; k < in->nuarts; k++) {
+        struct uart_in *ui = &in->uarts[k];
+        struct uart_hist u;
+        memcpy(&u, p, sizeof u);
+        p += sizeof u;
+        ui->next = u.next;
+        ui->chr_eof = u.chr_eof;
+        ui->said_eof = u.said_eof;
+        ui->wake_queued = u.wake_queued;
+        if (u.installed && (!ui->installed || ui->interactive != u.interactive))
+            install(ui, u.interactive);
+        ui->installed = u.installed;
+    }
+}
+
+void input_history_cut(struct machine *m)
+{
+    struct input *in = m->input;
+    if (!in || !in->hist_replay)
+        return;
+    size_t keep = in->qnext < in->stdin_next ? in->qnext : in->stdin_next;
+    for (unsigned k = 0; k < in->nuarts; k++)
+        keep = in->uarts[k].next < keep ? in->uarts[k].next : keep;
+    if (keep > in->njournal)
+        return;
+    for (size_t k = keep; k < in->njournal; k++)
+        free(in->journal[k].data);
+    in->njournal = in->nrecs = keep;
+}
+
+void input_history_replay(struct machine *m, bool on)
+{
+    struct input *in = m->input;
+    if (!in || !in->journal_on || on == in->hist_replay)
+        return;
+    in->hist_replay = on;
+    if (on) {
+        in->saved_recs = in->recs;
+        in->saved_nrecs = in->nrecs;
+        in->recs = in->journal;
+        in->nrecs = in->njournal;
+        in->replay = true;
+    } else {
+        /* Back at the present: live sources again, from the journal's end. */
+        in->recs = in->saved_recs;
+        in->nrecs = in->saved_nrecs;
+        in->replay = false;
+        arm(in);
+    }
 }
 
 /* ---- the sources' side ---- */
@@ -558,7 +708,7 @@ ssize_t input_stdin_read(struct machine *m, void *buf, size_t len)
         machine_exit_signal(m, shutdown_signal());
         return r;
     }
-    if (in && in->rec)
+    if (in && (in->rec || in->journal_on))
         write_rec(
             in, &(struct rec){
                     .t = now_of(in), .kind = R_STDIN, .data = buf, .len = r > 0 ? (size_t)r : 0 });

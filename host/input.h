@@ -96,4 +96,18 @@ bool input_finish(struct machine *m, int status);
 /* True while replaying (live inputs are dropped). */
 bool input_replaying(const struct machine *m);
 
+/* Reverse execution (platform/history.h). input_history_begin keeps every live input in
+ * memory from now on; input_state_size/_save/_restore are the door's part of a machine
+ * snapshot (its event, each UART's source state, where in that journal the machine is);
+ * input_history_replay(m, true) hands out the journal's inputs instead of live ones while
+ * history is re-executed, false goes back to live sources at the end of history. */
+void input_history_begin(struct machine *m);
+size_t input_state_size(const struct machine *m);
+void input_state_save(const struct machine *m, void *buf);
+void input_state_restore(struct machine *m, const void *buf);
+void input_history_replay(struct machine *m, bool on);
+/* While re-executing: forget the inputs after the present point (the debugger changed the
+ * machine in the past, so a new future starts). */
+void input_history_cut(struct machine *m);
+
 #endif

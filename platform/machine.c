@@ -11,9 +11,11 @@
 #include <string.h>
 
 #include "core/cost.h"
+#include "core/debug.h"
 #include "core/disasm.h"
 #include "core/jit.h"
 #include "platform/board.h"
+#include "platform/history.h"
 #include "devices/finisher.h"
 #include "devices/htif.h"
 #include "host/input.h"
@@ -133,6 +135,8 @@ void machine_free(struct machine *m)
 {
     if (!m)
         return;
+    history_free(m->history);
+    m->history = NULL;
     while (m->ncleanups > 0) {
         m->ncleanups--;
         m->cleanups[m->ncleanups].fn(m->cleanups[m->ncleanups].opaque);
@@ -148,6 +152,24 @@ void machine_free(struct machine *m)
     bus_destroy(&m->bus);
     symtab_free(m->symbols);
     free(m);
+}
+
+bool machine_add_state(struct machine *m, void *p, size_t len)
+{
+    if (m->nstates == MACHINE_MAX_STATES)
+        return false;
+    m->states[m->nstates].p = p;
+    m->states[m->nstates].len = len;
+    m->nstates++;
+    return true;
+}
+
+uint64_t machine_position(const struct machine *m)
+{
+    uint64_t pos = 0;
+    for (unsigned k = 0; k < machine_nharts(m); k++)
+        pos += hart_retired(machine_hart(m, k)) + hart_traps(machine_hart(m, k));
+    return pos;
 }
 
 void machine_on_free(struct machine *m, void (*fn)(void *opaque), void *opaque)
@@ -171,6 +193,8 @@ void machine_unlisten_console(struct machine *m, machine_console_fn fn, void *ct
 
 void machine_console_output(struct machine *m, const void *buf, size_t len)
 {
+    if (m->replaying)
+        return; /* re-executed history: the listeners heard it the first time */
     if (m->on_console.n)
         LISTENERS_CALL(&m->on_console, machine_console_fn, (const uint8_t *)buf, len,
                        clock_now(&m->clock));
@@ -506,6 +530,8 @@ static void reset_if_requested(struct machine *m)
         return;
     m->reset_requested = false;
     m->bus.stop_requested = m->exited;
+    if (m->history)
+        history_note(m->history, HISTORY_RESET, 0);
     log_info("reset requested by the guest");
     reset_devices(m);
     machine_boot(m);
@@ -533,6 +559,15 @@ uint64_t machine_low_cycles(const struct machine *m)
         low = c < low ? c : low;
     }
     return low;
+}
+
+/* Fire the clock's due events; the history logs each check that fires one, so that its
+ * re-execution fires them at the same point of the run. */
+static void run_due(struct machine *m, uint64_t cycle)
+{
+    if (m->history && clock_next(&m->clock) <= cycle)
+        history_note(m->history, HISTORY_CLOCK, cycle);
+    clock_run_due(&m->clock, cycle);
 }
 
 /* Process exit statuses are 8 bits: keep every failure visibly nonzero. */
@@ -636,7 +671,7 @@ int machine_run(struct machine *m)
          * round out. When every hart was waiting in wfi, skip straight to the next event. */
         uint64_t low = machine_low_cycles(m);
         clock_follow(m, NULL);
-        clock_run_due(&m->clock, low);
+        run_due(m, low);
         uint64_t next = clock_next(&m->clock);
         uint64_t until = all_waited ? next : low + quantum;
         if (next < until)
@@ -676,7 +711,10 @@ int machine_run(struct machine *m)
                 if (wake != UINT64_MAX)
                     hart_idle_until(h, wake);
                 hopeless = false;
-            } else {
+            }
+            if (m->history)
+                history_note(m->history, HISTORY_TURN, k);
+            if (st != HART_STOP_WFI) {
                 all_waiting = false;
                 /* Found at the same pc as after its last quantum: maybe a loop it cannot
                  * leave (checked only then, so this costs nothing in a normal run). */
@@ -696,7 +734,7 @@ int machine_run(struct machine *m)
             }
             m->quantum_pc[k] = hart_pc(h);
             if (n == 1)
-                clock_run_due(&m->clock, hart_cycles(h));
+                run_due(m, hart_cycles(h));
             if ((o->max_cycles && hart_cycles(h) >= o->max_cycles) ||
                 (o->max_insns && hart_retired(h) + hart_traps(h) >= o->max_insns))
                 limited = limited ? limited : h;
@@ -704,7 +742,7 @@ int machine_run(struct machine *m)
         }
         clock_follow(m, NULL);
         if (n > 1)
-            clock_run_due(&m->clock, machine_low_cycles(m));
+            run_due(m, machine_low_cycles(m));
         /* An event that fired after a hart stopped may have woken it. */
         for (unsigned k = 0; k < n; k++)
             if (hart_irq_wakeup(machine_hart(m, k)))
@@ -766,14 +804,62 @@ enum hart_stop machine_step_hart(struct machine *m, unsigned k)
 {
     struct hart *h = machine_hart(m, k);
     clock_follow(m, h);
-    clock_run_due(&m->clock, hart_cycles(h));
+    run_due(m, hart_cycles(h));
     m->running = h;
     enum hart_stop st = hart_step(h);
     m->running = NULL;
-    clock_run_due(&m->clock, hart_cycles(h));
+    if (m->history)
+        history_note(m->history, HISTORY_STEP, k);
+    run_due(m, hart_cycles(h));
     reset_if_requested(m);
     clock_follow(m, NULL);
     return st;
+}
+
+/* ---- re-execution for the history (platform/history.c) ---- */
+
+void machine_replay_due(struct machine *m, uint64_t cycle)
+{
+    /* Every logged check ran with the clock reading `cycle` (the slowest hart's time, or
+     * the hart that just ran). */
+    m->clock.now = NULL;
+    m->clock.idle_now = cycle;
+    clock_run_due(&m->clock, cycle);
+}
+
+enum hart_stop machine_replay_turn(struct machine *m, unsigned k, uint64_t until_cycles)
+{
+    struct hart *h = machine_hart(m, k);
+    clock_follow(m, h);
+    m->running = h;
+    enum hart_stop st = hart_run(h, until_cycles);
+    m->running = NULL;
+    return st;
+}
+
+enum hart_stop machine_replay_step(struct machine *m, unsigned k, bool mask_irq)
+{
+    struct hart *h = machine_hart(m, k);
+    struct hart_debug *d = hart_debug(h);
+    bool was = d ? d->mask_irq : false;
+    if (d)
+        d->mask_irq = mask_irq;
+    clock_follow(m, h);
+    m->running = h;
+    enum hart_stop st = hart_step(h);
+    m->running = NULL;
+    if (d)
+        d->mask_irq = was;
+    clock_follow(m, NULL);
+    return st;
+}
+
+void machine_replay_reset(struct machine *m)
+{
+    m->reset_requested = false;
+    m->bus.stop_requested = m->exited;
+    reset_devices(m);
+    machine_boot(m);
 }
 
 void machine_reset_harts(struct machine *m)

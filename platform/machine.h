@@ -94,12 +94,21 @@ struct device_desc {
 extern const struct device_desc device_table[];
 
 #define MACHINE_MAX_CLEANUPS 32
+#define MACHINE_MAX_STATES   64
 #define MACHINE_MAX_RESETS   16
 
 /* Console output that does not pass a UART (semihosting's and HTIF's writes to standard
  * output): `buf` was just written, at virtual-clock cycle `cycle`. */
 typedef void (*machine_console_fn)(void *ctx, const uint8_t *buf, size_t len, uint64_t cycle);
 struct input;
+struct history;
+
+/* A piece of device state a machine snapshot saves and restores byte for byte
+ * (machine_add_state). */
+struct machine_state_region {
+    void *p;
+    size_t len;
+};
 
 struct machine {
     struct machine_options opts;
@@ -176,6 +185,17 @@ struct machine {
     struct hart *break_hart;
     /* Events (docs/design.md, decision 11): machine_listen_quantum, _stop_poll. */
     struct listeners on_quantum, stop_polls;
+
+    /* Reverse execution (platform/history.h): snapshots of the whole machine and the log of
+     * what ran, NULL when history is off. The run loop tells it every turn, step and clock
+     * check; while it re-executes history, `replaying` is set and output to the host is
+     * not repeated. */
+    struct history *history;
+    bool replaying;
+    /* Device state as byte ranges (each device's struct, its arrays, the clock): what a
+     * snapshot copies besides harts and RAM. */
+    struct machine_state_region states[MACHINE_MAX_STATES];
+    unsigned nstates;
 };
 
 /* The machine's harts, in hart id order. */
@@ -263,6 +283,21 @@ void machine_console_output(struct machine *m, const void *buf, size_t len);
 /* Call fn(opaque) when the guest resets the machine (machine_request_reset), before the
  * harts restart: devices with state of their own (virtio) reset it this way. */
 void machine_on_reset(struct machine *m, void (*fn)(void *opaque), void *opaque);
+/* A device's state for machine snapshots (platform/history.h): `len` bytes at `p`, saved
+ * and restored as they are. Pointers in it must stay valid for the machine's life (the
+ * machine, other devices, clock events inside registered state). False when full. */
+bool machine_add_state(struct machine *m, void *p, size_t len);
+/* Where the machine is in its run: the instructions retired plus traps taken, summed over
+ * the harts (each step of each hart moves it by one). */
+uint64_t machine_position(const struct machine *m);
+
+/* For the history's re-execution (platform/history.c): exactly what the run loop does
+ * around a turn of hart k, without telling the history. */
+void machine_replay_due(struct machine *m, uint64_t cycle);
+enum hart_stop machine_replay_turn(struct machine *m, unsigned k, uint64_t until_cycles);
+enum hart_stop machine_replay_step(struct machine *m, unsigned k, bool mask_irq);
+void machine_replay_reset(struct machine *m);
+
 /* Call fn(opaque) when the machine is freed (devices free themselves this way). */
 void machine_on_free(struct machine *m, void (*fn)(void *opaque), void *opaque);
 /* The interrupt controller offers its inputs: source numbers 1..nsources. */
