@@ -17,7 +17,7 @@ hartlab_build build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef
   -Dbuildtype=debug
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   meson test -C build-asan --print-errorlogs --num-processes "$(nproc)" \
-  --suite unit --suite elf --suite firmware --suite virtio --suite fuzz
+  --suite unit --suite elf --suite firmware --suite virtio --suite fuzz --suite history
 # The fuzz harnesses with libFuzzer (clang): each replays its committed inputs, then fuzzes
 # for a few seconds (docs/robustness.md; scripts/fuzz.sh runs longer campaigns).
 CC=clang hartlab_build build-fuzz -Dwerror=true -Dfuzz=true -Dtests=false -Dui=disabled \
