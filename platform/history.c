@@ -648,8 +648,10 @@ static enum history_result run_log(struct history *hi, const struct target *t, b
             d->stop_kind = DEBUG_STOP_NONE;
         enum hart_stop st = HART_STOP_BUDGET;
         if (now < limit || (now == limit && limit == e->count)) {
+            /* The retire limit ends the turn; the deadline only must not end it first (a
+             * turn may end with an interrupt taken at its last cycle). */
             hart_set_retire_limit(h, limit);
-            st = machine_replay_turn(m, e->hart, e->cycles);
+            st = machine_replay_turn(m, e->hart, e->cycles + 1);
         }
         if (st == HART_STOP_BREAK) {
             hi->partial = true;

@@ -17,6 +17,13 @@ tests never collide) and one gdb-multiarch session:
             hartlab's exit status)
   views     --trace=irq:FILE and --trace=frames:FILE under the debugger: the timer
             interrupts gdb continues through are in the irq trace, calls in the frames trace
+  reverse   reverse execution (docs/gdb.md "Going backwards"): reverse-stepi then stepi
+            returns to the same pc; reverse-continue with a watchpoint stops before the
+            write with old/new values and the locals of that moment; reverse-finish returns
+            to the call site; forward again reproduces the write; back across an interrupt's
+            entry into the interrupted loop and forward into the handler again; a breakpoint
+            in the timer handler hit backwards with the earlier tick count; the start of
+            history ("No more reverse-execution history"), then forward to the exit
 
 usage: run_gdb.py --hartlab H --elf FW.elf --elf2 FW42.elf --source gdb_fw.c [--isa ISA]
                   [--expect-fp] [--only NAME]
@@ -233,6 +240,43 @@ def main():
             ("step-irq on", has(r"step-irq on: a single step may enter")),
             ("step-irq on: stepi enters the trap entry", has(r"^trap_entry in section \.text")),
         ])
+
+    if want("reverse"):
+        cmds = ["break leaf", "continue", "p/x $pc", "stepi", "p/x $pc", "reverse-stepi",
+                "p/x $pc", "stepi", "p/x $pc", "delete",
+                "watch watched", "continue", "reverse-continue", "p y", "p x",
+                "reverse-finish", "continue", "p watched", "delete",
+                "break trap_entry", "continue", "p/x $mcause", "reverse-stepi",
+                "info symbol $pc", "stepi", "info symbol $pc", "delete",
+                "break timer_handler", "continue", "continue", "p ticks", "reverse-continue",
+                "p ticks", "delete", "monitor history", "reverse-continue", "info symbol $pc",
+                "reverse-stepi", "continue"]
+        out = scenario(args, "reverse", cmds, [
+            ("watch: reverse-continue stops before the write, old and new value",
+             has(r"Old value = 12\s+New value = 0\s+0x[0-9a-f]+ in leaf \(x=4\) at "
+                 rf".*gdb_fw\.c:{write_line}")),
+            ("locals of that moment: y = 12, x = 4", has(r"^\$\d+ = 12\n\$\d+ = 4$")),
+            ("reverse-finish returns to the call site in middle",
+             has(rf"^0x[0-9a-f]+ in middle \(x=3\) at .*gdb_fw\.c:{middle_line}\n")),
+            ("forward again: the same write", has(r"Old value = 0\s+New value = 12[\s\S]*"
+                                                  r"Old value = 12\s+New value = 0[\s\S]*"
+                                                  r"Old value = 0\s+New value = 12")),
+            ("reverse-stepi from the trap entry lands in the interrupted loop",
+             has(r"Breakpoint \d+, <signal handler called>\n\$\d+ = 0x8[0-9a-f]*7\n"
+                 r"[\s\S]*^main \+ \d+ in section \.text\n"
+                 r"(?:.*\n)*?trap_entry in section \.text")),
+            ("the handler hit backwards has the earlier tick count",
+             has(r"^\$\d+ = 1\n[\s\S]*Breakpoint \d+, timer_handler[\s\S]*^\$\d+ = 0$")),
+            ("monitor history", has(r"^history: steps \d+ to \d+ \(now at \d+, in the past\); "
+                                    r"\d+ snapshots")),
+            ("start of history", has(r"No more reverse-execution history\.\n"
+                                     r"[\s\S]*_start in section \.text")),
+            ("the run ends as it would have", has(r"exited normally")),
+        ])
+        pcs = [int(x, 16) for x in re.findall(r"^\$\d+ = (0x[0-9a-f]+)$", out, re.M)]
+        check("reverse", len(pcs) >= 4 and pcs[0] == pcs[2] and pcs[1] == pcs[3] and
+              pcs[0] != pcs[1],
+              f"reverse-stepi then stepi: the same pcs ({[hex(p) for p in pcs[:4]]})", out)
 
     if want("load"):
         scenario(args, "load", ["break main", "continue", "delete", f"load {args.elf2}",
