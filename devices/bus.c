@@ -68,6 +68,11 @@ uint8_t *bus_add_ram(struct bus *bus, const char *name, uint64_t base, uint64_t 
     }
     r->mem = mem;
     r->readonly = readonly;
+    if (bus->track_dirty && !readonly && !(r->dirty = calloc(size >> PAGE_SHIFT, 1))) {
+        bus->nregions--;
+        munmap(mem, size);
+        return NULL;
+    }
     return mem;
 }
 
@@ -129,6 +134,7 @@ static inline void mark_dirty(const struct bus_region *r, uint64_t off, uint64_t
 
 bool bus_track_dirty(struct bus *bus, bool on)
 {
+    bus->track_dirty = on;
     for (unsigned k = 0; k < bus->nregions; k++) {
         struct bus_region *r = &bus->regions[k];
         if (!r->mem || r->readonly)

@@ -66,6 +66,8 @@ struct bus {
     /* Set by a device (finisher, HTIF, semihosting exit) to make the hart leave its block
      * after the current access. */
     bool stop_requested;
+    /* Dirty-page maps are kept (bus_track_dirty); RAM added later gets one too. */
+    bool track_dirty;
     /* The harts to tell when the map or the watches change (their cached host pointers). */
     struct cluster *cluster;
 };

@@ -133,8 +133,10 @@ static bool save_pages(struct history *hi, struct hsnap *sn, bool all)
     size_t cap = 0;
     for (unsigned k = 0; k < hi->nregions; k++) {
         struct hregion *g = &hi->regions[k];
+        /* The first snapshot: every page written since the machine was made (the bus has
+         * tracked them from the start, machine_new); the others are still zero. */
         if (all)
-            memset(g->mark, 1, g->npages);
+            memcpy(g->mark, g->r->dirty, g->npages);
         for (size_t p = 0; p < g->npages; p++) {
             if (!g->mark[p])
                 continue;
@@ -488,7 +490,6 @@ void history_free(struct history *hi)
         free(g->mark);
     }
     if (hi->m) {
-        bus_track_dirty(&hi->m->bus, false);
         if (hi->m->history == hi)
             hi->m->history = NULL;
     }

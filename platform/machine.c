@@ -69,6 +69,9 @@ struct machine *machine_new(const struct machine_options *o, char *err, size_t e
                  o->ram_size >> 20, o->ram_base);
         goto fail;
     }
+    /* Pages written from the start are known, so that history (platform/history.h) can
+     * start without reading all of RAM; the cost is one byte store per write translation. */
+    bus_track_dirty(&m->bus, true);
     m->cluster = cluster_new();
     if (!m->cluster) {
         snprintf(err, errlen, "out of memory for the code cache");

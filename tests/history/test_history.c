@@ -8,6 +8,9 @@
  *
  * Usage: test_history ELF [NHARTS]   (meson passes a sample with timer interrupts and UART
  * output; NHARTS > 1 runs the same check with several harts).
+ *        test_history --bench ELF     the cost figures of docs/gdb.md (host time; not a test):
+ *                                     the run with and without history, the memory history
+ *                                     holds, and how long going back takes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -300,8 +304,70 @@ static void test_history_changes_nothing(void **state)
     assert_int_equal(a.tx_hash, b.tx_hash);
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int bench(void)
+{
+    void *fdt;
+    struct machine *m = build(&fdt);
+    double t0 = now_s();
+    int st0 = run_to(m, 0);
+    double plain = now_s() - t0;
+    uint64_t n = machine_position(m);
+    machine_free(m);
+    free(fdt);
+
+    m = build(&fdt);
+    char err[128];
+    t0 = now_s();
+    if (!history_start(m, NULL, err, sizeof err))
+        return 1;
+    int st1 = run_to(m, 0);
+    double with = now_s() - t0;
+    struct history_stats hs;
+    history_stats(m->history, &hs);
+    printf("%s: %llu steps, status %d/%d; run %.3f s without history, %.3f s with (%+.1f%%)\n",
+           elf_path, (unsigned long long)n, st0, st1, plain, with, 100.0 * (with - plain) / plain);
+    printf("history: %u snapshots every %u steps, %.1f MiB RAM pages, %.1f MiB hart/device "
+           "state, %llu log entries\n",
+           hs.snapshots, HISTORY_DEFAULT_INTERVAL, (double)hs.page_bytes / (1 << 20),
+           (double)hs.state_bytes / (1 << 20), (unsigned long long)hs.log_entries);
+    struct history_stop stop;
+    double worst = 0, sum = 0;
+    const int steps = 20;
+    for (int k = 0; k < steps; k++) {
+        t0 = now_s();
+        history_step_back(m->history, 0, &stop);
+        double d = now_s() - t0;
+        sum += d;
+        worst = d > worst ? d : worst;
+    }
+    printf("reverse-stepi: %.1f ms average, %.1f ms worst (%d steps from the end)\n",
+           1000 * sum / steps, 1000 * worst, steps);
+    t0 = now_s();
+    history_continue_back(m->history, &stop);
+    printf("reverse-continue with no breakpoint to the start: %.1f ms (result %d)\n",
+           1000 * (now_s() - t0), stop.result);
+    t0 = now_s();
+    history_continue_forward(m->history, &stop);
+    printf("continue forward along all of history: %.1f ms (result %d)\n", 1000 * (now_s() - t0),
+           stop.result);
+    machine_free(m);
+    free(fdt);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[1], "--bench") == 0) {
+        elf_path = argv[2];
+        return bench();
+    }
     if (argc < 2) {
         fprintf(stderr, "usage: test_history ELF [NHARTS]\n");
         return 2;
