@@ -6,7 +6,11 @@
  * state with the one recorded on the way forward; go forward again to the end and compare
  * once more, and check that re-executed history printed nothing a second time.
  *
- * Usage: test_history ELF [NHARTS]   (meson passes a sample with timer interrupts and UART
+ * With `input` (a sample that echoes its UART input): bytes typed into the UART between
+ * runs are handed out again from history when the run is re-executed (the echoed text is in
+ * RAM and the UART's FIFO state, compared as above).
+ *
+ * Usage: test_history ELF [NHARTS [input]]   (meson passes a sample with timer interrupts and UART
  * output; NHARTS > 1 runs the same check with several harts).
  *        test_history --bench ELF     the cost figures of docs/gdb.md (host time; not a test):
  *                                     the run with and without history, the memory history
@@ -25,6 +29,7 @@
 
 #include "core/hart.h"
 #include "devices/ns16550.h"
+#include "host/input.h"
 #include "platform/board.h"
 #include "platform/history.h"
 #include "platform/machine.h"
@@ -178,9 +183,13 @@ static uint64_t total_count(int *status)
     return n;
 }
 
+static const char *mode = "";
+
 static void test_back_and_forth(void **state)
 {
     (void)state;
+    if (strcmp(mode, "input") == 0)
+        skip(); /* a sample that waits for input: only the input test */
     int end_status;
     uint64_t total = total_count(&end_status);
     void *fdt;
@@ -279,6 +288,8 @@ static void test_back_and_forth(void **state)
 static void test_history_changes_nothing(void **state)
 {
     (void)state;
+    if (strcmp(mode, "input") == 0)
+        skip();
     struct digest a, b;
     for (int with = 0; with < 2; with++) {
         void *fdt;
@@ -302,6 +313,61 @@ static void test_history_changes_nothing(void **state)
     assert_int_equal(a.ram, b.ram);
     assert_int_equal(a.tx_bytes, b.tx_bytes);
     assert_int_equal(a.tx_hash, b.tx_hash);
+}
+
+static void test_input_replayed(void **state)
+{
+    (void)state;
+    if (strcmp(mode, "input") != 0)
+        skip();
+    void *fdt;
+    struct machine *m = build(&fdt);
+    struct tx_count tx = { 0, 0 };
+    assert_true(ns16550_observe(ns16550_find(m, 0), on_tx, NULL, &tx));
+    char err[128];
+    struct history_options ho = { .interval = 500, .budget = 0 };
+    assert_true(history_start(m, &ho, err, sizeof err));
+    input_uart_hold(m, 0, true);
+    static const char *const typed[] = { "abc\n", "hello\n", "q" };
+    struct digest d[4];
+    struct history_point pts[4];
+    int status = 0;
+    for (unsigned k = 0; k < 4; k++) {
+        /* Long enough for the echo of what was typed (at the line's character rate); the
+         * held line would keep the machine polling for ever. */
+        m->opts.max_insns = 0;
+        m->opts.max_cycles = hart_cycles(machine_hart(m, 0)) + 2000000;
+        status = machine_run(m);
+        take_digest(m, &tx, &d[k]);
+        history_here(m->history, &pts[k]);
+        if (k < 3)
+            assert_true(input_uart_send(m, 0, typed[k], strlen(typed[k])));
+    }
+    assert_int_equal(status, 0); /* 'q' ended the run */
+    uint64_t printed = tx.n;
+    assert_true(printed > 20);
+    /* Back before any input, then forward to the end: the same state, the input handed out
+     * again from history, nothing printed twice. */
+    assert_true(history_goto_point(m->history, &pts[0]));
+    struct digest x;
+    take_digest(m, &tx, &x);
+    x.tx_bytes = d[0].tx_bytes;
+    x.tx_hash = d[0].tx_hash;
+    assert_same(&x, &d[0], "before the input");
+    struct history_stop st;
+    history_continue_forward(m->history, &st);
+    assert_int_equal(st.result, HISTORY_END);
+    take_digest(m, &tx, &x);
+    assert_same(&x, &d[3], "after the input, re-executed");
+    assert_int_equal(tx.n, printed);
+    /* And to the point between the second and the third input. */
+    assert_true(history_goto_point(m->history, &pts[2]));
+    take_digest(m, &tx, &x);
+    x.tx_bytes = d[2].tx_bytes;
+    x.tx_hash = d[2].tx_hash;
+    assert_same(&x, &d[2], "between inputs");
+    machine_free(m);
+    free(fdt);
 }
 
 static double now_s(void)
@@ -375,9 +441,12 @@ int main(int argc, char **argv)
     elf_path = argv[1];
     if (argc > 2)
         nharts = (unsigned)atoi(argv[2]);
+    if (argc > 3)
+        mode = argv[3];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_back_and_forth),
         cmocka_unit_test(test_history_changes_nothing),
+        cmocka_unit_test(test_input_replayed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
