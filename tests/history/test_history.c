@@ -197,7 +197,7 @@ static void test_back_and_forth(void **state)
     struct tx_count tx = { 0, 0 };
     struct ns16550 *u = ns16550_find(m, 0);
     assert_non_null(u);
-    assert_true(ns16550_observe(u, on_tx, NULL, &tx));
+    assert_true(ns16550_listen_tx(u, on_tx, &tx));
     char err[128];
     /* A short interval, so that going back crosses snapshots and RAM page versions. */
     struct history_options ho = { .interval = total / 12 + 100, .budget = 0 };
@@ -295,7 +295,7 @@ static void test_history_changes_nothing(void **state)
         void *fdt;
         struct machine *m = build(&fdt);
         struct tx_count tx = { 0, 0 };
-        assert_true(ns16550_observe(ns16550_find(m, 0), on_tx, NULL, &tx));
+        assert_true(ns16550_listen_tx(ns16550_find(m, 0), on_tx, &tx));
         char err[128];
         struct history_options ho = { .interval = 1000, .budget = 0 };
         if (with)
@@ -323,7 +323,7 @@ static void test_input_replayed(void **state)
     void *fdt;
     struct machine *m = build(&fdt);
     struct tx_count tx = { 0, 0 };
-    assert_true(ns16550_observe(ns16550_find(m, 0), on_tx, NULL, &tx));
+    assert_true(ns16550_listen_tx(ns16550_find(m, 0), on_tx, &tx));
     char err[128];
     struct history_options ho = { .interval = 500, .budget = 0 };
     assert_true(history_start(m, &ho, err, sizeof err));
