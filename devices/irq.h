@@ -2,7 +2,10 @@
  * line; whatever is at the other end (a PLIC source, a hart's mip bit) is told, and so is
  * every observer that listens to the line (traces, VCD, the panel: decision 11). Each device
  * has one function that recomputes its output levels from its registers and calls irq_set
- * for each line; irq_set only notifies on a change of level. */
+ * for each line; irq_set only notifies on a change of level. irq_signal is for a device that
+ * raises a new interrupt condition while its line is already high: the receiver hears the
+ * high level again (a PLIC with the "signal" gateway, QEMU's, takes it as a new request;
+ * level-sensitive receivers see nothing new). */
 #ifndef HARTLAB_DEVICES_IRQ_H
 #define HARTLAB_DEVICES_IRQ_H
 
@@ -51,6 +54,18 @@ static inline void irq_set(struct irq_line *l, bool level)
         LISTENERS_CALL(&l->probes, irq_probe_fn, l, level);
     if (l->handler)
         l->handler(l->opaque, l->n, level);
+}
+
+/* A device signalling its line: as irq_set, but a high level reaches the receiver even when
+ * the line was already high (probes, which watch levels, are told only of changes). */
+static inline void irq_signal(struct irq_line *l, bool level)
+{
+    if (l->level != level || !level) {
+        irq_set(l, level);
+        return;
+    }
+    if (l->handler)
+        l->handler(l->opaque, l->n, true);
 }
 
 #endif

@@ -66,6 +66,7 @@ struct ns16550 {
     struct clock_event rx_poll;    /* take the next byte from the host */
     struct clock_event rx_timeout; /* character timeout */
     struct irq_line irq;
+    uint8_t irq_iid; /* the interrupt IIR identified when the line was last driven */
     char name[32];
     struct listeners on_tx, on_rx; /* ns16550_listen_tx, _rx */
 };
@@ -140,8 +141,18 @@ void ns16550_update_irq(struct ns16550 *u)
 {
     /* On a PC the INTR pin reaches the interrupt controller only through MCR.OUT2. QEMU's
      * virt wires the line straight to the PLIC, and OpenSBI, U-Boot and Linux on virt do
-     * not set OUT2, so the output is not gated here either. */
-    irq_set(&u->irq, pending_iid(u) != UART_IIR_NO_INT);
+     * not set OUT2, so the output is not gated here either. A new interrupt (another
+     * identification) while the line is high is signalled again, as QEMU's UART does on
+     * every change of its state: a PLIC with the "signal" gateway takes it as a new request,
+     * so a driver that never reads IIR (xv6) still hears received bytes while a
+     * transmitter-empty interrupt holds the line high. */
+    uint8_t iid = pending_iid(u);
+    bool again = iid != UART_IIR_NO_INT && iid != u->irq_iid;
+    u->irq_iid = iid;
+    if (again)
+        irq_signal(&u->irq, true);
+    else
+        irq_set(&u->irq, iid != UART_IIR_NO_INT);
 }
 
 /* ---- receive ---- */

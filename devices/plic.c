@@ -11,6 +11,15 @@
  * context that has the source enabled) ends it, and a line still high pends again. The
  * gateway cannot retract a request, so a line that falls leaves the pending bit set until
  * it is claimed. Outputs are recomputed from all of this in one place, plic_update().
+ *
+ * The "signal" gateway (a board's `hartlab,gateway = "signal"`, set on `virt`) is QEMU's
+ * (hw/intc/sifive_plic in QEMU 7.2): the pending bit follows what the device signals (a
+ * raise, or a new interrupt condition signalled while the line is already high, sets it;
+ * a fall clears it), a claim clears it, and a completion does not look at the line again,
+ * so a level still high after completion interrupts again only once its device signals.
+ * Software written against QEMU (xv6, which never clears the UART's transmitter-empty
+ * interrupt) depends on that; the specification's gateway ("level", the default) is kept
+ * on every other board.
  */
 #include "devices/plic.h"
 
@@ -54,6 +63,7 @@ struct plic {
     uint32_t claimed[WORDS]; /* requests in flight (claimed, not completed) */
     uint8_t priority[PLIC_MAX_SOURCES + 1];
     int16_t claimed_by[PLIC_MAX_SOURCES + 1];
+    enum plic_gateway gateway;
     unsigned ncontexts;
     struct plic_context *ctx;
     plic_handshake_fn observer; /* plic_observe */
@@ -85,7 +95,7 @@ static unsigned plic_best(const struct plic *p, const struct plic_context *c)
 {
     unsigned best = 0, best_prio = c->threshold;
     for (unsigned w = 0; w < WORDS; w++) {
-        uint32_t cand = p->pending[w] & c->enable[w];
+        uint32_t cand = p->pending[w] & c->enable[w] & ~p->claimed[w];
         while (cand) {
             unsigned id = w * 32 + (unsigned)__builtin_ctz(cand);
             cand &= cand - 1;
@@ -101,8 +111,9 @@ static unsigned plic_best(const struct plic *p, const struct plic_context *c)
 /* Gateways, then every context's EIP: the one function that derives outputs from state. */
 static void plic_update(struct plic *p)
 {
-    for (unsigned w = 0; w < WORDS; w++)
-        p->pending[w] |= p->level[w] & ~p->claimed[w] & p->valid[w];
+    if (p->gateway == PLIC_GATEWAY_LEVEL)
+        for (unsigned w = 0; w < WORDS; w++)
+            p->pending[w] |= p->level[w] & ~p->claimed[w] & p->valid[w];
     for (unsigned k = 0; k < p->ncontexts; k++)
         irq_set(&p->ctx[k].eip, plic_best(p, &p->ctx[k]) != 0);
 }
@@ -113,6 +124,14 @@ void plic_set_source_level(void *opaque, unsigned source, bool level)
     if (source == 0 || source > p->ndev)
         return;
     set_bit(p->level, source, level);
+    if (p->gateway == PLIC_GATEWAY_SIGNAL)
+        set_bit(p->pending, source, level); /* claimed or not: it waits for the completion */
+    plic_update(p);
+}
+
+void plic_set_gateway(struct plic *p, enum plic_gateway g)
+{
+    p->gateway = g;
     plic_update(p);
 }
 
@@ -120,7 +139,7 @@ bool plic_trigger(struct plic *p, unsigned source)
 {
     if (source == 0 || source > p->ndev)
         return false;
-    if (!bit(p->claimed, source))
+    if (!bit(p->claimed, source) || p->gateway == PLIC_GATEWAY_SIGNAL)
         set_bit(p->pending, source, true);
     plic_update(p);
     return true;
@@ -325,6 +344,21 @@ bool plic_create(struct machine *m, const void *fdt, int node, uint64_t base, ui
                  (unsigned long long)base, ndev, PLIC_MAX_SOURCES);
         return false;
     }
+    enum plic_gateway gateway = PLIC_GATEWAY_LEVEL;
+    const char *gw = fdt_getprop(fdt, node, "hartlab,gateway", &len);
+    if (gw) {
+        if (len == sizeof "level" && memcmp(gw, "level", len) == 0) {
+            gateway = PLIC_GATEWAY_LEVEL;
+        } else if (len == sizeof "signal" && memcmp(gw, "signal", len) == 0) {
+            gateway = PLIC_GATEWAY_SIGNAL;
+        } else {
+            snprintf(err, errlen,
+                     "plic at 0x%llx: hartlab,gateway must be \"level\" (the PLIC "
+                     "specification's) or \"signal\" (QEMU's)",
+                     (unsigned long long)base);
+            return false;
+        }
+    }
     /* Each <intc-phandle irq> pair of interrupts-extended is one context, in order; irq 11
      * is the hart's M-mode external interrupt, 9 its S-mode one, and anything else (-1 in
      * some SiFive trees) a context that is not connected. */
@@ -358,6 +392,7 @@ bool plic_create(struct machine *m, const void *fdt, int node, uint64_t base, ui
                  (unsigned long long)base, (unsigned long long)size, n);
         return false;
     }
+    plic_set_gateway(p, gateway);
     return true;
 }
 

@@ -65,7 +65,15 @@ struct plic *plic_new_contexts(struct machine *m, uint64_t base, uint64_t size, 
 bool plic_create(struct machine *m, const void *fdt, int node, uint64_t base, uint64_t size,
                  char *err, size_t errlen);
 
-/* The input side, as handed to machine_set_irq_controller: source `source` is at `level`. */
+/* How a source's line makes requests (plic.c): PLIC_GATEWAY_LEVEL is the specification's
+ * level gateway (a line still high at completion pends again; the default);
+ * PLIC_GATEWAY_SIGNAL is QEMU's (the pending bit follows what the device signals, and a
+ * completion does not re-pend), a board's `hartlab,gateway = "signal"` (virt). */
+enum plic_gateway { PLIC_GATEWAY_LEVEL, PLIC_GATEWAY_SIGNAL };
+void plic_set_gateway(struct plic *p, enum plic_gateway g);
+
+/* The input side, as handed to machine_set_irq_controller: source `source` is at `level`
+ * (called again with a high level when the device signals a new condition, irq_signal). */
 void plic_set_source_level(void *plic, unsigned source, bool level);
 /* A request on `source` from outside the board (the debugger's `monitor inject`), as one
  * pulse of its line: its gateway sets the pending bit unless a request of it is already in
@@ -79,7 +87,7 @@ struct plic_source_info {
     unsigned priority; /* 0 = never interrupts */
     bool level;        /* the input line as the device drives it */
     bool pending;      /* the IP bit */
-    bool claimed;      /* claimed and not yet completed: cannot become pending again */
+    bool claimed;      /* claimed and not yet completed: not claimable again until then */
     int claimed_by;    /* context that claimed it, or -1 */
     uint64_t enabled;  /* bit c: enabled in context c (contexts 0..63) */
 };

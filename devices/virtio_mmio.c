@@ -108,7 +108,10 @@ static void raise_isr(struct virtio_mmio *t, uint32_t bits, uint64_t when)
 {
     uint32_t old = t->isr;
     t->isr |= bits;
-    update_irq(t);
+    /* Every notification is signalled, also while the line is already high (QEMU's
+     * virtio_notify does the same): a PLIC with the "signal" gateway takes each as a
+     * request. */
+    irq_signal(&t->irq, true);
     if (t->isr != old)
         virtio_mmio_emit(
             t, &(struct virtio_event){ .kind = VIRTIO_EV_IRQ, .cycle = when, .value = t->isr });

@@ -240,6 +240,64 @@ static void test_claimed_source_waits_for_completion(void **state)
     teardown(f);
 }
 
+/* The "signal" gateway (QEMU's, virt's `hartlab,gateway = "signal"`): a completion does not
+ * re-pend a line that is still high; a device signalling again (irq_signal) does, also
+ * while the request is in flight; a fall withdraws a pending request. */
+static void test_signal_gateway(void **state)
+{
+    struct fixture *f = setup(1);
+    unsigned ctx = CTX_M(0);
+    plic_set_gateway(f->p, PLIC_GATEWAY_SIGNAL);
+    enable(f, ctx, 10);
+    wr(f, PRIORITY(10), 1);
+    irq_set(&f->line[10], true);
+    assert_true(pending(f, 10));
+    assert_true(meip(f, 0));
+    assert_int_equal(rd(f, CLAIM(ctx)), 10);
+    assert_false(pending(f, 10));
+    assert_false(meip(f, 0));
+    /* Completed with the line still high: no new request (the level gateway makes one). */
+    wr(f, CLAIM(ctx), 10);
+    assert_false(pending(f, 10));
+    assert_false(meip(f, 0));
+    assert_int_equal(rd(f, CLAIM(ctx)), 0);
+    /* The device signals a new condition while its line stays high: a new request. */
+    irq_signal(&f->line[10], true);
+    assert_true(pending(f, 10));
+    assert_true(meip(f, 0));
+    assert_int_equal(rd(f, CLAIM(ctx)), 10);
+    /* Signalled again while that request is in flight: pending, masked until completion. */
+    irq_signal(&f->line[10], true);
+    assert_true(pending(f, 10));
+    assert_false(meip(f, 0));
+    assert_int_equal(rd(f, CLAIM(ctx)), 0);
+    wr(f, CLAIM(ctx), 10);
+    assert_true(meip(f, 0));
+    /* The line falls before the claim: the request is withdrawn. */
+    irq_set(&f->line[10], false);
+    assert_false(pending(f, 10));
+    assert_false(meip(f, 0));
+    assert_int_equal(rd(f, CLAIM(ctx)), 0);
+    teardown(f);
+}
+
+/* The level gateway hears a repeated high signal as nothing new. */
+static void test_level_gateway_ignores_signals(void **state)
+{
+    struct fixture *f = setup(1);
+    unsigned ctx = CTX_M(0);
+    enable(f, ctx, 10);
+    wr(f, PRIORITY(10), 1);
+    irq_set(&f->line[10], true);
+    assert_int_equal(rd(f, CLAIM(ctx)), 10);
+    irq_signal(&f->line[10], true);
+    assert_false(pending(f, 10));
+    assert_false(meip(f, 0));
+    wr(f, CLAIM(ctx), 10);
+    assert_true(pending(f, 10)); /* still high at completion */
+    teardown(f);
+}
+
 static void test_completion_needs_enable(void **state)
 {
     struct fixture *f = setup(1);
@@ -438,6 +496,53 @@ static void test_create_from_tree(void **state)
     machine_free(m);
 }
 
+/* hartlab,gateway in the PLIC node: "level" (the default), "signal", anything else an error
+ * that names the property. */
+static void test_gateway_property(void **state)
+{
+    const char *values[] = { "level", "signal", "edge", NULL };
+    for (unsigned v = 0; v <= 3; v++) {
+        struct machine_options o;
+        char err[200] = "";
+        machine_options_default(&o);
+        struct machine *m = machine_new(&o, err, sizeof err);
+        assert_non_null(m);
+        static char buf[1024];
+        assert_int_equal(fdt_create(buf, sizeof buf), 0);
+        fdt_finish_reservemap(buf);
+        fdt_begin_node(buf, "");
+        fdt_begin_node(buf, "plic@c000000");
+        fdt_property_u32(buf, "riscv,ndev", 12);
+        if (values[v])
+            fdt_property_string(buf, "hartlab,gateway", values[v]);
+        fdt_end_node(buf);
+        fdt_end_node(buf);
+        assert_int_equal(fdt_finish(buf), 0);
+        int node = fdt_path_offset(buf, "/plic@c000000");
+        bool ok = plic_create(m, buf, node, BASE, PLIC_SIZE_VIRT, err, sizeof err);
+        if (v == 2) {
+            assert_false(ok);
+            assert_non_null(strstr(err, "hartlab,gateway must be \"level\""));
+            machine_free(m);
+            continue;
+        }
+        assert_true(ok);
+        struct irq_line line = { 0 };
+        assert_true(machine_connect_irq(m, &line, 10));
+        bus_store(&m->bus, PRIORITY(10), 4, 1);
+        bus_store(&m->bus, ENABLE(0, 0), 4, 1u << 10);
+        irq_set(&line, true);
+        uint64_t id = 0;
+        bus_load(&m->bus, CLAIM(0), 4, &id);
+        assert_int_equal(id, 10);
+        bus_store(&m->bus, CLAIM(0), 4, 10);
+        /* Still high after completion: pending again only with the level gateway. */
+        bool again = machine_hart(m, 0)->mip & MIP_MEIP;
+        assert_int_equal(again, v != 1);
+        machine_free(m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,11 +553,14 @@ int main(void)
         cmocka_unit_test(test_priority_zero_never_interrupts),
         cmocka_unit_test(test_claim_order),
         cmocka_unit_test(test_claimed_source_waits_for_completion),
+        cmocka_unit_test(test_signal_gateway),
+        cmocka_unit_test(test_level_gateway_ignores_signals),
         cmocka_unit_test(test_completion_needs_enable),
         cmocka_unit_test(test_disabled_sources_do_not_interrupt),
         cmocka_unit_test(test_m_and_s_contexts),
         cmocka_unit_test(test_guest_garbage),
         cmocka_unit_test(test_create_from_tree),
+        cmocka_unit_test(test_gateway_property),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
