@@ -485,17 +485,96 @@ static bool poll_stop(void *ctx, struct machine *m)
     return (w->h && hart_irq_wakeup(w->h)) || w->poll(w->ctx);
 }
 
-/* True if GDB just put a breakpoint on the instruction after hart h's pc. */
+/* x`reg` of hart h as a signed XLEN value. */
+static int64_t sreg(const struct hart *h, unsigned reg)
+{
+    uint64_t v = hart_reg(h, reg);
+    return hart_xlen(h) == 32 ? (int64_t)(int32_t)v : (int64_t)v;
+}
+
+/* Sign-extend the low `bits` bits of v. */
+static int64_t sx(uint64_t v, unsigned bits)
+{
+    return (int64_t)(v << (64 - bits)) >> (64 - bits);
+}
+
+/* Where hart h goes after the instruction at its pc, as GDB's software single step works it
+ * out (RISC-V has no hardware step for GDB to use): the taken or untaken way of a branch, a
+ * jump's target, pc + length otherwise. *len gets pc + length. Unprivileged ISA chapters
+ * 2.5 (control transfer) and 16 (C: c.j, c.jal, c.jr, c.jalr, c.beqz, c.bnez). */
+static uint64_t next_pc(struct machine_target *mt, struct hart *h, uint64_t *after)
+{
+    uint64_t pc = hart_pc(h), mask = xlen_mask(hart_xlen(h));
+    *after = pc;
+    /* Only memory holds instructions: a pc in a device region is no step (and reading the
+     * device's registers here would have their side effects). */
+    const uint8_t *b = bus_ram_ptr(&mt->m->bus, pc, 2);
+    if (!b)
+        return pc;
+    uint32_t i = (uint32_t)b[0] | (uint32_t)b[1] << 8;
+    if ((i & 3) == 3) {
+        const uint8_t *b2 = bus_ram_ptr(&mt->m->bus, pc + 2, 2);
+        if (!b2)
+            return pc;
+        i |= (uint32_t)b2[0] << 16 | (uint32_t)b2[1] << 24;
+        *after = (pc + 4) & mask;
+        unsigned rs1 = (i >> 15) & 31, rs2 = (i >> 20) & 31;
+        switch (i & 0x7f) {
+        case 0x6f: /* jal */
+            return (pc + (uint64_t)sx((i >> 31) << 20 | ((i >> 12) & 0xff) << 12 |
+                                          ((i >> 20) & 1) << 11 | ((i >> 21) & 0x3ff) << 1,
+                                      21)) &
+                   mask;
+        case 0x67: /* jalr */ return (hart_reg(h, rs1) + (uint64_t)sx(i >> 20, 12)) & mask & ~1ull;
+        case 0x63: { /* branches */
+            int64_t a = sreg(h, rs1), c = sreg(h, rs2);
+            uint64_t ua = hart_reg(h, rs1), uc = hart_reg(h, rs2);
+            bool taken;
+            switch ((i >> 12) & 7) {
+            case 0: taken = a == c; break;
+            case 1: taken = a != c; break;
+            case 4: taken = a < c; break;
+            case 5: taken = a >= c; break;
+            case 6: taken = ua < uc; break;
+            case 7: taken = ua >= uc; break;
+            default: return *after;
+            }
+            uint64_t off = (uint64_t)sx((i >> 31) << 12 | ((i >> 7) & 1) << 11 |
+                                            ((i >> 25) & 0x3f) << 5 | ((i >> 8) & 0xf) << 1,
+                                        13);
+            return taken ? (pc + off) & mask : *after;
+        }
+        default: return *after;
+        }
+    }
+    *after = (pc + 2) & mask;
+    unsigned f3 = (i >> 13) & 7, quadrant = i & 3;
+    if (quadrant == 1 && (f3 == 5 || (f3 == 1 && hart_xlen(h) == 32))) { /* c.j, c.jal */
+        uint64_t off = ((i >> 12) & 1) << 11 | ((i >> 11) & 1) << 4 | ((i >> 9) & 3) << 8 |
+                       ((i >> 8) & 1) << 10 | ((i >> 7) & 1) << 6 | ((i >> 6) & 1) << 7 |
+                       ((i >> 3) & 7) << 1 | ((i >> 2) & 1) << 5;
+        return (pc + (uint64_t)sx(off, 12)) & mask;
+    }
+    if (quadrant == 1 && (f3 == 6 || f3 == 7)) { /* c.beqz, c.bnez */
+        uint64_t v = hart_reg(h, 8 + ((i >> 7) & 7));
+        uint64_t off = ((i >> 12) & 1) << 8 | ((i >> 10) & 3) << 3 | ((i >> 5) & 3) << 6 |
+                       ((i >> 3) & 3) << 1 | ((i >> 2) & 1) << 5;
+        bool taken = f3 == 6 ? v == 0 : v != 0;
+        return taken ? (pc + (uint64_t)sx(off, 9)) & mask : *after;
+    }
+    unsigned rs1 = (i >> 7) & 31;
+    if (quadrant == 2 && f3 == 4 && ((i >> 2) & 31) == 0 && rs1 != 0) /* c.jr, c.jalr */
+        return hart_reg(h, rs1) & mask & ~1ull;
+    return *after;
+}
+
+/* True if GDB just put a breakpoint where hart h's next instruction will be (or right after
+ * its instruction): a software single step of that hart. */
 static bool software_step(struct machine_target *mt, struct hart *h)
 {
-    /* Only memory holds instructions: a pc in a device region is no step (and reading
-     * the device's registers here would have their side effects). */
-    const uint8_t *p = bus_ram_ptr(&mt->m->bus, hart_pc(h), 2);
-    if (!p)
-        return false;
-    uint64_t next = hart_pc(h) + ((p[0] & 3) == 3 ? 4 : 2);
+    uint64_t after, next = next_pc(mt, h, &after);
     for (unsigned k = 0; k < mt->nfresh; k++)
-        if (mt->fresh[k] == next)
+        if (mt->fresh[k] == next || mt->fresh[k] == after)
             return true;
     return false;
 }

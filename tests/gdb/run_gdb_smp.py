@@ -12,7 +12,17 @@ mode on `hartlab --smp 4 --gdb 127.0.0.1:0 -S` running the counter sample
     that thread: vCont;c:TID) moves only that hart: every other thread's pc is unchanged;
   - kill ends hartlab.
 
-usage: run_gdb_smp.py --hartlab H --elf counter-rv64.elf
+With --scenario step (on --smp 2, GDB's default scheduler-locking): stepping a thread other
+than the one that reported the last stop. GDB steps RISC-V in software (a breakpoint where
+the instruction goes, then vCont;c for every thread), so hartlab must see that breakpoint as
+a step of that hart alone, also where the instruction is a taken branch or a jump:
+
+  - `thread 2`, `stepi`: only hart 1 moves, and the stop names thread 2 (GDB does not switch
+    threads, `info threads` marks 2);
+  - five `step`s through a spin loop's branch, an `if` and the call into count(): hart 1
+    arrives in count(), hart 0's pc never changes.
+
+usage: run_gdb_smp.py --hartlab H --elf counter-rv64.elf [--smp N] [--scenario threads|step]
 """
 import argparse
 import os
@@ -23,13 +33,56 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run_gdb  # noqa: E402  (Hartlab, run_gdb, check, failures)
 
 
+def pc_listings(out, nthreads):
+    """The `thread apply all p/x $pc` listings in order: one {thread: pc} each."""
+    pairs = re.findall(r"^Thread (\d) \(Thread \d \(hart \d\)\):\n\$\d+ = (0x[0-9a-f]+)$", out,
+                       re.M)
+    return [dict(pairs[k:k + nthreads]) for k in range(0, len(pairs), nthreads)]
+
+
+def scenario_step(args):
+    h = run_gdb.Hartlab(args, args.elf, extra=["--smp", str(args.smp)])
+    check = run_gdb.check
+    try:
+        cmds = ["break count", "continue", "delete", "thread 2", "thread apply all p/x $pc",
+                "stepi", "info threads", "thread apply all p/x $pc",
+                "step", "step", "step", "step", "step", "info threads",
+                "thread apply all p/x $pc", "kill"]
+        out = run_gdb.run_gdb(args, h.port, cmds)
+        check("smp-step", re.search(r"Thread 1 hit Breakpoint 1, count \(hart=hart@entry=0\)", out)
+              is not None, "the breakpoint stops hart 0 (thread 1) in count()", out)
+        after = out.split("[Switching to thread 2 (Thread 2)]", 1)
+        check("smp-step", len(after) == 2 and "Switching to" not in after[1],
+              "every step of thread 2 reports thread 2 (GDB never switches threads)", out)
+        marks = re.findall(r"^\* (\d)\s+Thread", out, re.M)
+        check("smp-step", marks == ["2", "2"], f"info threads marks thread 2 current ({marks})", out)
+        pcs = pc_listings(out, args.smp)
+        ok = len(pcs) == 3 and all(len(p) == args.smp for p in pcs)
+        check("smp-step", ok and pcs[0]["2"] != pcs[1]["2"] != pcs[2]["2"],
+              f"stepi and step move thread 2 ({pcs})", out)
+        check("smp-step", ok and all(p[t] == pcs[0][t] for p in pcs for t in p if t != "2"),
+              f"every other thread's pc stays where it was ({pcs})", out)
+        check("smp-step", re.search(r"^\* 2\s+Thread 2 \(hart 1\) count \(hart=1\)", out, re.M)
+              is not None, "the steps follow hart 1 through a branch and a call into count()", out)
+        rc = h.wait()
+        check("smp-step", rc == 0, f"hartlab exit status {rc} after kill", out + "".join(h.err))
+    finally:
+        h.stop()
+    print(f"{len(run_gdb.failures)} failed")
+    return 1 if run_gdb.failures else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hartlab", required=True)
     ap.add_argument("--elf", required=True)
+    ap.add_argument("--smp", type=int, default=4)
+    ap.add_argument("--scenario", choices=("threads", "step"), default="threads")
     args = ap.parse_args()
     args.isa = None
-    h = run_gdb.Hartlab(args, args.elf, extra=["--smp", "4"])
+    if args.scenario == "step":
+        return scenario_step(args)
+    h = run_gdb.Hartlab(args, args.elf, extra=["--smp", str(args.smp)])
     try:
         cmds = ["info threads", "break smp_barrier", "continue", "info threads", "delete",
                 "thread 2", "p $mhartid", "watch locked_counter", "continue", "continue",
