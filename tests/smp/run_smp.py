@@ -4,8 +4,9 @@
   qemu     run an ELF with --smp N on hartlab and with -smp N on QEMU's virt (UART on
            stdio); stdout and exit status must be identical, and stdout must equal the
            expected file if one is given (exit 77 = skipped without QEMU).
-  expect   run an ELF on hartlab with the given options; stdout and exit status must equal
-           EXPECTED.out / EXPECTED.status (--update rewrites them).
+  expect   run an ELF on hartlab with -v and the given options; stdout, exit status and the
+           -v report's exit and per-hart lines must equal EXPECTED.out / EXPECTED.status /
+           EXPECTED.v (--update rewrites them).
   repeat   run twice with -v, --trace=irq and --trace=amo: every output byte-identical.
   modes    the same run with the translation tier off, on, and translating every block on
            its first run (core/jit.h): -v counts, output, status and traces byte-identical,
@@ -69,16 +70,25 @@ def cmd_qemu(args):
     return 0 if ok else 1
 
 
+def hart_report(err):
+    """-v's exit line and its per-hart lines (instructions, cycles, traps, failed SCs, pc)."""
+    return "".join(ln for ln in err.splitlines(True)
+                   if ln.startswith("hartlab: hart ") or " exit code " in ln)
+
+
 def cmd_expect(args):
     elf = os.path.abspath(args.elf)
-    hcmd = [args.hartlab, "--max-cycles", "2000000000"] + args.rest + [elf]
+    hcmd = [args.hartlab, "-v", "--max-cycles", "2000000000"] + args.rest + [elf]
     out, err, st = run(hcmd)
     print(f"{' '.join(hcmd)} (status {st}):\n{out}{err}")
+    report = hart_report(err)
     if args.update:
         with open(args.expected + ".out", "w") as f:
             f.write(out)
         with open(args.expected + ".status", "w") as f:
             f.write(f"{st}\n")
+        with open(args.expected + ".v", "w") as f:
+            f.write(report)
         print("updated")
         return 0
     with open(args.expected + ".out") as f:
@@ -92,6 +102,13 @@ def cmd_expect(args):
     if st != want_st:
         print(f"FAIL: exit status {st}, expected {want_st}")
         ok = False
+    if os.path.exists(args.expected + ".v"):
+        with open(args.expected + ".v") as f:
+            want_v = f.read()
+        if report != want_v:
+            print("FAIL: the -v report (per-hart counts) differs:\n"
+                  + diff("expected", want_v, "hartlab", report))
+            ok = False
     if "guest error" in err:
         print("FAIL: a guest error was reported")
         ok = False
