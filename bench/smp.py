@@ -9,8 +9,15 @@ a timing. Fails (exit 1) when a run does not print its checksum line, when the h
 instruction counts differ between runs of the same input, or when the checksum differs
 between hartlab and QEMU.
 
+With --quanta Q1,Q2,... it then measures what a smaller quantum (docs/cycles.md "Several
+harts: the quantum") costs: N harts run the same program for --quanta-cycles cycles each
+(default 20 million: a fixed stretch of virtual time, ended by --max-cycles) at every
+quantum given, and a table shows instructions, median CPU seconds, MIPS and the slowdown
+against the first quantum. Below 256 cycles the harts step one instruction at a time.
+
 usage: smp.py [--hartlab build/hartlab] [--elf build/bench/smp-rv64.elf] [--harts N]
-              [--runs R] [--qemu qemu-system-riscv64]
+              [--runs R] [--qemu qemu-system-riscv64] [--quanta 10000,1000,100,10,1]
+              [--quanta-cycles C]
 """
 import argparse
 import os
@@ -55,6 +62,36 @@ def qemu_run(args, n):
     return (m.group(2) if m else None), wall, cpu
 
 
+def quantum_table(args):
+    """N harts for a fixed stretch of virtual time at each quantum: MIPS and slowdown."""
+    rows = []
+    for q in args.quanta:
+        cpus, counts = [], set()
+        for _ in range(args.runs):
+            p, wall, cpu = timed([args.hartlab, "-v", "--smp", str(args.harts), "--quantum",
+                                  str(q), "--max-cycles", str(args.quanta_cycles), args.elf])
+            harts = [int(x) for x, _ in HART_RE.findall(p.stderr)]
+            if len(harts) != args.harts:
+                raise SystemExit(f"FAIL: --quantum {q}: no per-hart counts\n{p.stderr}")
+            counts.add(sum(harts))
+            cpus.append(cpu)
+        rows.append((q, counts, statistics.median(cpus)))
+    print(f"\n{args.harts} harts, {args.quanta_cycles / 1e6:g} M cycles each, median CPU seconds "
+          f"of {args.runs} run(s)")
+    print(f"{'quantum':>8} {'insns (M)':>10} {'cpu s':>8} {'MIPS (cpu)':>11} {'slowdown':>9}")
+    base = None
+    failed = 0
+    for q, counts, cpu in rows:
+        insns = sorted(counts)[0]
+        mips = insns / cpu / 1e6 if cpu > 0 else float("inf")
+        base = base or mips
+        status = "" if len(counts) == 1 else "  FAIL (runs differ)"
+        failed += len(counts) != 1
+        print(f"{q:>8} {insns / 1e6:>10.1f} {cpu:>8.3f} {mips:>11.1f} {base / mips:>8.1f}x"
+              f"{status}")
+    return failed
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
@@ -63,6 +100,8 @@ def main():
     ap.add_argument("--harts", type=int, default=4)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--qemu", default="qemu-system-riscv64")
+    ap.add_argument("--quanta", type=lambda v: [int(x) for x in v.split(",")], default=[])
+    ap.add_argument("--quanta-cycles", type=int, default=20000000)
     args = ap.parse_args()
     if not args.elf:
         args.elf = os.path.join(os.path.dirname(args.hartlab), "bench", "smp-rv64.elf")
@@ -104,7 +143,11 @@ def main():
     one, many = rows[0], rows[1]
     print(f"aggregate MIPS with {many[0]} harts / MIPS with 1: {many[6] / one[6]:.2f} "
           f"(by CPU time: {(many[1] / many[3]) / (one[1] / one[3]):.2f})")
-    print(f"{2 - failed} passed, {failed} failed")
+    checks = 2
+    if args.quanta:
+        failed += quantum_table(args)
+        checks += 1
+    print(f"{checks - failed} passed, {failed} failed")
     return 1 if failed else 0
 
 
