@@ -3,9 +3,9 @@
 
 Usage: boot_test.py [--smp N] HARTLAB KERNEL_IMAGE FW_JUMP INIT_ELF
 
-With --smp N (a kernel built from hartlab-smp.config) every boot has N harts, and the
-kernel must bring them all up through OpenSBI's hart state management:
-"smp: Brought up 1 node, N CPUs".
+With --smp N every boot has N harts, and the kernel (an SMP one, as hartlab.config builds)
+must bring them all up, the others through OpenSBI's hart state management:
+"smp: Brought up 1 node, N CPUs" ("1 CPU" for one).
 
 KERNEL_IMAGE is tests/linux/build-kernel.sh's Image (a missing one skips the test: exit
 77); FW_JUMP is Debian's OpenSBI fw_jump.elf; INIT_ELF is tests/linux/init.c. The root file
@@ -66,8 +66,9 @@ out1, err1, st1 = boot(disk)
 print("--- first boot (console):\n" + out1 + "--- stderr:\n" + err1)
 check("first boot powers off with exit status 0", st1 == 0, st1)
 if smp:
-    check(f"the kernel brings up {smp} harts",
-          f"smp: Brought up 1 node, {smp} CPUs" in out1, out1[-600:])
+    cpus = f"{smp} CPU" + ("s" if smp > 1 else "")
+    check(f"the kernel brings up {cpus}", f"smp: Brought up 1 node, {cpus}\n" in out1,
+          out1[-600:])
 check("the kernel finds the virtio-blk disk",
       "virtio_blk virtio0: [vda] 8192 512-byte logical blocks" in out1)
 check("the ext2 root is mounted from it", "VFS: Mounted root (ext2 filesystem)" in out1)

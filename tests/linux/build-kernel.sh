@@ -5,8 +5,8 @@
 # OUTDIR/obj the objects). Incremental: a second run rebuilds only what changed.
 #
 # usage: tests/linux/build-kernel.sh OUTDIR [JOBS [FRAGMENT]]
-#   FRAGMENT: the configuration fragment (default hartlab.config here; hartlab-smp.config
-#   for the four-hart kernel)
+#   FRAGMENT: the configuration fragment, a file in tests/linux (default hartlab.config: the
+#   SMP kernel that the one-hart and four-hart boots share)
 set -euo pipefail
 out=$(realpath -m "$1")
 jobs=${2:-$(nproc)}
