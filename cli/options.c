@@ -63,8 +63,9 @@ static void print_help(void)
          "  --misaligned=POLICY   misaligned loads/stores: 'emulate' (as QEMU; virt's default)\n"
          "                        or 'trap' (address-misaligned exception, mtval = address;\n"
          "                        mcu's default)\n"
-         "  --max-insns N         stop after N instructions (exit status 124)\n"
-         "  --max-cycles N        stop after N cycles (exit status 124)\n"
+         "  --max-insns N         stop after N instructions (exit status 124; N may end in\n"
+         "                        k, M or G: 10M is ten million)\n"
+         "  --max-cycles N        stop after N cycles (exit status 124; k, M, G as above)\n"
          "  --trace[=FILE]        instruction trace (pc, bits, disassembly, result) to FILE\n"
          "                        or standard error\n"
          "  --trace=irq[:FILE]    interrupts: lines raised/lowered, PLIC claim/complete, trap\n"
@@ -190,6 +191,35 @@ static bool parse_u64(const char *s, bool suffixes, uint64_t *out)
     if (*end)
         return false;
     *out = v;
+    return true;
+}
+
+/* A count (--max-insns, --max-cycles): a number with an optional k/M/G suffix, powers of
+ * 1000 (10M is ten million instructions, as one says it), or a plain number. */
+static bool parse_count(const char *s, uint64_t *out)
+{
+    size_t n = strlen(s);
+    uint64_t scale = 1;
+    if (n > 1) {
+        switch (s[n - 1]) {
+        case 'k':
+        case 'K': scale = 1000; break;
+        case 'M': scale = 1000000; break;
+        case 'G': scale = 1000000000; break;
+        default: break;
+        }
+    }
+    if (scale == 1)
+        return parse_u64(s, false, out);
+    char digits[32];
+    if (n - 1 >= sizeof digits)
+        return false;
+    memcpy(digits, s, n - 1);
+    digits[n - 1] = 0;
+    uint64_t v;
+    if (!parse_u64(digits, false, &v) || v > UINT64_MAX / scale)
+        return false;
+    *out = v * scale;
     return true;
 }
 
@@ -400,11 +430,11 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
                 cli_usage_error("--misaligned: '%s' is neither 'trap' nor 'emulate'", optarg);
             break;
         case OPT_MAX_INSNS:
-            if (!parse_u64(optarg, false, &mo->max_insns) || mo->max_insns == 0)
+            if (!parse_count(optarg, &mo->max_insns) || mo->max_insns == 0)
                 cli_usage_error("--max-insns: '%s' is not a positive number", optarg);
             break;
         case OPT_MAX_CYCLES:
-            if (!parse_u64(optarg, false, &mo->max_cycles) || mo->max_cycles == 0)
+            if (!parse_count(optarg, &mo->max_cycles) || mo->max_cycles == 0)
                 cli_usage_error("--max-cycles: '%s' is not a positive number", optarg);
             break;
         case OPT_TRACE:

@@ -78,6 +78,15 @@ check("missing file", r.returncode == 2 and "/nonexistent/fw.elf" in r.stderr
 r = run("--max-insns", "1000", spin)
 check("--max-insns stops a runaway with 124", r.returncode == 124
       and "instruction limit" in r.stderr and "after 1000 instructions" in r.stderr, r.stderr)
+r = run("--max-insns", "2k", spin)
+check("--max-insns 2k is 2000 instructions", r.returncode == 124
+      and "after 2000 instructions" in r.stderr, r.stderr)
+r = run("--max-insns", "1M", spin)
+check("--max-insns 1M is a million instructions", r.returncode == 124
+      and "after 1000000 instructions" in r.stderr, r.stderr)
+usage_error("bad --max-insns suffix", ["--max-insns", "3x", spin], "3x")
+usage_error("bare suffix", ["--max-cycles", "M", spin], "'M'")
+usage_error("count overflow", ["--max-insns", "99999999999999G", spin], "99999999999999G")
 r = run("--max-cycles", "5000", spin)
 check("--max-cycles stops a runaway with 124", r.returncode == 124
       and "cycle limit" in r.stderr, r.stderr)
