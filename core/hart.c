@@ -1626,31 +1626,77 @@ int hart_exec_fence_i(struct hart *h, const struct insn *i)
 
 /* ---- progress ---- */
 
-bool hart_at_self_loop(struct hart *h)
+/* The instruction at addr, decoded; false if it cannot be fetched or is illegal. */
+static bool decode_at(struct hart *h, uint64_t addr, struct insn *ins)
 {
     uint16_t lo, hi = 0;
     uint64_t pa;
-    if (fetch16(h, NULL, h->pc, &lo, &pa))
+    if (fetch16(h, NULL, addr, &lo, &pa))
         return false;
-    if (insn_length(lo) == 4 && fetch16(h, NULL, (h->pc + 2) & xlen_mask(h->xlen), &hi, &pa))
+    if (insn_length(lo) == 4 && fetch16(h, NULL, (addr + 2) & xlen_mask(h->xlen), &hi, &pa))
         return false;
-    struct insn ins;
-    if (!insn_decode(lo | (uint32_t)hi << 16, h->xlen, h->ext, &ins) || ins.imm != 0)
-        return false;
-    uint64_t a = h->x[ins.rs1 == REG_SINK ? 0 : ins.rs1];
-    uint64_t b = h->x[ins.rs2 == REG_SINK ? 0 : ins.rs2];
+    return insn_decode(lo | (uint32_t)hi << 16, h->xlen, h->ext, ins);
+}
+
+/* Whether a conditional branch is taken with the registers as they are. */
+static bool branch_taken(const struct hart *h, const struct insn *ins, bool *taken)
+{
+    uint64_t a = h->x[ins->rs1 == REG_SINK ? 0 : ins->rs1];
+    uint64_t b = h->x[ins->rs2 == REG_SINK ? 0 : ins->rs2];
     if (h->xlen == 32) {
         a = (uint64_t)(int64_t)(int32_t)a;
         b = (uint64_t)(int64_t)(int32_t)b;
     }
-    switch (ins.sem) {
-    case INSN_jal: return true;
-    case INSN_beq: return a == b;
-    case INSN_bne: return a != b;
-    case INSN_blt: return (int64_t)a < (int64_t)b;
-    case INSN_bge: return (int64_t)a >= (int64_t)b;
-    case INSN_bltu: return a < b;
-    case INSN_bgeu: return a >= b;
+    switch (ins->sem) {
+    case INSN_beq: *taken = a == b; return true;
+    case INSN_bne: *taken = a != b; return true;
+    case INSN_blt: *taken = (int64_t)a < (int64_t)b; return true;
+    case INSN_bge: *taken = (int64_t)a >= (int64_t)b; return true;
+    case INSN_bltu: *taken = a < b; return true;
+    case INSN_bgeu: *taken = a >= b; return true;
     default: return false;
     }
+}
+
+unsigned hart_at_self_loop(struct hart *h)
+{
+    enum { LONGEST = 8 };
+    uint64_t mask = xlen_mask(h->xlen), pc = h->pc;
+    for (unsigned n = 0; n < LONGEST; n++) {
+        struct insn ins;
+        if (!decode_at(h, pc, &ins))
+            return 0;
+        uint64_t next = pc + ins.len;
+        bool taken;
+        switch (ins.sem) {
+        case INSN_jal:
+            /* A link register written in a longer loop may feed one of its branches;
+             * a one-instruction jal to itself writes the same value every time. */
+            if (ins.rd != REG_SINK && !(n == 0 && ins.imm == 0))
+                return 0;
+            next = pc + (uint64_t)ins.imm;
+            break;
+        case INSN_wfi:
+            /* It does not wait (an interrupt is pending in mie, but disabled) or the run
+             * loop would not ask; where wfi is illegal it traps instead. */
+            if (h->priv == PRIV_U || (h->priv == PRIV_S && (h->mstatus & MSTATUS_TW)))
+                return 0;
+            break;
+        case INSN_fence: break;
+        case INSN_addi:
+            if (ins.rd != REG_SINK) /* only a nop (addi x0, c.nop) changes nothing */
+                return 0;
+            break;
+        default:
+            if (!branch_taken(h, &ins, &taken))
+                return 0;
+            if (taken)
+                next = pc + (uint64_t)ins.imm;
+            break;
+        }
+        pc = next & mask;
+        if (pc == (h->pc & mask))
+            return n + 1;
+    }
+    return 0;
 }

@@ -182,10 +182,13 @@ bool hart_irq_wakeup(const struct hart *h);
 uint64_t hart_takeable_irqs(const struct hart *h);
 /* True if one of those is pending: the hart takes it before its next instruction. */
 bool hart_irq_takeable_pending(const struct hart *h);
-/* True if the instruction at pc jumps to itself whatever memory does: a jal (c.j) to its own
- * address, or a conditional branch to itself whose condition holds (a one-instruction loop
- * changes no register). Only an interrupt can move such a hart on. */
-bool hart_at_self_loop(struct hart *h);
+/* True if the hart sits in a loop that changes nothing and so cannot end by itself: from pc,
+ * at most 8 instructions that are jumps without a link (or a jal to itself), conditional
+ * branches (their registers never change, so they go the same way every time), wfi that
+ * does not wait, fences and nops, leading back to pc. `j .`, `1: wfi; j 1b` with an
+ * interrupt pending but disabled, a branch to itself whose condition holds. Only an
+ * interrupt can move such a hart on. The loop's length in instructions, or 0. */
+unsigned hart_at_self_loop(struct hart *h);
 /* A trap as the hart took it: mcause/scause (interrupt bit included), epc and tval. */
 struct hart_trap_record {
     uint64_t cause, epc, tval;

@@ -498,10 +498,14 @@ static void report_stuck(struct machine *m, struct hart *h, enum stuck why, bool
     uint64_t pc = hart_pc(h);
     unsigned xlen = hart_xlen(h);
     if (why == STUCK_SELF_LOOP) {
+        unsigned len = hart_at_self_loop(h);
+        char loop[64] = "a jump to itself";
+        if (len > 1)
+            snprintf(loop, sizeof loop, "a loop of %u instructions that changes nothing", len);
         snprintf(what, sizeof what,
-                 "hart %" PRIu64 " is stuck: a jump to itself at pc 0x%" PRIx64
+                 "hart %" PRIu64 " is stuck: %s at pc 0x%" PRIx64
                  "%s, which only an interrupt can leave, and %s",
-                 hart_id(h), pc, in_function(m, pc, fn, sizeof fn), no_irq);
+                 hart_id(h), loop, pc, in_function(m, pc, fn, sizeof fn), no_irq);
     } else {
         struct hart_trap_record first, last;
         char w1[96], w2[96];
@@ -719,10 +723,14 @@ int machine_run(struct machine *m)
                 history_note(m->history, HISTORY_TURN, k);
             if (st != HART_STOP_WFI) {
                 all_waiting = false;
-                /* Found at the same pc as after its last quantum: maybe a loop it cannot
-                 * leave (checked only then, so this costs nothing in a normal run). */
+                /* Found at the same pc as after its last quantum, or in a short loop that
+                 * changes nothing (a loop of several instructions may end each quantum at
+                 * another of its pcs): maybe a loop it cannot leave. Checked once per
+                 * quantum, so this costs nothing in a normal run. */
                 enum stuck why = NOT_STUCK;
-                if (st == HART_STOP_BUDGET && hart_pc(h) == m->quantum_pc[k])
+                if (st == HART_STOP_BUDGET &&
+                    (hart_pc(h) == m->quantum_pc[k] ||
+                     (quantum >= MACHINE_QUANTUM_STEP && hart_at_self_loop(h))))
                     why = hart_stuck(h);
                 if (why == NOT_STUCK) {
                     all_idle = false;

@@ -12,6 +12,10 @@
  *                 handler ends the run (finisher) on a 'q'              -> 0 (125 without input)
  *   WAIT_SLOOP    STUCK_SLOOP, but the machine timer (an M-level interrupt, always
  *                 enabled in S-mode) ends it                            -> 0
+ *   STUCK_WFI     `1: wfi; j 1b` with the timer interrupt pending and enabled in mie but
+ *                 mstatus.MIE off: wfi does not wait, the loop spins    -> 125, a loop
+ *   WAIT_SWFI     the same loop in S-mode, a supervisor software interrupt pending but
+ *                 sstatus.SIE off (wfi does not wait); the machine timer ends it -> 0
  * Privileged Architecture 1.12: mstatus (3.1.6), mtvec (3.1.7), medeleg (3.1.8), mie/mip
  * (3.1.9), mret (3.3.2); the CLINT, PLIC and NS16550A registers as on QEMU's virt. */
 #define FINISHER  0x100000
@@ -33,7 +37,7 @@
     .globl _start
 _start:
     la sp, stack_top
-#if defined(WAIT_TIMER) || defined(WAIT_UART) || defined(WAIT_SLOOP)
+#if defined(WAIT_TIMER) || defined(WAIT_UART) || defined(WAIT_SLOOP) || defined(WAIT_SWFI)
     la t0, m_handler
     csrw mtvec, t0
 #endif
@@ -57,6 +61,39 @@ spin_branch:
     li t0, 0x40000000
     lw t1, 0(t0)
     ret
+#elif defined(STUCK_WFI)
+    li t0, MTIMECMP         /* mtimecmp = 0: the timer interrupt is pending at once */
+    sw zero, 0(t0)
+    sw zero, 4(t0)
+    li t0, 1 << 7           /* mie.MTIE; mstatus.MIE stays 0 */
+    csrw mie, t0
+    .globl wfi_loop
+wfi_loop:
+    wfi
+    j wfi_loop
+#elif defined(WAIT_SWFI)
+    li t0, -1               /* S-mode may use all memory */
+    csrw pmpaddr0, t0
+    li t0, 0x1f
+    csrw pmpcfg0, t0
+    call timer_in_1m_cycles
+    li t0, 1 << 1           /* the supervisor software interrupt goes to S-mode ... */
+    csrw mideleg, t0
+    li t0, (1 << 7) | (1 << 1)  /* ... enabled in mie with the machine timer */
+    csrw mie, t0
+    li t0, 1 << 1           /* mip.SSIP: pending now; sstatus.SIE is 0 */
+    csrs mip, t0
+    li t0, 3 << 11          /* mret into S-mode, at the loop */
+    csrc mstatus, t0
+    li t0, 1 << 11
+    csrs mstatus, t0
+    la t0, wfi_loop
+    csrw mepc, t0
+    mret
+    .globl wfi_loop
+wfi_loop:
+    wfi
+    j wfi_loop
 #elif defined(STUCK_SLOOP) || defined(WAIT_SLOOP)
     /* S-mode may use all memory (one PMP entry, NAPOT over the whole space: 3.7). */
     li t0, -1
@@ -108,7 +145,7 @@ idle:
     j idle
 #endif
 
-#if defined(WAIT_TIMER) || defined(WAIT_SLOOP)
+#if defined(WAIT_TIMER) || defined(WAIT_SLOOP) || defined(WAIT_SWFI)
 /* mtimecmp = mtime + 100000 ticks (1,000,000 cycles at virt's 10 cycles a tick). */
 timer_in_1m_cycles:
     li t0, MTIME
@@ -127,7 +164,7 @@ timer_in_1m_cycles:
     ret
 #endif
 
-#if defined(WAIT_TIMER) || defined(WAIT_SLOOP) || defined(WAIT_UART)
+#if defined(WAIT_TIMER) || defined(WAIT_SLOOP) || defined(WAIT_UART) || defined(WAIT_SWFI)
     .balign 4
 m_handler:
 #if defined(WAIT_UART)

@@ -59,6 +59,12 @@ ok, err = one_line(r, r"hart 0 is stuck in a trap loop: illegal instruction 0x00
                       r"0x[0-9a-f]+ in s_vector, the trap handler's entry, again and again")
 check("S-mode trap loop, no interrupt enabled: 125", r.returncode == 125 and ok,
       f"status {r.returncode}, {err!r}")
+r = run("wfi")
+ok, err = one_line(r, r"^hartlab: hart 0 is stuck: a loop of 2 instructions that changes nothing "
+                      r"at pc 0x8000[0-9a-f]{4} in wfi_loop, which only an interrupt can leave, "
+                      r"and no interrupt can be taken \(they are disabled\)")
+check("`1: wfi; j 1b` with an interrupt pending but disabled: 125", r.returncode == 125 and ok,
+      f"status {r.returncode}, {err!r}")
 r = run("uart")
 ok, err = one_line(r, r"hart 0 is stuck: a jump to itself at pc 0x[0-9a-f]+ in idle, .*"
                       r"nothing will raise an interrupt")
@@ -72,6 +78,9 @@ check("`j .` until the timer interrupt: 0", r.returncode == 0 and r.stderr == b"
 r = run("uart", stdin=b"abq")
 check("`j .` until UART input arrives: 0", r.returncode == 0 and r.stderr == b"",
       f"status {r.returncode}, {r.stderr!r}")
+r = run("swfi")
+check("the same wfi loop in S-mode, which the machine timer ends: 0",
+      r.returncode == 0 and r.stderr == b"", f"status {r.returncode}, {r.stderr!r}")
 r = run("swait")
 check("S-mode trap loop that a machine timer interrupt ends: 0",
       r.returncode == 0 and r.stderr == b"", f"status {r.returncode}, {r.stderr!r}")
