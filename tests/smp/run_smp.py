@@ -11,6 +11,10 @@
   modes    the same run with the translation tier off, on, and translating every block on
            its first run (core/jit.h): -v counts, output, status and traces byte-identical,
            and the tier must have translated blocks where the host has one.
+  amo      --trace=amo against the counter sample's own report: for every hart, as many
+           failed SCs in the trace as the sample counted (and as -v reports), and each failed
+           SC preceded by that hart's reservation being broken by another hart's store (the
+           trace names that hart).
   cli      --smp on the command line: the harts the firmware finds in its device tree (the
            counter sample prints them), a user's .dts with two cpu nodes, and every request
            the board cannot hold or that is not a number of harts: one line, exit status 2.
@@ -20,6 +24,7 @@ Usage: run_smp.py CMD --hartlab PATH --elf ELF [options] [-- hartlab options]
 import argparse
 import difflib
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -185,6 +190,55 @@ def cmd_modes(args):
     return 0 if ok else 1
 
 
+def cmd_amo(args):
+    elf = os.path.abspath(args.elf)
+    with tempfile.TemporaryDirectory() as d:
+        amo = os.path.join(d, "amo")
+        hcmd = [args.hartlab, "-v", "--max-cycles", "2000000000", f"--trace=amo:{amo}"] + \
+            args.rest + [elf]
+        out, err, st = run(hcmd)
+        with open(amo) as f:
+            trace = f.read()
+    print(f"{' '.join(hcmd)} (status {st}):\n{out}{err}")
+    counted = {int(h): int(n) for h, n in re.findall(r"^hart (\d+): (\d+) failed SCs", out, re.M)}
+    reported = {int(h): int(n)
+                for h, n in re.findall(r"hartlab: hart (\d+): .* (\d+) failed SCs", err)}
+    failed, broken, unexplained = {}, {}, []
+    pending = {}  # hart -> the hart whose store broke its reservation since its last SC
+    for ln in trace.splitlines():
+        m = re.match(r"^ *\d+ hart (\d+) (\S+) +([0-9a-f]+) +(.*)$", ln)
+        if not m:
+            continue
+        h, what, rest = int(m.group(1)), m.group(2), m.group(4)
+        if what == "lost":
+            by = re.match(r"reservation broken by hart (\d+)'s store$", rest)
+            if by:
+                pending[h] = int(by.group(1))
+        elif what.startswith("sc."):
+            if rest == "failed":
+                failed[h] = failed.get(h, 0) + 1
+                if h not in pending or pending[h] == h:
+                    unexplained.append(ln)
+                else:
+                    broken[h] = broken.get(h, 0) + 1
+            pending.pop(h, None)
+    print(f"failed SCs: sample {counted}, -v {reported}, trace {failed}")
+    ok = st == 0 and counted and sum(counted.values()) > 0
+    if not ok:
+        print("FAIL: the run did not pass, or no SC failed (nothing to check)")
+    for h in counted:
+        if failed.get(h, 0) != counted[h] or reported.get(h) != counted[h]:
+            print(f"FAIL: hart {h}: the sample counted {counted[h]} failed SCs, -v "
+                  f"{reported.get(h)}, the trace {failed.get(h, 0)}")
+            ok = False
+    if unexplained:
+        print("FAIL: failed SCs without another hart's store breaking the reservation:\n"
+              + "\n".join(unexplained[:10]))
+        ok = False
+    print("PASS" if ok else "FAILED")
+    return 0 if ok else 1
+
+
 def cmd_cli(args):
     elf = os.path.abspath(args.elf)
     failures = []
@@ -233,7 +287,7 @@ def main():
         i = argv.index("--")
         argv, rest = argv[:i], argv[i + 1:]
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=("qemu", "expect", "repeat", "modes", "cli"))
+    ap.add_argument("cmd", choices=("qemu", "expect", "repeat", "modes", "amo", "cli"))
     ap.add_argument("--dts", help="cli: a board .dts with two cpu nodes")
     ap.add_argument("--hartlab", required=True)
     ap.add_argument("--elf", required=True)
@@ -244,7 +298,7 @@ def main():
     args = ap.parse_args(argv)
     args.rest = rest
     return {"qemu": cmd_qemu, "expect": cmd_expect, "repeat": cmd_repeat, "modes": cmd_modes,
-            "cli": cmd_cli}[args.cmd](args)
+            "amo": cmd_amo, "cli": cmd_cli}[args.cmd](args)
 
 
 if __name__ == "__main__":
