@@ -221,6 +221,20 @@ static void page_remove(struct code_cache *cc, struct code_page *p)
     }
 }
 
+void code_cache_drop(struct code_cache *cc, struct block *b)
+{
+    for (struct block **link = &cc->buckets[bucket_of(cc, b->pc)]; *link;
+         link = &(*link)->hash_next) {
+        if (*link == b) {
+            *link = b->hash_next;
+            break;
+        }
+    }
+    b->valid = false;
+    b->cached = false;
+    cluster_new_links(cc->cl);
+}
+
 bool code_cache_invalidate(struct code_cache *cc, uint64_t paddr, uint64_t len)
 {
     bool any = false;

@@ -870,6 +870,7 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
     const struct itlb_entry *te = &h->mmu.itlb[page & (ITLB_SIZE - 1)];
     struct fetch_page fp = { page, ppc >> PAGE_SHIFT, te->vpage == page };
     *cacheable = true;
+    b->xpage = 0;
     while (seg < max) {
         if (n > 0 && (at >> PAGE_SHIFT) != page)
             break;
@@ -897,6 +898,8 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
                     break; /* that instruction starts a block of its own */
                 *cacheable = false;
             }
+            if (va2 >> PAGE_SHIFT != page)
+                b->xpage = (pa >> PAGE_SHIFT) + 1; /* it crosses into the next page */
             raw |= (uint32_t)hi << 16;
         }
         struct insn *ins = &b->insns[n];
@@ -978,14 +981,29 @@ int exec_fallthrough(struct hart *h, const struct insn *i)
     return exec_chain(h, i);
 }
 
+/* A cached block whose last instruction crosses into the next virtual page is found by
+ * its first page's translation alone: it still holds if the next page still translates
+ * to the physical page it was decoded from (a remap with sfence.vma, another satp or
+ * privilege level may have changed it; every such change drops links, so each of them
+ * comes through get_block). */
+static bool second_page_holds(struct hart *h, const struct block *b)
+{
+    uint64_t va = ((b->insns[0].pc & ~(uint64_t)(PAGE_SIZE - 1)) + PAGE_SIZE) & xlen_mask(h->xlen);
+    uint64_t pa;
+    return mmu_translate(h, va, 2, MMU_EXEC, &pa, NULL) == 0 && (pa >> PAGE_SHIFT) + 1 == b->xpage;
+}
+
 static struct block *get_block(struct hart *h)
 {
     uint64_t pc = h->pc, ppc;
     if (!fetch_translate(h, pc, &ppc))
         return NULL;
     struct block *b = code_cache_lookup_at(h->cc, ppc, pc);
-    if (likely(b != NULL))
-        return b;
+    if (likely(b != NULL)) {
+        if (likely(!b->xpage) || second_page_holds(h, b))
+            return b;
+        code_cache_drop(h->cc, b); /* and decode it again, from what is mapped now */
+    }
     b = code_cache_alloc(h->cc, SUPERBLOCK_MAX_INSNS + 1);
     bool cacheable;
     if (!build_block(h, pc, b, BLOCK_MAX_INSNS, SUPERBLOCK_MAX_INSNS, &cacheable))

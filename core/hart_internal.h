@@ -201,6 +201,10 @@ struct block {
     uint64_t pc;  /* physical address of the first instruction (insns[0].pc is virtual) */
     uint64_t end; /* physical address after the last byte */
     uint64_t lo;  /* lowest physical address (below pc when a jal in it goes back) */
+    /* Physical page + 1 of the second half of an instruction that crosses into the next
+     * virtual page (0: none). The block is only right while that page is still mapped
+     * there, which the lookup checks (core/hart.c, get_block). */
+    uint64_t xpage;
     struct block *hash_next;
     uint32_t n;       /* instructions, without the closing fall-through entry */
     uint32_t first_n; /* instructions up to the end of the superblock's first block */
@@ -260,6 +264,8 @@ bool code_cache_is_code_page(const struct code_cache *cc, uint64_t ppage);
  * pages concerned. True if any block was dropped. */
 bool code_cache_invalidate(struct code_cache *cc, uint64_t paddr, uint64_t len);
 void code_cache_flush(struct code_cache *cc);
+/* Take `b` out of the cache (it no longer matches what its address fetches). */
+void code_cache_drop(struct code_cache *cc, struct block *b);
 
 /* Dispatch tables, one per XLEN, indexed by table row (exec32.c, exec64.c). */
 extern const insn_fn rv32_dispatch[INSN_COUNT];

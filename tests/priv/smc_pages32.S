@@ -1,0 +1,2 @@
+# Self-modifying code across pages, RV32 (Sv32): the body is smc_pages.S.
+#include "smc_pages.S"
