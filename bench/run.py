@@ -37,6 +37,7 @@ WORKLOADS = {
     "vm": (("rv32", "rv64gc"), 1, 66, False),
     "sieve": (("rv32", "rv64gc"), 1, 190, False),
     "sha256": (("rv32", "rv64gc"), 1, 1500, False),
+    "coremark": (("rv32", "rv64gc"), 1, 6000, False),
     "nbody": (("rv64gc",), 1, 1000, True),
 }
 FP_ISA = "rv64gc"
