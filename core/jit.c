@@ -380,6 +380,8 @@ struct tr {
     uint8_t *loop;
     uint32_t loop_set; /* guest registers held at `loop` */
     struct rstate loop_rs;
+    unsigned cur;      /* the instruction being translated (index in b->insns) */
+    unsigned loop_end; /* index of loop_branch */
 };
 
 struct jit {
@@ -453,19 +455,71 @@ static void flush_regs(struct tr *t)
     rs_init(&t->rs);
 }
 
+static bool native(const struct tr *t, unsigned sem);
+static bool is_branch(unsigned sem);
+
+#define NEXT_USE_WINDOW 64u
+#define NEXT_USE_NEVER  (2u * NEXT_USE_WINDOW + 2u)
+
+/* How many instructions after the current one guest register g is next read: the eviction
+ * choice (the register read farthest ahead goes, Belady's rule). The scan stops at a call
+ * into a body or the block's end, after which every register is written back anyway
+ * (NEXT_USE_NEVER), or at a write of g, which makes the value dead; inside a loop it goes
+ * round through the loop's start. */
+static unsigned next_use(const struct tr *t, int g)
+{
+    const struct block *b = t->b;
+    bool in_loop = t->loop_branch && t->cur <= t->loop_end, wrapped = false;
+    unsigned end = in_loop ? t->loop_end + 1 : b->n;
+    unsigned k = t->cur + 1, steps = 0;
+    while (steps < NEXT_USE_WINDOW) {
+        if (k >= end) {
+            if (!in_loop || wrapped)
+                return NEXT_USE_NEVER;
+            k = 0; /* round the loop */
+            wrapped = true;
+        }
+        if (wrapped && k > t->cur)
+            return NEXT_USE_NEVER; /* round the whole loop without a read */
+        const struct insn *i = &b->insns[k];
+        if (i->id != INSN_COUNT && i->sem == INSN_jalr)
+            return i->rs1 == g ? steps : NEXT_USE_NEVER; /* it ends the block */
+        if (i->id == INSN_COUNT ||
+            (!native(t, i->sem) && !is_branch(i->sem) && i->sem != INSN_lui &&
+             i->sem != INSN_auipc && i->sem != INSN_jal))
+            return NEXT_USE_NEVER;
+        if (i->rs1 == g || i->rs2 == g)
+            return steps;
+        if (i->rd == g && !is_branch(i->sem))
+            return NEXT_USE_NEVER;
+        k++;
+        steps++;
+    }
+    return NEXT_USE_NEVER;
+}
+
 static int alloc_host(struct tr *t)
 {
     int best = -1;
+    unsigned best_dist = 0;
     for (int k = 0; k < NHOST; k++) {
         int r = host_regs[k];
         if (t->locked & (1u << r))
             continue;
         if (t->rs.guest[r] < 0)
             return r;
-        if (best < 0 || t->stamp[r] < t->stamp[best])
+        /* In a loop block the farthest next read goes (among equals a clean one, which
+         * needs no store), then the least recently used; elsewhere the least recently
+         * used. Measured (host instructions per guest instruction, cachegrind): next-use
+         * in loops takes sha256 from 4.29 to 3.83 (rv32), while in straight-line blocks
+         * it cost CoreMark 1.5 % against LRU. */
+        int g = t->rs.guest[r];
+        unsigned d = t->loop_branch ? 2 * next_use(t, g) + (t->rs.dirty[g] ? 0 : 1) : 0;
+        if (best < 0 || d > best_dist || (d == best_dist && t->stamp[r] < t->stamp[best])) {
             best = r;
+            best_dist = d;
+        }
     }
-    /* Evict the least recently used. */
     int g = t->rs.guest[best];
     if (t->rs.dirty[g] && g != REG_SINK)
         store64(&t->a, HREG_H, X_OFF(g), best);
@@ -820,12 +874,17 @@ static void emit_div(struct tr *t, const struct insn *i, bool is_signed, bool re
 
 /* Loads and stores: the translation-cache hit inline (core/hart_internal.h,
  * mem_load_fast/mem_store_fast), the rest in a stub that calls hart_load_slow or
- * hart_store_slow. Leaves the address in rax, the entry offset in rcx. */
+ * hart_store_slow. Leaves the guest address in rax (which the slow path takes) and, on a
+ * hit, the entry's addend in rdx: the host address is [rax + rdx], so the access does not
+ * wait for an add after the addend's load. */
 static uint8_t *emit_tlb_check(struct tr *t, const struct insn *i, int h1, unsigned size,
                                bool store)
 {
     struct asmb *a = &t->a;
-    lea(a, t->w, RAX, h1, (int32_t)i->imm);
+    if (i->imm)
+        lea(a, t->w, RAX, h1, (int32_t)i->imm);
+    else
+        mov_rr(a, t->w, RAX, h1); /* (a register move the host renames away) */
     /* entry offset = ((addr >> 12) & 255) * 32 */
     mov_rr(a, false, RCX, RAX);
     shift_ri(a, SH_SHR, false, RCX, PAGE_SHIFT - 5);
@@ -838,9 +897,9 @@ static uint8_t *emit_tlb_check(struct tr *t, const struct insn *i, int h1, unsig
     put1(a, 0x3b); /* cmp rdx, [rbx + rcx + tag] */
     modrm_mem(a, RDX, HREG_H, RCX, 0, base + (int32_t)offsetof(struct tlb_entry, tag));
     uint8_t *slow = jcc32(a, CC_NE);
-    rex(a, true, RAX, RCX, HREG_H, false);
-    put1(a, 0x03); /* add rax, [rbx + rcx + addend] */
-    modrm_mem(a, RAX, HREG_H, RCX, 0, base + (int32_t)offsetof(struct tlb_entry, addend));
+    rex(a, true, RDX, RCX, HREG_H, false);
+    put1(a, 0x8b); /* mov rdx, [rbx + rcx + addend] */
+    modrm_mem(a, RDX, HREG_H, RCX, 0, base + (int32_t)offsetof(struct tlb_entry, addend));
     return slow;
 }
 
@@ -860,43 +919,44 @@ static unsigned mem_size(unsigned sem)
     }
 }
 
-/* dst = the value of the load `sem` at [base + disp], extended as the instruction says. */
-static void emit_load_ext(struct tr *t, unsigned sem, int dst, int base, int32_t disp)
+/* dst = the value of the load `sem` at [base + index + disp] (index -1: none), extended as
+ * the instruction says. */
+static void emit_load_ext(struct tr *t, unsigned sem, int dst, int base, int index, int32_t disp)
 {
     struct asmb *a = &t->a;
     bool w = t->w;
     switch (sem) {
     case INSN_lb:
     case INSN_lh:
-        rex(a, w, dst, 0, base, false);
+        rex(a, w, dst, index < 0 ? 0 : index, base, false);
         put1(a, 0x0f);
         put1(a, sem == INSN_lb ? 0xbe : 0xbf);
         break;
     case INSN_lbu:
     case INSN_lhu:
-        rex(a, false, dst, 0, base, false);
+        rex(a, false, dst, index < 0 ? 0 : index, base, false);
         put1(a, 0x0f);
         put1(a, sem == INSN_lbu ? 0xb6 : 0xb7);
         break;
     case INSN_lw:
         if (w) {
-            rex(a, true, dst, 0, base, false);
+            rex(a, true, dst, index < 0 ? 0 : index, base, false);
             put1(a, 0x63); /* movsxd */
         } else {
-            rex(a, false, dst, 0, base, false);
+            rex(a, false, dst, index < 0 ? 0 : index, base, false);
             put1(a, 0x8b);
         }
         break;
     case INSN_lwu:
-        rex(a, false, dst, 0, base, false);
+        rex(a, false, dst, index < 0 ? 0 : index, base, false);
         put1(a, 0x8b);
         break;
     default: /* ld */
-        rex(a, true, dst, 0, base, false);
+        rex(a, true, dst, index < 0 ? 0 : index, base, false);
         put1(a, 0x8b);
         break;
     }
-    modrm_mem(a, dst, base, -1, 0, disp);
+    modrm_mem(a, dst, base, index, 0, disp);
 }
 
 static void emit_load(struct tr *t, const struct insn *i)
@@ -922,7 +982,7 @@ static void emit_load(struct tr *t, const struct insn *i)
         }
     }
     uint8_t *slow = emit_tlb_check(t, i, h1, size, false);
-    emit_load_ext(t, i->sem, hd, RAX, 0);
+    emit_load_ext(t, i->sem, hd, RAX, RDX, 0);
     struct stub *s = add_stub(t, STUB_LOAD, slow, i);
     s->rs = before;
     s->reg = i->rd == REG_SINK ? -1 : hd;
@@ -938,24 +998,24 @@ static void emit_store(struct tr *t, const struct insn *i)
     struct asmb *a = &t->a;
     switch (size) {
     case 1:
-        rex(a, false, h2, 0, RAX, h2 >= 4 && h2 < 8);
+        rex(a, false, h2, RDX, RAX, h2 >= 4 && h2 < 8);
         put1(a, 0x88);
         break;
     case 2:
         put1(a, 0x66);
-        rex(a, false, h2, 0, RAX, false);
+        rex(a, false, h2, RDX, RAX, false);
         put1(a, 0x89);
         break;
     case 4:
-        rex(a, false, h2, 0, RAX, false);
+        rex(a, false, h2, RDX, RAX, false);
         put1(a, 0x89);
         break;
     default:
-        rex(a, true, h2, 0, RAX, false);
+        rex(a, true, h2, RDX, RAX, false);
         put1(a, 0x89);
         break;
     }
-    modrm_mem(a, h2, RAX, -1, 0, 0);
+    modrm_mem(a, h2, RAX, RDX, 0, 0); /* [rax + rdx] */
     struct stub *s = add_stub(t, STUB_STORE, slow, i);
     s->reg = h2;
     s->op = i->sem;
@@ -992,9 +1052,11 @@ static void emit_branch(struct tr *t, const struct insn *i)
     uint64_t target = xmask(t, i->pc + (uint64_t)i->imm);
     enum cc cc = branch_cc(i->sem);
     if (i->rs2 == 0) {
-        alu_ri(a, ALU_CMP, t->w, use(t, i->rs1), 0);
+        int h1 = use(t, i->rs1);
+        op_rr(a, 0x85, t->w, h1, h1); /* test: the flags of a compare with 0 */
     } else if (i->rs1 == 0) {
-        alu_ri(a, ALU_CMP, t->w, use(t, i->rs2), 0);
+        int h2 = use(t, i->rs2);
+        op_rr(a, 0x85, t->w, h2, h2);
         cc = swap_cc(cc);
     } else {
         int h1 = use(t, i->rs1), h2 = use(t, i->rs2);
@@ -1215,7 +1277,11 @@ static bool emit_insn(struct tr *t, const struct hart *h, const struct insn *i)
     if (w) {
         switch (i->sem) {
         case INSN_addiw:
-            if (i->rd != REG_SINK) {
+            if (i->rd != REG_SINK && i->imm == 0 && i->rs1 != 0) {
+                /* sext.w: one sign-extending move */
+                int h1 = use(t, i->rs1), hd = def(t, i->rd);
+                movsxd_rr(&t->a, hd, h1);
+            } else if (i->rd != REG_SINK) {
                 emit_alui(t, i, ALU_ADD, false);
                 sext32(t, t->rs.host[i->rd]);
             }
@@ -1229,7 +1295,10 @@ static bool emit_insn(struct tr *t, const struct hart *h, const struct insn *i)
                             : i->sem == INSN_srliw ? SH_SHR
                                                    : SH_SAR,
                             false);
-                sext32(t, t->rs.host[i->rd]);
+                /* a logical right shift by 1..31 leaves bit 31 clear: the 32-bit result
+                 * is already its own sign extension */
+                if (i->sem != INSN_srliw || (i->imm & 31) == 0)
+                    sext32(t, t->rs.host[i->rd]);
             }
             return true;
         case INSN_addw:
@@ -1308,7 +1377,7 @@ static void emit_stub(struct tr *t, struct stub *s)
         emit_loop_bound(t);
         emit_reload_caller_saved(a, &s->rs);
         if (s->kind == STUB_LOAD && s->reg >= 0)
-            emit_load_ext(t, s->op, s->reg, HREG_H, H_OFF(load_tmp));
+            emit_load_ext(t, s->op, s->reg, HREG_H, -1, H_OFF(load_tmp));
         jmp_to(a, s->resume);
         break;
     }
@@ -1420,6 +1489,7 @@ static void plan_loop(struct tr *t, const struct hart *h, const struct block *b)
     if (!back)
         return;
     t->loop_branch = back;
+    t->loop_end = (unsigned)(back - b->insns);
     t->loop_set = 0;
     count[0] = count[REG_SINK] = 0; /* x0 is read from h->x[0] like the others, when used */
     for (unsigned n = 0; n < NHOST; n++) {
@@ -1555,6 +1625,7 @@ static bool translate_in(struct jit *j, struct hart *h, struct block *b, uint8_t
     bool ok = true;
     for (unsigned k = 0; k < b->n && ok; k++) {
         t.locked = 0;
+        t.cur = k;
         ok = emit_insn(&t, h, &b->insns[k]);
     }
     if (ok && has_fallthrough(&b->insns[b->n - 1])) {

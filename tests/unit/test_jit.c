@@ -117,8 +117,8 @@ static unsigned gen_insn(uint32_t *w, unsigned k, unsigned n, unsigned xlen)
         if (xlen == 64) {
             static const unsigned f3s[] = { 0, 1, 5 };
             switch (rnd_n(4)) {
-            case 0:
-                w[0] = enc_i((int32_t)rnd_n(4096) - 2048, rs1, 0, rd, OP_IMM32);
+            case 0: /* addiw, a quarter of them sext.w */
+                w[0] = enc_i(rnd_n(4) ? (int32_t)rnd_n(4096) - 2048 : 0, rs1, 0, rd, OP_IMM32);
                 break;
             case 1: {
                 unsigned f3 = f3s[rnd_n(3)];
