@@ -63,7 +63,7 @@ struct jit_stats {
     uint64_t code_bytes;     /* bytes of host code emitted (all flushes together) */
     uint64_t code_peak;      /* the most bytes in use at once */
     uint64_t flushes;        /* times the code buffer was emptied */
-    uint64_t translate_ns;   /* host time spent translating (not simulated time) */
+    uint64_t translate_ns;   /* host CPU time spent translating (not simulated time) */
 };
 
 /* True when this host has a translator (x86-64 Linux). */
