@@ -477,6 +477,8 @@ static const char *in_function(const struct machine *m, uint64_t pc, char *buf, 
 
 /* Why hart h can make no progress by itself, if it cannot (machine_run's hang check). */
 enum stuck { NOT_STUCK, STUCK_SELF_LOOP, STUCK_TRAP_LOOP };
+/* How far apart (bytes) two quantum ends may be for the short-loop check to look. */
+#define STUCK_NEAR 64u
 
 static enum stuck hart_stuck(struct hart *h)
 {
@@ -723,14 +725,16 @@ int machine_run(struct machine *m)
                 history_note(m->history, HISTORY_TURN, k);
             if (st != HART_STOP_WFI) {
                 all_waiting = false;
-                /* Found at the same pc as after its last quantum, or in a short loop that
-                 * changes nothing (a loop of several instructions may end each quantum at
-                 * another of its pcs): maybe a loop it cannot leave. Checked once per
-                 * quantum, so this costs nothing in a normal run. */
+                /* Found at the same pc as after its last quantum, or near it (a short
+                 * loop that changes nothing may end each quantum at another of its pcs):
+                 * maybe a loop it cannot leave. The pc test keeps the decoding out of
+                 * normal runs, where quanta end far apart. */
                 enum stuck why = NOT_STUCK;
+                uint64_t apart = hart_pc(h) - m->quantum_pc[k] + STUCK_NEAR;
                 if (st == HART_STOP_BUDGET &&
-                    (hart_pc(h) == m->quantum_pc[k] ||
-                     (quantum >= MACHINE_QUANTUM_STEP && hart_at_self_loop(h))))
+                    (apart == STUCK_NEAR ||
+                     (apart <= 2 * STUCK_NEAR && quantum >= MACHINE_QUANTUM_STEP &&
+                      hart_at_self_loop(h))))
                     why = hart_stuck(h);
                 if (why == NOT_STUCK) {
                     all_idle = false;
