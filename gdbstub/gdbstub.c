@@ -469,9 +469,11 @@ static void handle_H(struct gdbstub *s, const char *p)
         return;
     }
     unsigned t = v ? (unsigned)v : 1;
-    if (which == 'g')
+    if (which == 'g') {
         s->g_thread = t;
-    else if (which == 'c')
+        if (s->ops->select_thread)
+            s->ops->select_thread(s->t, t);
+    } else if (which == 'c')
         s->c_thread = t;
     else {
         send_str(s, "E01");

@@ -82,6 +82,8 @@ struct gdb_target_ops {
     void (*reverse_cont)(void *t, struct gdb_stop *out);
     /* A `monitor` command: append text for the console to out (NUL-terminated). */
     void (*monitor)(void *t, const char *cmd, char *out, size_t outlen);
+    /* GDB selected `thread` for what follows (`Hg`); optional (NULL: not needed). */
+    void (*select_thread)(void *t, unsigned thread);
 };
 
 struct gdbstub;

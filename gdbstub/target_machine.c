@@ -54,8 +54,9 @@ struct machine_target {
      * fresh breakpoint at pc + length is a step and gets step-irq's treatment. */
     uint64_t fresh[8];
     unsigned nfresh;
-    /* The thread whose pc GDB read last: the one it is about to step (it reads the pc to
-     * place that breakpoint). With several harts at the same pc, only that one steps. */
+    /* The thread GDB selected (Hg) or read the pc of last: the one it is about to step (it
+     * selects it, reads its pc and its instructions to place that breakpoint). With several
+     * harts at the same pc, only that one steps. */
     unsigned pc_thread;
 };
 
@@ -498,6 +499,42 @@ static int64_t sx(uint64_t v, unsigned bits)
     return (int64_t)(v << (64 - bits)) >> (64 - bits);
 }
 
+/* The instruction at addr (16 or 32 bits; *len gets 2 or 4), or false if addr is not memory:
+ * only memory holds instructions, and reading a device's registers here would have their
+ * side effects. */
+static bool insn_at(struct machine_target *mt, uint64_t addr, uint32_t *insn, unsigned *len)
+{
+    const uint8_t *b = bus_ram_ptr(&mt->m->bus, addr, 2);
+    if (!b)
+        return false;
+    uint32_t i = (uint32_t)b[0] | (uint32_t)b[1] << 8;
+    *len = 2;
+    if ((i & 3) == 3) {
+        const uint8_t *b2 = bus_ram_ptr(&mt->m->bus, addr + 2, 2);
+        if (!b2)
+            return false;
+        i |= (uint32_t)b2[0] << 16 | (uint32_t)b2[1] << 24;
+        *len = 4;
+    }
+    *insn = i;
+    return true;
+}
+
+/* A conditional branch's offset (B-type, Unprivileged ISA 2.5; CB-type, chapter 16). */
+static int64_t b_offset(uint32_t i)
+{
+    return sx((i >> 31) << 12 | ((i >> 7) & 1) << 11 | ((i >> 25) & 0x3f) << 5 |
+                  ((i >> 8) & 0xf) << 1,
+              13);
+}
+
+static int64_t cb_offset(uint32_t i)
+{
+    return sx(((i >> 12) & 1) << 8 | ((i >> 10) & 3) << 3 | ((i >> 5) & 3) << 6 |
+                  ((i >> 3) & 3) << 1 | ((i >> 2) & 1) << 5,
+              9);
+}
+
 /* Where hart h goes after the instruction at its pc, as GDB's software single step works it
  * out (RISC-V has no hardware step for GDB to use): the taken or untaken way of a branch, a
  * jump's target, pc + length otherwise. *len gets pc + length. Unprivileged ISA chapters
@@ -505,19 +542,13 @@ static int64_t sx(uint64_t v, unsigned bits)
 static uint64_t next_pc(struct machine_target *mt, struct hart *h, uint64_t *after)
 {
     uint64_t pc = hart_pc(h), mask = xlen_mask(hart_xlen(h));
+    uint32_t i;
+    unsigned len;
     *after = pc;
-    /* Only memory holds instructions: a pc in a device region is no step (and reading the
-     * device's registers here would have their side effects). */
-    const uint8_t *b = bus_ram_ptr(&mt->m->bus, pc, 2);
-    if (!b)
+    if (!insn_at(mt, pc, &i, &len))
         return pc;
-    uint32_t i = (uint32_t)b[0] | (uint32_t)b[1] << 8;
-    if ((i & 3) == 3) {
-        const uint8_t *b2 = bus_ram_ptr(&mt->m->bus, pc + 2, 2);
-        if (!b2)
-            return pc;
-        i |= (uint32_t)b2[0] << 16 | (uint32_t)b2[1] << 24;
-        *after = (pc + 4) & mask;
+    *after = (pc + len) & mask;
+    if (len == 4) {
         unsigned rs1 = (i >> 15) & 31, rs2 = (i >> 20) & 31;
         switch (i & 0x7f) {
         case 0x6f: /* jal */
@@ -539,15 +570,11 @@ static uint64_t next_pc(struct machine_target *mt, struct hart *h, uint64_t *aft
             case 7: taken = ua >= uc; break;
             default: return *after;
             }
-            uint64_t off = (uint64_t)sx((i >> 31) << 12 | ((i >> 7) & 1) << 11 |
-                                            ((i >> 25) & 0x3f) << 5 | ((i >> 8) & 0xf) << 1,
-                                        13);
-            return taken ? (pc + off) & mask : *after;
+            return taken ? (pc + (uint64_t)b_offset(i)) & mask : *after;
         }
         default: return *after;
         }
     }
-    *after = (pc + 2) & mask;
     unsigned f3 = (i >> 13) & 7, quadrant = i & 3;
     if (quadrant == 1 && (f3 == 5 || (f3 == 1 && hart_xlen(h) == 32))) { /* c.j, c.jal */
         uint64_t off = ((i >> 12) & 1) << 11 | ((i >> 11) & 1) << 4 | ((i >> 9) & 3) << 8 |
@@ -557,10 +584,8 @@ static uint64_t next_pc(struct machine_target *mt, struct hart *h, uint64_t *aft
     }
     if (quadrant == 1 && (f3 == 6 || f3 == 7)) { /* c.beqz, c.bnez */
         uint64_t v = hart_reg(h, 8 + ((i >> 7) & 7));
-        uint64_t off = ((i >> 12) & 1) << 8 | ((i >> 10) & 3) << 3 | ((i >> 5) & 3) << 6 |
-                       ((i >> 3) & 3) << 1 | ((i >> 2) & 1) << 5;
         bool taken = f3 == 6 ? v == 0 : v != 0;
-        return taken ? (pc + (uint64_t)sx(off, 9)) & mask : *after;
+        return taken ? (pc + (uint64_t)cb_offset(i)) & mask : *after;
     }
     unsigned rs1 = (i >> 7) & 31;
     if (quadrant == 2 && f3 == 4 && ((i >> 2) & 31) == 0 && rs1 != 0) /* c.jr, c.jalr */
@@ -568,15 +593,77 @@ static uint64_t next_pc(struct machine_target *mt, struct hart *h, uint64_t *aft
     return *after;
 }
 
-/* True if GDB just put a breakpoint where hart h's next instruction will be (or right after
- * its instruction): a software single step of that hart. */
-static bool software_step(struct machine_target *mt, struct hart *h)
+/* An A-extension instruction's funct5 (Unprivileged ISA 8.2), or -1 for anything else. */
+static int amo_funct5(uint32_t i, unsigned len)
 {
-    uint64_t after, next = next_pc(mt, h, &after);
+    if (len != 4 || (i & 0x7f) != 0x2f || (((i >> 12) & 7) != 2 && ((i >> 12) & 7) != 3))
+        return -1;
+    return (int)(i >> 27);
+}
+
+/* A bne (or c.bnez, a bne against x0): its target from addr, or false for anything else. */
+static bool bne_target(uint32_t i, unsigned len, uint64_t addr, uint64_t *target)
+{
+    if (len == 4 && (i & 0x7f) == 0x63 && ((i >> 12) & 7) == 1)
+        *target = addr + (uint64_t)b_offset(i);
+    else if (len == 2 && (i & 3) == 1 && ((i >> 13) & 7) == 7)
+        *target = addr + (uint64_t)cb_offset(i);
+    else
+        return false;
+    return true;
+}
+
+/* GDB cannot single-step into an LR/SC sequence (a breakpoint inside it would break the
+ * reservation on hardware), so at an LR it looks for the compare-and-swap loop compilers
+ * emit, `lr; bne exit; sc; bne lr`, with `exit` right after the sequence, and puts its one
+ * breakpoint at that end (GDB's RISC-V "atomic sequence" step). True, with *end, if hart h
+ * is at the start of such a sequence. */
+static bool lrsc_sequence(struct machine_target *mt, struct hart *h, uint64_t *end)
+{
+    uint64_t pc = hart_pc(h), mask = xlen_mask(hart_xlen(h)), at = pc, exit_at, back;
+    uint32_t i;
+    unsigned len;
+    if (!insn_at(mt, at, &i, &len) || amo_funct5(i, len) != 2) /* lr */
+        return false;
+    at += len;
+    if (!insn_at(mt, at, &i, &len) || !bne_target(i, len, at, &exit_at))
+        return false;
+    at += len;
+    if (!insn_at(mt, at, &i, &len) || amo_funct5(i, len) != 3) /* sc */
+        return false;
+    at += len;
+    if (!insn_at(mt, at, &i, &len) || !bne_target(i, len, at, &back) || (back & mask) != pc)
+        return false;
+    at += len;
+    if ((at & mask) != (exit_at & mask))
+        return false;
+    *end = at & mask;
+    return true;
+}
+
+/* How GDB just resumed hart h, judged by the breakpoints it inserted for this resume. */
+enum gdb_step {
+    NOT_A_STEP,
+    STEP_ONE,   /* a breakpoint where its next instruction will be: a single step */
+    STEP_ATOMIC /* a breakpoint at the end of the LR/SC sequence it is at: step through it */
+};
+
+static bool fresh_at(const struct machine_target *mt, uint64_t addr)
+{
     for (unsigned k = 0; k < mt->nfresh; k++)
-        if (mt->fresh[k] == next || mt->fresh[k] == after)
+        if (mt->fresh[k] == addr)
             return true;
     return false;
+}
+
+static enum gdb_step software_step(struct machine_target *mt, struct hart *h)
+{
+    uint64_t after, next = next_pc(mt, h, &after), end;
+    if (fresh_at(mt, next) || fresh_at(mt, after))
+        return STEP_ONE;
+    if (lrsc_sequence(mt, h, &end) && fresh_at(mt, end))
+        return STEP_ATOMIC;
+    return NOT_A_STEP;
 }
 
 /* A move through history as a GDB stop. */
@@ -654,6 +741,11 @@ static bool forward_in_history(struct machine_target *mt, int step_hart, struct 
     return true;
 }
 
+/* Instructions an LR/SC sequence may take the stepped hart to reach its end: four, or a few
+ * rounds if its SC fails (only something other than a hart can break the reservation then,
+ * a device's DMA); past this the whole machine runs to GDB's breakpoint, as on hardware. */
+#define ATOMIC_STEPS 64
+
 static void mt_cont(void *t, uint32_t threads, gdb_poll_fn poll, void *ctx, struct gdb_stop *out)
 {
     struct machine_target *mt = t;
@@ -664,7 +756,7 @@ static void mt_cont(void *t, uint32_t threads, gdb_poll_fn poll, void *ctx, stru
     if (history_in_past(m->history)) {
         int stepper = -1;
         for (unsigned k = 0; k < machine_nharts(m) && stepper < 0; k++)
-            if ((threads & (1u << k)) && software_step(mt, machine_hart(m, k)) &&
+            if ((threads & (1u << k)) && software_step(mt, machine_hart(m, k)) == STEP_ONE &&
                 (k + 1 == mt->pc_thread || mt->pc_thread == 0))
                 stepper = (int)k;
         if (forward_in_history(mt, stepper, out))
@@ -685,6 +777,11 @@ static void mt_cont(void *t, uint32_t threads, gdb_poll_fn poll, void *ctx, stru
         if ((threads & (1u << k)) && !hart_waiting(machine_hart(m, k)) &&
             software_step(mt, machine_hart(m, k)))
             stepper = (int)k;
+    /* Through an LR/SC sequence the stepped hart goes alone too, instruction by
+     * instruction, to GDB's breakpoint at its end: with the others still, its SC succeeds
+     * at the first try. */
+    enum gdb_step kind =
+        stepper >= 0 ? software_step(mt, machine_hart(m, (unsigned)stepper)) : NOT_A_STEP;
     for (unsigned k = 0; k < machine_nharts(m); k++) {
         struct hart *h = machine_hart(m, k);
         if (!(threads & (1u << k)) || hart_waiting(h) || !debug_attach(h))
@@ -695,22 +792,26 @@ static void mt_cont(void *t, uint32_t threads, gdb_poll_fn poll, void *ctx, stru
         bool stepping = (int)k == stepper;
         if (!stepping && !debug_break_at(d, hart_pc(h)))
             continue;
-        uint64_t traps = hart_traps(h);
-        d->stop_kind = DEBUG_STOP_NONE;
-        d->mask_irq = stepping && !mt->step_irq;
-        enum hart_stop st = machine_step_hart(m, k);
-        d->mask_irq = false;
-        if (m->exited) {
-            out->exited = true;
-            out->exit_code = exit_code(m);
-            return;
-        }
-        if (st == HART_STOP_BREAK || (stepping && hart_traps(h) != traps) ||
-            debug_break_at(d, hart_pc(h))) {
-            /* A watchpoint, a trap break, a step into a handler, or the next breakpoint. */
-            fill_stop(mt, k, out);
-            mt->nfresh = 0;
-            return;
+        unsigned steps = stepping && kind == STEP_ATOMIC ? ATOMIC_STEPS : 1;
+        for (unsigned s = 0; s < steps; s++) {
+            uint64_t traps = hart_traps(h);
+            d->stop_kind = DEBUG_STOP_NONE;
+            d->mask_irq = stepping && !mt->step_irq;
+            enum hart_stop st = machine_step_hart(m, k);
+            d->mask_irq = false;
+            if (m->exited) {
+                out->exited = true;
+                out->exit_code = exit_code(m);
+                return;
+            }
+            if (st == HART_STOP_BREAK || (stepping && hart_traps(h) != traps) ||
+                debug_break_at(d, hart_pc(h))) {
+                /* A watchpoint, a trap break, a step into a handler, the next breakpoint
+                 * (the end of an LR/SC sequence among them). */
+                fill_stop(mt, k, out);
+                mt->nfresh = 0;
+                return;
+            }
         }
     }
     mt->nfresh = 0;
@@ -1108,6 +1209,11 @@ static void mt_monitor(void *t, const char *cmd, char *out, size_t outlen)
     }
 }
 
+static void mt_select_thread(void *t, unsigned thread)
+{
+    ((struct machine_target *)t)->pc_thread = thread;
+}
+
 const struct gdb_target_ops machine_target_ops = {
     .nthreads = mt_nthreads,
     .target_xml = mt_target_xml,
@@ -1124,4 +1230,5 @@ const struct gdb_target_ops machine_target_ops = {
     .reverse_step = mt_reverse_step,
     .reverse_cont = mt_reverse_cont,
     .monitor = mt_monitor,
+    .select_thread = mt_select_thread,
 };

@@ -22,7 +22,13 @@ a step of that hart alone, also where the instruction is a taken branch or a jum
   - five `step`s through a spin loop's branch, an `if` and the call into count(): hart 1
     arrives in count(), hart 0's pc never changes.
 
-usage: run_gdb_smp.py --hartlab H --elf counter-rv64.elf [--smp N] [--scenario threads|step]
+With --scenario atomic (gdb_smp.c, every hart adding 1 to a counter with a compare-and-swap
+loop): GDB steps an LR/SC sequence whole, with one breakpoint after it. `stepi` at hart 1's
+lr.w (another hart at the same lr.w, GDB having read thread 1's registers last) must move
+hart 1 alone to the end of the sequence, its SC succeeding: every other thread's pc stays,
+the counter grows by exactly one.
+
+usage: run_gdb_smp.py --hartlab H --elf ELF [--smp N] [--scenario threads|step|atomic]
 """
 import argparse
 import os
@@ -72,16 +78,58 @@ def scenario_step(args):
     return 1 if run_gdb.failures else 0
 
 
+def scenario_atomic(args):
+    h = run_gdb.Hartlab(args, args.elf, extra=["--smp", str(args.smp)])
+    check = run_gdb.check
+    try:
+        # Hart 0 to the lr.w; then hart 1 alone (scheduler-locking on) to the same lr.w; then
+        # GDB's default again, registers read last from thread 1, and stepi on thread 2.
+        cmds = ["break *cas_lr if $mhartid == 0", "continue", "delete",
+                "set scheduler-locking on", "thread 2", "break *cas_lr if $mhartid == 1",
+                "continue", "delete", "set scheduler-locking off", "p total",
+                "thread apply all p/x $pc", "echo LR=", "p/x &cas_lr", "stepi", "info threads",
+                "thread apply all p/x $pc", "p total", "stepi", "thread apply all p/x $pc",
+                "kill"]
+        out = run_gdb.run_gdb(args, h.port, cmds)
+        check("smp-atomic", re.search(r"Thread 2 hit Breakpoint \d+, 0x[0-9a-f]+ in cas_add", out)
+              is not None, "the breakpoints stop hart 1 (thread 2) at the lr.w", out)
+        pcs = pc_listings(out, args.smp)
+        lr = re.search(r"LR=\$\d+ = (0x[0-9a-f]+)$", out, re.M)
+        totals = [int(v) for v in re.findall(r"^\$\d+ = (\d+)$", out, re.M)]
+        ok = len(pcs) == 3 and all(len(p) == args.smp for p in pcs) and lr is not None
+        check("smp-atomic", ok and pcs[0]["2"] == lr.group(1),
+              f"thread 2 is at the lr.w ({pcs}, {lr and lr.group(1)})", out)
+        # lr.w, bne, sc.w: 4 bytes each; the compressed bnez: 2.
+        check("smp-atomic", ok and int(pcs[1]["2"], 16) == int(lr.group(1), 16) + 14,
+              f"stepi takes thread 2 through the whole sequence to its end ({pcs})", out)
+        check("smp-atomic", ok and any(pcs[0][t] == pcs[0]["2"] for t in pcs[0] if t != "2"),
+              f"another hart waits at the same lr.w ({pcs})", out)
+        check("smp-atomic", ok and all(p[t] == pcs[0][t] for p in pcs for t in p if t != "2"),
+              f"every other thread's pc stays where it was, through both steps ({pcs})", out)
+        check("smp-atomic", len(totals) == 2 and totals[1] == totals[0] + 1,
+              f"the stepped hart's SC succeeded: the counter grew by one ({totals})", out)
+        check("smp-atomic", re.search(r"^\* 2\s+Thread 2 \(hart 1\)", out, re.M) is not None,
+              "the step reports thread 2", out)
+        rc = h.wait()
+        check("smp-atomic", rc == 0, f"hartlab exit status {rc} after kill", out + "".join(h.err))
+    finally:
+        h.stop()
+    print(f"{len(run_gdb.failures)} failed")
+    return 1 if run_gdb.failures else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hartlab", required=True)
     ap.add_argument("--elf", required=True)
     ap.add_argument("--smp", type=int, default=4)
-    ap.add_argument("--scenario", choices=("threads", "step"), default="threads")
+    ap.add_argument("--scenario", choices=("threads", "step", "atomic"), default="threads")
     args = ap.parse_args()
     args.isa = None
     if args.scenario == "step":
         return scenario_step(args)
+    if args.scenario == "atomic":
+        return scenario_atomic(args)
     h = run_gdb.Hartlab(args, args.elf, extra=["--smp", str(args.smp)])
     try:
         cmds = ["info threads", "break smp_barrier", "continue", "info threads", "delete",
