@@ -6,6 +6,10 @@
  * 4.1 for the supervisor CSRs (sstatus, sie and sip are restricted views of mstatus, mie and
  * mip) and 3.1.8 for medeleg/mideleg. Writes that change how addresses translate (satp,
  * the mstatus MPRV/MPP/SUM/MXR fields, PMP) flush the TLBs through core/mmu.c.
+ *
+ * Which CSRs exist, on which XLEN and extension, what an access needs and which rule reads
+ * and writes each is the CSR table (core/csrs.def); csr_read, csr_write and csr_exec's gates
+ * are switches generated from it, and the rule functions below are what its rows name.
  */
 #include "core/hart_internal.h"
 #include "core/pmp.h"
@@ -116,30 +120,63 @@ static void pmpaddr_write(struct hart *h, unsigned k, uint64_t v)
     h->pmpaddr[k] = v & (h->xlen == 32 ? 0xffffffffull : 0x003fffffffffffffull);
 }
 
-/* Value of counter CSR `csr` (cycle/time/instret family, either privilege). */
-static bool counter_read(const struct hart *h, unsigned csr, uint64_t *val)
+/* RV32's upper halves of the counters (the lower halves are hart_mcycle, hart_minstret,
+ * hart_mtime themselves). */
+static uint64_t mcycleh_read(const struct hart *h)
 {
-    unsigned base = csr & ~0x80u; /* the low half's number */
-    bool high = (csr & 0x80u) != 0;
-    if (high && h->xlen != 32)
-        return false;
-    uint64_t v;
-    switch (base) {
-    case CSR_CYCLE:
-    case CSR_MCYCLE: v = hart_mcycle(h); break;
-    case CSR_INSTRET:
-    case CSR_MINSTRET: v = hart_minstret(h); break;
-    case CSR_TIME: v = hart_mtime(h); break;
-    default:
-        if ((base >= CSR_HPMCOUNTER3 && base <= CSR_HPMCOUNTER31) ||
-            (base >= CSR_MHPMCOUNTER3 && base <= CSR_MHPMCOUNTER31)) {
-            v = 0;
-            break;
-        }
-        return false;
-    }
-    *val = high ? v >> 32 : v & xlen_mask(h->xlen);
-    return true;
+    return hart_mcycle(h) >> 32;
+}
+
+static uint64_t minstreth_read(const struct hart *h)
+{
+    return hart_minstret(h) >> 32;
+}
+
+static uint64_t timeh_read(const struct hart *h)
+{
+    return hart_mtime(h) >> 32;
+}
+
+/* On RV32 a write of one half keeps the other half as it was before the writing
+ * instruction: the write replaces that instruction's increment (Zicsr 9.1). */
+static void mcycle_write(struct hart *h, uint64_t v)
+{
+    mcycle_set(h, h->xlen == 32 ? (h->pre_mcycle & ~0xffffffffull) | v : v);
+}
+
+static void mcycleh_write(struct hart *h, uint64_t v)
+{
+    mcycle_set(h, (h->pre_mcycle & 0xffffffffull) | (v << 32));
+}
+
+static void minstret_write(struct hart *h, uint64_t v)
+{
+    minstret_set(h, h->xlen == 32 ? (h->pre_minstret & ~0xffffffffull) | v : v);
+}
+
+static void minstreth_write(struct hart *h, uint64_t v)
+{
+    minstret_set(h, (h->pre_minstret & 0xffffffffull) | (v << 32));
+}
+
+/* pmpcfg n holds the configuration bytes of entries 4n .. 4n + XLEN/8 - 1 (3.7.1). */
+static uint64_t pmpcfg_read(const struct hart *h, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned b = 0; b < h->xlen / 8; b++)
+        v |= (uint64_t)h->pmpcfg[n * 4 + b] << (8 * b);
+    return v;
+}
+
+static void pmpcfg_write(struct hart *h, unsigned n, uint64_t v)
+{
+    for (unsigned b = 0; b < h->xlen / 8; b++)
+        pmpcfg_write_byte(h, n * 4 + b, (uint8_t)(v >> (8 * b)));
+}
+
+static uint64_t pmpaddr_read(const struct hart *h, unsigned n)
+{
+    return h->pmpaddr[n];
 }
 
 /* satp is WARL: a write selecting an unsupported MODE has no effect at all (4.1.11). */
@@ -153,147 +190,166 @@ static void satp_write(struct hart *h, uint64_t v)
     h->satp = v;
 }
 
-/* The supervisor CSRs and the M-mode CSRs that only exist because S does. */
-static bool csr_read_s(struct hart *h, unsigned csr, uint64_t *v)
+/* fcsr and its two views (Unprivileged ISA 11.2). Writing any of them makes the FP state
+ * Dirty. */
+static uint64_t fflags_read(const struct hart *h)
 {
-    switch (csr) {
-    case CSR_SSTATUS: {
-        uint64_t m = SSTATUS_VISIBLE;
-        if (h->xlen == 32)
-            m &= ~(MSTATUS_UXL | MSTATUS64_SD);
-        *v = mstatus_read(h) & m;
-        return true;
-    }
-    case CSR_SIE: *v = h->mie & h->mideleg & S_INTERRUPTS; return true;
-    case CSR_SIP: *v = h->mip & h->mideleg & S_INTERRUPTS; return true;
-    case CSR_STVEC: *v = h->stvec; return true;
-    case CSR_SCOUNTEREN: *v = h->scounteren; return true;
-    case CSR_SENVCFG: *v = h->senvcfg; return true;
-    case CSR_SSCRATCH: *v = h->sscratch; return true;
-    case CSR_SEPC: *v = h->sepc & ~(uint64_t)(h->ialign_mask == 1 ? 1 : 3); return true;
-    case CSR_SCAUSE: *v = h->scause; return true;
-    case CSR_STVAL: *v = h->stval; return true;
-    case CSR_SATP: *v = h->satp; return true;
-    default: return false;
-    }
+    return h->fflags;
 }
 
-static bool csr_write_s(struct hart *h, unsigned csr, uint64_t v)
+static uint64_t frm_read(const struct hart *h)
 {
-    switch (csr) {
-    case CSR_SSTATUS: {
-        uint64_t m = SSTATUS_WRITABLE;
-        if (h->ext & (ISA_EXT('F') | ISA_EXT('D')))
-            m |= MSTATUS_FS;
-        h->mstatus = (h->mstatus & ~m) | (v & m);
-        return true;
-    }
-    case CSR_SIE: {
-        uint64_t m = h->mideleg & S_INTERRUPTS;
-        h->mie = (h->mie & ~m) | (v & m);
-        return true;
-    }
-    case CSR_SIP: {
-        /* Only SSIP is writable from S (STIP and SEIP belong to M or the devices). */
-        uint64_t m = h->mideleg & MIP_SSIP;
-        h->mip = (h->mip & ~m) | (v & m);
-        return true;
-    }
-    case CSR_STVEC:
-        if ((v & 3) <= MTVEC_MODE_VECTORED)
-            h->stvec = v;
-        return true;
-    case CSR_SCOUNTEREN: h->scounteren = v & 0xffffffffull; return true;
-    case CSR_SENVCFG: h->senvcfg = v & 1; return true; /* FIOM only */
-    case CSR_SSCRATCH: h->sscratch = v; return true;
-    case CSR_SEPC: h->sepc = v & ~1ull; return true;
-    case CSR_SCAUSE: h->scause = v; return true;
-    case CSR_STVAL: h->stval = v; return true;
-    case CSR_SATP: satp_write(h, v); return true;
-    case CSR_MEDELEG: h->medeleg = v & MEDELEG_WRITABLE; return true;
-    case CSR_MIDELEG: h->mideleg = v & S_INTERRUPTS; return true;
-    case CSR_MIP: {
-        /* M writes SSIP and STIP; its SEIP write is kept apart from the PLIC's line. */
-        h->seip_sw = (v & MIP_SEIP) != 0;
-        uint64_t keep = h->mip & ~(MIP_SSIP | MIP_STIP | MIP_SEIP);
-        h->mip = keep | (v & (MIP_SSIP | MIP_STIP)) | ((h->seip_sw || h->seip_hw) ? MIP_SEIP : 0);
-        return true;
-    }
-    default: return false;
-    }
+    return h->frm;
 }
+
+static uint64_t fcsr_read(const struct hart *h)
+{
+    return (h->frm << FCSR_FRM_SHIFT) | h->fflags;
+}
+
+static void fflags_write(struct hart *h, uint64_t v)
+{
+    h->fflags = v & FCSR_FFLAGS_MASK;
+    h->mstatus |= MSTATUS_FS;
+}
+
+static void frm_write(struct hart *h, uint64_t v)
+{
+    h->frm = v & FCSR_FRM_MASK;
+    h->mstatus |= MSTATUS_FS;
+}
+
+static void fcsr_write(struct hart *h, uint64_t v)
+{
+    h->fflags = v & FCSR_FFLAGS_MASK;
+    h->frm = (v >> FCSR_FRM_SHIFT) & FCSR_FRM_MASK;
+    h->mstatus |= MSTATUS_FS;
+}
+
+/* mstatus through the CSR: on RV32 the instruction writes the low half only. */
+static void mstatus_csr_write(struct hart *h, uint64_t v)
+{
+    if (h->xlen == 32)
+        v |= h->mstatus & ~0xffffffffull;
+    mstatus_write(h, v);
+}
+
+/* The supervisor views of mstatus, mie and mip (4.1.1, 4.1.3). */
+static uint64_t sstatus_read(const struct hart *h)
+{
+    uint64_t m = SSTATUS_VISIBLE;
+    if (h->xlen == 32)
+        m &= ~(MSTATUS_UXL | MSTATUS64_SD);
+    return mstatus_read(h) & m;
+}
+
+static void sstatus_write(struct hart *h, uint64_t v)
+{
+    uint64_t m = SSTATUS_WRITABLE;
+    if (h->ext & (ISA_EXT('F') | ISA_EXT('D')))
+        m |= MSTATUS_FS;
+    h->mstatus = (h->mstatus & ~m) | (v & m);
+}
+
+static uint64_t sie_read(const struct hart *h)
+{
+    return h->mie & h->mideleg & S_INTERRUPTS;
+}
+
+static void sie_write(struct hart *h, uint64_t v)
+{
+    uint64_t m = h->mideleg & S_INTERRUPTS;
+    h->mie = (h->mie & ~m) | (v & m);
+}
+
+static uint64_t sip_read(const struct hart *h)
+{
+    return h->mip & h->mideleg & S_INTERRUPTS;
+}
+
+/* Only SSIP is writable from S (STIP and SEIP belong to M or the devices). */
+static void sip_write(struct hart *h, uint64_t v)
+{
+    uint64_t m = h->mideleg & MIP_SSIP;
+    h->mip = (h->mip & ~m) | (v & m);
+}
+
+/* M writes SSIP and STIP; its SEIP write is kept apart from the PLIC's line. */
+static void mip_write(struct hart *h, uint64_t v)
+{
+    h->seip_sw = (v & MIP_SEIP) != 0;
+    uint64_t keep = h->mip & ~(MIP_SSIP | MIP_STIP | MIP_SEIP);
+    h->mip = keep | (v & (MIP_SSIP | MIP_STIP)) | ((h->seip_sw || h->seip_hw) ? MIP_SEIP : 0);
+}
+
+/* MODE values 2 and 3 of mtvec/stvec are reserved: such a write is ignored (3.1.7). */
+static void mtvec_write(struct hart *h, uint64_t v)
+{
+    if ((v & 3) <= MTVEC_MODE_VECTORED)
+        h->mtvec = v;
+}
+
+static void stvec_write(struct hart *h, uint64_t v)
+{
+    if ((v & 3) <= MTVEC_MODE_VECTORED)
+        h->stvec = v;
+}
+
+/* An exception pc reads without the bits IALIGN clears (3.1.14). */
+static uint64_t mepc_read(const struct hart *h)
+{
+    return h->mepc & ~(uint64_t)(h->ialign_mask == 1 ? 1 : 3);
+}
+
+static uint64_t sepc_read(const struct hart *h)
+{
+    return h->sepc & ~(uint64_t)(h->ialign_mask == 1 ? 1 : 3);
+}
+
+/* menvcfg: FIOM only; on RV32 the CSR is the low half, menvcfgh the high one. */
+static void menvcfg_write(struct hart *h, uint64_t v)
+{
+    h->menvcfg = (h->menvcfg & ~xlen_mask(h->xlen)) | (v & 1);
+}
+
+static uint64_t menvcfgh_read(const struct hart *h)
+{
+    return h->menvcfg >> 32;
+}
+
+/* Whether CSR row (xlen, ext) exists on this hart. */
+#define CSR_PRESENT(row_xlen, row_ext)                                                             \
+    (((row_xlen) == 0 || (row_xlen) == h->xlen) &&                                                 \
+     ((row_ext) == 0 || (h->ext & ISA_EXT((row_ext) ? (row_ext) : 'A'))))
+
+/* The read and write columns of core/csrs.def, as statements in csr_read / csr_write. */
+#define R_ZERO               v = 0
+#define R_CONST(c)           v = (c)
+#define R_FIELD(member)      v = h->member
+#define R_FN(fn)             v = fn(h)
+#define R_INDEX(fn, first)   v = fn(h, csr - (first))
+#define W_NONE               return false
+#define W_IGNORE             (void)v
+#define W_FIELD(member)      h->member = v
+#define W_MASK(member, mask) h->member = v & (mask)
+#define W_FN(fn)             fn(h, v)
+#define W_INDEX(fn, first)   fn(h, csr - (first), v)
 
 bool csr_read(struct hart *h, unsigned csr, uint64_t *val)
 {
-    if (csr_read_s(h, csr, val)) {
-        *val &= xlen_mask(h->xlen);
-        return true;
-    }
     uint64_t v;
     switch (csr) {
-    case CSR_FFLAGS:
-    case CSR_FRM:
-    case CSR_FCSR:
-        if (!(h->ext & ISA_EXT('F')))
-            return false;
-        v = csr == CSR_FFLAGS ? h->fflags
-            : csr == CSR_FRM  ? h->frm
-                              : (h->frm << FCSR_FRM_SHIFT) | h->fflags;
+#define CSR_IMPL(id, name, number, xlen, ext, gate, read, write)                                   \
+    case number:                                                                                   \
+        if (!CSR_PRESENT(xlen, ext))                                                               \
+            return false;                                                                          \
+        read;                                                                                      \
         break;
-    case CSR_MVENDORID: v = 0; break;
-    case CSR_MARCHID: v = 0; break;
-    case CSR_MIMPID: v = 0; break;
-    case CSR_MHARTID: v = h->mhartid; break;
-    case CSR_MCONFIGPTR: v = 0; break;
-    case CSR_MSTATUS: v = mstatus_read(h); break;
-    case CSR_MSTATUSH:
-        if (h->xlen != 32)
-            return false;
-        v = 0;
-        break;
-    case CSR_MISA: v = h->misa; break;
-    case CSR_MEDELEG: v = h->medeleg; break;
-    case CSR_MIDELEG: v = h->mideleg; break;
-    case CSR_MIE: v = h->mie; break;
-    case CSR_MIP: v = h->mip; break;
-    case CSR_MTVEC: v = h->mtvec; break;
-    case CSR_MCOUNTEREN: v = h->mcounteren; break;
-    case CSR_MENVCFG: v = h->menvcfg & xlen_mask(h->xlen); break;
-    case CSR_MENVCFGH:
-        if (h->xlen != 32)
-            return false;
-        v = h->menvcfg >> 32;
-        break;
-    case CSR_MCOUNTINHIBIT: v = h->mcountinhibit; break;
-    case CSR_MSCRATCH: v = h->mscratch; break;
-    case CSR_MEPC: v = h->mepc & ~(uint64_t)(h->ialign_mask == 1 ? 1 : 3); break;
-    case CSR_MCAUSE: v = h->mcause; break;
-    case CSR_MTVAL: v = h->mtval; break;
-    case CSR_TSELECT: v = 0; break;
-    case CSR_TDATA1:
-    case CSR_TDATA2:
-    case CSR_TDATA3: v = 0; break; /* type 0: no trigger at this index */
-    case CSR_TINFO: v = 1; break;  /* only type 0 ("none") is supported */
-    default:
-        if (csr >= CSR_PMPCFG0 && csr <= CSR_PMPCFG15) {
-            unsigned n = csr - CSR_PMPCFG0;
-            if (h->xlen == 64 && (n & 1))
-                return false;
-            unsigned bytes = h->xlen / 8;
-            v = 0;
-            for (unsigned b = 0; b < bytes; b++)
-                v |= (uint64_t)h->pmpcfg[n * 4 + b] << (8 * b);
-            break;
-        }
-        if (csr >= CSR_PMPADDR0 && csr <= CSR_PMPADDR63) {
-            v = h->pmpaddr[csr - CSR_PMPADDR0];
-            break;
-        }
-        if (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31) {
-            v = 0;
-            break;
-        }
-        return counter_read(h, csr, val);
+#define CSR_NAME(id, name, number)
+#include "core/csrs.def"
+#undef CSR_IMPL
+#undef CSR_NAME
+    default: return false;
     }
     *val = v & xlen_mask(h->xlen);
     return true;
@@ -302,104 +358,60 @@ bool csr_read(struct hart *h, unsigned csr, uint64_t *val)
 bool csr_write(struct hart *h, unsigned csr, uint64_t v)
 {
     v &= xlen_mask(h->xlen);
-    if (csr_write_s(h, csr, v))
-        return true;
     switch (csr) {
-    case CSR_FFLAGS:
-    case CSR_FRM:
-    case CSR_FCSR:
-        if (!(h->ext & ISA_EXT('F')))
-            return false;
-        if (csr == CSR_FFLAGS)
-            h->fflags = v & FCSR_FFLAGS_MASK;
-        else if (csr == CSR_FRM)
-            h->frm = v & FCSR_FRM_MASK;
-        else {
-            h->fflags = v & FCSR_FFLAGS_MASK;
-            h->frm = (v >> FCSR_FRM_SHIFT) & FCSR_FRM_MASK;
-        }
-        h->mstatus |= MSTATUS_FS; /* FP state written: Dirty */
+#define CSR_IMPL(id, name, number, xlen, ext, gate, read, write)                                   \
+    case number:                                                                                   \
+        if (!CSR_PRESENT(xlen, ext))                                                               \
+            return false;                                                                          \
+        write;                                                                                     \
         return true;
-    case CSR_MSTATUS:
-        if (h->xlen == 32)
-            v |= h->mstatus & ~0xffffffffull;
-        mstatus_write(h, v);
-        return true;
-    case CSR_MSTATUSH: return h->xlen == 32;
-    case CSR_MISA: return true; /* WARL: extensions cannot be switched off here */
-    case CSR_MIE: h->mie = v & MIE_WRITABLE; return true;
-    case CSR_MTVEC:
-        /* MODE values 2 and 3 are reserved: such a write is ignored. */
-        if ((v & 3) <= MTVEC_MODE_VECTORED)
-            h->mtvec = v;
-        return true;
-    case CSR_MCOUNTEREN: h->mcounteren = v & 0xffffffffull; return true;
-    case CSR_MENVCFG:
-        h->menvcfg = (h->menvcfg & ~xlen_mask(h->xlen)) | (v & 1); /* FIOM only */
-        return true;
-    case CSR_MENVCFGH: return h->xlen == 32;
-    case CSR_MCOUNTINHIBIT: counter_inhibit_write(h, v); return true;
-    case CSR_MSCRATCH: h->mscratch = v; return true;
-    case CSR_MEPC: h->mepc = v & ~1ull; return true;
-    case CSR_MCAUSE: h->mcause = v; return true;
-    case CSR_MTVAL: h->mtval = v; return true;
-    /* On RV32 a write of one half keeps the other half as it was before the writing
-     * instruction: the write replaces that instruction's increment (Zicsr 9.1). */
-    case CSR_MCYCLE:
-        mcycle_set(h, h->xlen == 32 ? (h->pre_mcycle & ~0xffffffffull) | v : v);
-        return true;
-    case CSR_MCYCLEH:
-        if (h->xlen != 32)
-            return false;
-        mcycle_set(h, (h->pre_mcycle & 0xffffffffull) | (v << 32));
-        return true;
-    case CSR_MINSTRET:
-        minstret_set(h, h->xlen == 32 ? (h->pre_minstret & ~0xffffffffull) | v : v);
-        return true;
-    case CSR_MINSTRETH:
-        if (h->xlen != 32)
-            return false;
-        minstret_set(h, (h->pre_minstret & 0xffffffffull) | (v << 32));
-        return true;
-    case CSR_TSELECT:
-    case CSR_TDATA1:
-    case CSR_TDATA2:
-    case CSR_TDATA3:
-    case CSR_TINFO: return true;
-    default: break;
+#define CSR_NAME(id, name, number)
+#include "core/csrs.def"
+#undef CSR_IMPL
+#undef CSR_NAME
+    default: return false;
     }
-    if (csr >= CSR_PMPCFG0 && csr <= CSR_PMPCFG15) {
-        unsigned n = csr - CSR_PMPCFG0;
-        if (h->xlen == 64 && (n & 1))
-            return false;
-        for (unsigned b = 0; b < h->xlen / 8; b++)
-            pmpcfg_write_byte(h, n * 4 + b, (uint8_t)(v >> (8 * b)));
-        return true;
-    }
-    if (csr >= CSR_PMPADDR0 && csr <= CSR_PMPADDR63) {
-        pmpaddr_write(h, csr - CSR_PMPADDR0, v);
-        return true;
-    }
-    if ((csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31) ||
-        (csr >= CSR_MHPMCOUNTER3 && csr <= CSR_MHPMCOUNTER31))
-        return true;
-    if (csr >= CSR_MHPMCOUNTER3H && csr <= CSR_MHPMCOUNTER31H)
-        return h->xlen == 32;
-    return false; /* absent (read-only numbers never get here) */
 }
 
-/* Unprivileged counters are gated for S by mcounteren, and for U by mcounteren and
- * scounteren together (Privileged 3.1.11, 4.1.3). */
-static bool counter_allowed(const struct hart *h, unsigned csr)
+/* The gate column of core/csrs.def: what an instruction's access needs beyond the number's
+ * own privilege and read-only bits. */
+enum csr_gate { ANY, FS, COUNTEREN, TVM };
+
+static enum csr_gate csr_gate(unsigned csr)
 {
-    bool user_counter = (csr >= CSR_CYCLE && csr <= CSR_HPMCOUNTER31) ||
-                        (csr >= CSR_CYCLEH && csr <= CSR_HPMCOUNTER31H);
-    if (!user_counter || h->priv == PRIV_M)
-        return true;
-    uint64_t en = h->mcounteren;
-    if (h->priv == PRIV_U)
-        en &= h->scounteren;
-    return (en >> (csr & 31)) & 1;
+    switch (csr) {
+#define CSR_IMPL(id, name, number, xlen, ext, gate, read, write)                                   \
+    case number:                                                                                   \
+        return gate;
+#define CSR_NAME(id, name, number)
+#include "core/csrs.def"
+#undef CSR_IMPL
+#undef CSR_NAME
+    default: return ANY;
+    }
+}
+
+static bool csr_gate_open(const struct hart *h, unsigned csr)
+{
+    switch (csr_gate(csr)) {
+    case ANY: return true;
+    /* With mstatus.FS Off, the FP CSRs are inaccessible like the FP instructions
+     * (Privileged 3.1.6.6). */
+    case FS: return (h->mstatus & MSTATUS_FS) != 0;
+    /* Unprivileged counters are gated for S by mcounteren, and for U by mcounteren and
+     * scounteren together (Privileged 3.1.11, 4.1.3). */
+    case COUNTEREN: {
+        if (h->priv == PRIV_M)
+            return true;
+        uint64_t en = h->mcounteren;
+        if (h->priv == PRIV_U)
+            en &= h->scounteren;
+        return (en >> (csr & 31)) & 1;
+    }
+    /* mstatus.TVM traps S-mode satp accesses to M (3.1.6.5). */
+    case TVM: return !(h->priv == PRIV_S && (h->mstatus & MSTATUS_TVM));
+    }
+    return true;
 }
 
 int csr_exec(struct hart *h, const struct insn *i, unsigned op)
@@ -412,14 +424,7 @@ int csr_exec(struct hart *h, const struct insn *i, unsigned op)
     bool writes = op == INSN_csrrw || op == INSN_csrrwi || i->rs1 != 0;
 
     if (CSR_MIN_PRIV(csr) > (unsigned)h->priv || (writes && CSR_READ_ONLY(csr)) ||
-        !counter_allowed(h, csr))
-        return exec_trap(h, i, EXC_ILLEGAL_INSN, i->raw);
-    /* mstatus.TVM traps S-mode satp accesses to M (3.1.6.5). */
-    if (csr == CSR_SATP && h->priv == PRIV_S && (h->mstatus & MSTATUS_TVM))
-        return exec_trap(h, i, EXC_ILLEGAL_INSN, i->raw);
-    /* With mstatus.FS Off, the FP CSRs are inaccessible like the FP instructions
-     * (Privileged 3.1.6.6). */
-    if (csr >= CSR_FFLAGS && csr <= CSR_FCSR && !(h->mstatus & MSTATUS_FS))
+        !csr_gate_open(h, csr))
         return exec_trap(h, i, EXC_ILLEGAL_INSN, i->raw);
 
     /* Counters read as they were before this instruction. */

@@ -512,10 +512,57 @@ static void test_pmp_rules(void **state)
     th_free(t);
 }
 
+/* The CSR table (core/csrs.def) is what exists: every CSR_IMPL row reads on a hart of its
+ * XLEN with its extension and is absent elsewhere; CSR_NAME rows and numbers the table does
+ * not list are absent (an illegal instruction for csrr). */
+static const struct {
+    unsigned number, xlen, ext;
+    bool implemented;
+} table_rows[] = {
+#define CSR_IMPL(id, name, number, xlen, ext, gate, read, write) { number, xlen, ext, true },
+#define CSR_NAME(id, name, number)                               { number, 0, 0, false },
+#include "core/csrs.def"
+#undef CSR_IMPL
+#undef CSR_NAME
+};
+
+static void test_table_is_what_exists(void **state)
+{
+    (void)state;
+    const uint32_t exts[] = { TH_EXT_IMAC, TH_EXT_IMAC | ISA_EXT('F') | ISA_EXT('D') };
+    unsigned implemented = 0;
+    for (unsigned xlen = 32; xlen <= 64; xlen += 32) {
+        for (unsigned e = 0; e < 2; e++) {
+            struct testhart *t = th_new_ext(xlen, exts[e], MISALIGNED_TRAP);
+            for (unsigned csr = 0; csr < 4096; csr++) {
+                bool expect = false;
+                for (size_t r = 0; r < sizeof table_rows / sizeof table_rows[0]; r++) {
+                    if (table_rows[r].number != csr)
+                        continue;
+                    expect = table_rows[r].implemented &&
+                             (table_rows[r].xlen == 0 || table_rows[r].xlen == xlen) &&
+                             (table_rows[r].ext == 0 || (exts[e] & ISA_EXT(table_rows[r].ext)));
+                }
+                uint64_t v;
+                if (hart_csr_peek(t->h, csr, &v) != expect) {
+                    fprintf(stderr, "CSR 0x%03x on RV%u (ext %u): peek %s\n", csr, xlen, e,
+                            expect ? "failed" : "succeeded");
+                    fail();
+                }
+                implemented += expect;
+            }
+            th_free(t);
+        }
+    }
+    /* 275 rows; on RV64 the 73 RV32-only ones are absent, without F the 3 FP ones. */
+    assert_int_equal(implemented, (275 - 3) + 275 + (275 - 73 - 3) + (275 - 73));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unknown_csr_is_illegal),
+        cmocka_unit_test(test_table_is_what_exists),
         cmocka_unit_test(test_read_only_csrs),
         cmocka_unit_test(test_read_write_semantics),
         cmocka_unit_test(test_user_mode_access),
