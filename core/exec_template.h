@@ -842,33 +842,24 @@ BODY(fmv_d_x)
     NEXT;
 }
 
-/* Fused pairs. A block entry whose instruction and the next are both in these lists runs
- * both: the first through its try_ form (the same semantics as its body; false when a load
- * or store needs its slow path, which then runs the usual way, unfused), the second by a
- * direct call of its body with its own entry, so traps, counts and the rest of the block are
- * exactly as unfused. One dispatch instead of two; the pairs are chosen by build_block
- * (core/hart.c). */
-/* clang-format off */
-#define FUSE_FIRST(X) \
-    X(add) X(addi) X(sub) X(and) X(andi) X(or) X(ori) X(xor) X(xori) X(slli) X(srli) X(srai) \
-    X(sll) X(srl) X(sra) X(lui) X(auipc) X(addw) X(addiw) X(subw) X(slliw) X(srliw) X(sraiw) \
-    X(mul) X(mulw) X(slt) X(sltu) X(sltiu) X(slti) \
-    X(lb) X(lh) X(lw) X(ld) X(lbu) X(lhu) X(lwu) X(sb) X(sh) X(sw) X(sd)
-#define FUSE_SECOND_OPS(X, a) \
-    X(a, add) X(a, addi) X(a, sub) X(a, and) X(a, andi) X(a, or) X(a, ori) X(a, xor) \
-    X(a, xori) X(a, slli) X(a, srli) X(a, srai) X(a, sll) X(a, srl) X(a, sra) X(a, lui) \
-    X(a, auipc) X(a, addw) X(a, addiw) X(a, subw) X(a, slliw) X(a, srliw) X(a, sraiw) \
-    X(a, mul) X(a, mulw) X(a, slt) X(a, sltu) X(a, sltiu) X(a, slti) \
-    X(a, lb) X(a, lh) X(a, lw) X(a, ld) X(a, lbu) X(a, lhu) X(a, lwu) X(a, sb) X(a, sh) \
-    X(a, sw) X(a, sd)
-#define FUSE_SECOND_JUMPS(X, a) \
-    X(a, beq) X(a, bne) X(a, blt) X(a, bge) X(a, bltu) X(a, bgeu) X(a, jal) X(a, jalr)
-#define FUSE_SECOND(X, a) FUSE_SECOND_OPS(X, a) FUSE_SECOND_JUMPS(X, a)
-/* clang-format on */
+/* Fused pairs. A block entry whose instruction and the next form one of the pairs of
+ * core/fusion.def runs both: the first through its try_ form (the same semantics as its body;
+ * false when a load or store needs its slow path, which then runs the usual way, unfused),
+ * the second by a direct call of its body with its own entry, so traps, counts and the rest
+ * of the block are exactly as unfused. One dispatch instead of two; the pairs are chosen by
+ * build_block (core/hart.c). */
 
-/* A second that never ends the block runs inline too (its fast path; the usual body when
- * that misses); a jump or branch is called, with its own entry. */
-#define FUSE_DEFINE_OP(a, b)                                                                       \
+/* Each row's flags, to check fusion.def's kinds against the instruction table. */
+enum {
+#define INSN(id, name, match, mask, fmt, ext, xlen, cost, flags, sem) PFX(flags_##id) = (flags),
+#include "core/insns.def"
+#undef INSN
+};
+
+/* FUSE: a second that never ends the block runs inline too (its fast path; the usual body
+ * when that misses). FUSE_JUMP: the second is a jump or branch, called with its own entry. */
+#define FUSE(a, b)                                                                                 \
+    _Static_assert(!(PFX(flags_##b) & END), "fusion.def: " #b " ends a block: FUSE_JUMP");         \
     static int PFX(fuse_##a##__##b)(struct hart * h, const struct insn *i)                         \
     {                                                                                              \
         if (unlikely(!PFX(try_##a)(h, i)))                                                         \
@@ -877,33 +868,33 @@ BODY(fmv_d_x)
             return PFX(sem_##b)(h, i + 1);                                                         \
         return i[2].fn(h, i + 2);                                                                  \
     }
-#define FUSE_DEFINE_JUMP(a, b)                                                                     \
+#define FUSE_JUMP(a, b)                                                                            \
+    _Static_assert(PFX(flags_##b) & END, "fusion.def: " #b " does not end a block: FUSE");         \
     static int PFX(fuse_##a##__##b)(struct hart * h, const struct insn *i)                         \
     {                                                                                              \
         if (unlikely(!PFX(try_##a)(h, i)))                                                         \
             return PFX(sem_##a)(h, i);                                                             \
         return PFX(sem_##b)(h, i + 1);                                                             \
     }
-#define FUSE_DEFINE_ROW(a) FUSE_SECOND_OPS(FUSE_DEFINE_OP, a) FUSE_SECOND_JUMPS(FUSE_DEFINE_JUMP, a)
-FUSE_FIRST(FUSE_DEFINE_ROW)
+#include "core/fusion.def"
+#undef FUSE
+#undef FUSE_JUMP
 
-#define FUSE_ENUM_FIRST(a)     FF_##a,
-#define FUSE_ENUM_SECOND(_, b) FS_##b,
-enum { FUSE_FIRST(FUSE_ENUM_FIRST) FF_COUNT };
-enum { FUSE_SECOND(FUSE_ENUM_SECOND, _) FS_COUNT };
-#define FUSE_PTR(a, b)        PFX(fuse_##a##__##b),
-#define FUSE_PTR_ROW(a)       { FUSE_SECOND(FUSE_PTR, a) },
-#define FUSE_IDX_FIRST(a)     [INSN_##a] = FF_##a + 1,
-#define FUSE_IDX_SECOND(_, b) [INSN_##b] = FS_##b + 1,
-static const insn_fn PFX(fused)[FF_COUNT][FS_COUNT] = { FUSE_FIRST(FUSE_PTR_ROW) };
-static const uint8_t PFX(fuse_first)[INSN_COUNT] = { FUSE_FIRST(FUSE_IDX_FIRST) };
-static const uint8_t PFX(fuse_second)[INSN_COUNT] = { FUSE_SECOND(FUSE_IDX_SECOND, _) };
-
+#define FUSE_KEY(first, second) ((first) * (unsigned)INSN_COUNT + (second))
 insn_fn PFX(fuse_fn)(unsigned first_sem, unsigned second_sem)
 {
-    unsigned a = PFX(fuse_first)[first_sem], b = PFX(fuse_second)[second_sem];
-    return a && b ? PFX(fused)[a - 1][b - 1] : NULL;
+    switch (FUSE_KEY(first_sem, second_sem)) {
+#define FUSE(a, b)                                                                                 \
+    case FUSE_KEY(INSN_##a, INSN_##b):                                                             \
+        return PFX(fuse_##a##__##b);
+#define FUSE_JUMP(a, b) FUSE(a, b)
+#include "core/fusion.def"
+#undef FUSE
+#undef FUSE_JUMP
+    default: return NULL;
+    }
 }
+#undef FUSE_KEY
 
 int PFX(exec_illegal)(struct hart *h, const struct insn *i)
 {
