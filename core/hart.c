@@ -1644,16 +1644,63 @@ int hart_exec_fence_i(struct hart *h, const struct insn *i)
 
 /* ---- progress ---- */
 
-/* The instruction at addr, decoded; false if it cannot be fetched or is illegal. */
+/* The bodies hart_at_self_loop follows (the cases of its switch and branch_taken's). */
+static bool loop_sem(unsigned sem)
+{
+    switch (sem) {
+    case INSN_jal:
+    case INSN_wfi:
+    case INSN_fence:
+    case INSN_addi:
+    case INSN_beq:
+    case INSN_bne:
+    case INSN_blt:
+    case INSN_bge:
+    case INSN_bltu:
+    case INSN_bgeu: return true;
+    default: return false;
+    }
+}
+
+/* Whether the `known` bits of `raw` match a row of the instruction table whose body
+ * hart_at_self_loop follows (the rows are gathered once). The run loop asks it after every
+ * round, so decode_at fetches the upper half and decodes only such encodings: a full decode
+ * searches the whole table. */
+static bool maybe_loop_insn(uint32_t raw, uint32_t known)
+{
+    static struct {
+        uint32_t match, mask;
+    } rows[INSN_COUNT];
+    static unsigned nrows;
+    static bool ready;
+    if (!ready) {
+        for (unsigned k = 0; k < INSN_COUNT; k++) {
+            if (loop_sem(insn_table[k].sem)) {
+                rows[nrows].match = insn_table[k].match;
+                rows[nrows].mask = insn_table[k].mask;
+                nrows++;
+            }
+        }
+        ready = true;
+    }
+    for (unsigned k = 0; k < nrows; k++)
+        if ((raw & rows[k].mask & known) == (rows[k].match & known))
+            return true;
+    return false;
+}
+
+/* The instruction at addr, decoded; false if it cannot be fetched, is illegal or is none
+ * hart_at_self_loop follows. */
 static bool decode_at(struct hart *h, uint64_t addr, struct insn *ins)
 {
     uint16_t lo, hi = 0;
     uint64_t pa;
-    if (fetch16(h, NULL, addr, &lo, &pa))
+    if (fetch16(h, NULL, addr, &lo, &pa) || !maybe_loop_insn(lo, 0xffff))
         return false;
     if (insn_length(lo) == 4 && fetch16(h, NULL, (addr + 2) & xlen_mask(h->xlen), &hi, &pa))
         return false;
-    return insn_decode(lo | (uint32_t)hi << 16, h->xlen, h->ext, ins);
+    uint32_t raw = lo | (uint32_t)hi << 16;
+    return maybe_loop_insn(raw, ~0u) && insn_decode(raw, h->xlen, h->ext, ins);
 }
 
 /* Whether a conditional branch is taken with the registers as they are. */
