@@ -788,7 +788,11 @@ static bool reads_x_rs2(enum insn_fmt f)
 /* Interlocks within a block (core/cost.h, latency): an in-order scoreboard over the
  * block's straight line. Each instruction issues when the x registers it reads are ready
  * (and, for a multiplication or division, when the previous one is done); the wait is
- * added to its cycles. The registers are taken as ready when the block starts. `next`,
+ * added to its cycles. The registers are taken as ready when the block starts, and again
+ * where a superblock goes on past a branch or jal into its next block: so an
+ * instruction's cycles depend only on the block it is in, not on whether the superblock
+ * it was decoded with went on into that block or stopped before it (hart_run's checks, a
+ * stepping view: the same run either way, docs/design.md, decision 11). `next`,
  * if not NULL, is the instruction after the block's last when that one does not jump (a
  * CSR read ends its block): its wait is charged to the last one. */
 static void add_interlocks(const struct hart *h, struct insn *ins, unsigned n, struct insn *next)
@@ -799,6 +803,10 @@ static void add_interlocks(const struct hart *h, struct insn *ins, unsigned n, s
         struct insn *i = k < n ? &ins[k] : next;
         if (!i)
             break;
+        if (k > 0 && k < n && (ins[k - 1].flags & END)) {
+            memset(ready, 0, sizeof ready); /* the next block of the superblock */
+            unit = now = 0;
+        }
         if (i->id == INSN_COUNT) {
             now += i->cost;
             continue;
@@ -1049,10 +1057,13 @@ void hart_request_stop(struct hart *h)
 }
 
 /* Run the one instruction at h->pc as a block of its own, then tell the trace and the
- * listeners. No interrupt is taken here. Returns true when the instruction went on to the
- * next one as part of a block would (no trap, no jump or branch, nothing that ends a
- * block), false when a block would have ended after it. */
-static bool step_one(struct hart *h)
+ * listeners. No interrupt is taken here. `model`, if not NULL, is the entry of the block
+ * hart_run found for this instruction: it costs what it costs there (its interlock stalls
+ * depend on its neighbours in that block), so that a stepping view counts the cycles the
+ * run without it counts. Returns true when the instruction went on to the next one as part
+ * of a block would (no trap, no jump or branch, nothing that ends a block), false when a
+ * block would have ended after it. */
+static bool step_one(struct hart *h, const struct insn *model)
 {
     union {
         struct block b;
@@ -1064,6 +1075,9 @@ static bool step_one(struct hart *h)
         h->cycles += h->timing->cycles[COST_SYSTEM]; /* the fetch fault's trap, as in hart_run */
         return false;
     }
+    struct insn *ins = &one.b.insns[0];
+    if (model && model->pc == ins->pc && model->raw == ins->raw && model->id == ins->id)
+        one.b.cost = ins->cost = model->cost;
     uint64_t retired = h->retired;
     h->exit = NULL;
     run_block(h, &one.b);
@@ -1092,7 +1106,7 @@ enum hart_stop hart_step(struct hart *h)
     }
     if (take_interrupt(h))
         return h->stop = HART_STOP_STEP;
-    step_one(h);
+    step_one(h, NULL);
     if (h->stop == HART_RUNNING)
         h->stop = HART_STOP_STEP;
     return h->stop;
@@ -1106,8 +1120,8 @@ enum hart_stop hart_step(struct hart *h)
  * instructions whether anything watches or not (docs/design.md, decision 11). */
 static void step_block(struct hart *h, const struct block *b)
 {
-    for (unsigned left = b->first_n; left > 0; left--)
-        if (!step_one(h) || h->stop != HART_RUNNING || h->wfi)
+    for (unsigned k = 0; k < b->first_n; k++)
+        if (!step_one(h, &b->insns[k]) || h->stop != HART_RUNNING || h->wfi)
             break;
 }
 
