@@ -19,6 +19,10 @@
  * (`split_access`) is charged on the slow path that performs it. mcycle counts all of these
  * cycles and mtime advances from them (docs/design.md, decision 4).
  *
+ * Memory latency is the board's, not the core's: wait states per region for instruction
+ * fetches and for loads and stores (hart_bus.fetch_wait / access_wait, set from the device
+ * tree), charged whatever the timing.
+ *
  * The timings are data, in core/timing.c: one row per core.
  */
 #ifndef HARTLAB_CORE_COST_H

@@ -1307,22 +1307,35 @@ static enum bus_status store_aligned(struct hart *h, uint64_t addr, uint64_t pa,
  * whole block when its first instruction runs, so during the access it steps back by what
  * follows the instruction in its block: the same time with superblocks, one block at a time
  * (--max-insns), single steps (--trace, a debugger) or a replay, so that device timing does
- * not depend on how the hart runs. */
+ * not depend on how the hart runs.
+ *
+ * Then the access costs its region's wait states (hart_bus.access_wait: slow memory, a
+ * device behind a slower bus), added after it; a page with wait states stays out of the
+ * translation cache so that every access to it comes here (the translation tier's too).
+ * `charge` is false for the second and later bytes of a misaligned access done byte by
+ * byte: one access, charged once. */
 static enum bus_status load_at(struct hart *h, const struct insn *i, uint64_t addr, uint64_t pa,
-                               bool whole, unsigned size, uint64_t *val)
+                               bool whole, unsigned size, uint64_t *val, bool charge)
 {
     h->cycles -= i->after_cost;
-    enum bus_status st = load_aligned(h, addr, pa, whole, size, val);
+    unsigned wait = h->bus->access_wait ? h->bus->access_wait(h->bus->ctx, pa, false) : 0;
+    enum bus_status st = load_aligned(h, addr, pa, whole && !wait, size, val);
     h->cycles += i->after_cost;
+    if (wait && charge && st != BUS_FAULT)
+        h->cycles += wait;
     return st;
 }
 
 static enum bus_status store_at(struct hart *h, const struct insn *i, uint64_t addr, uint64_t pa,
-                                bool whole, unsigned size, uint64_t val, bool *code_hit)
+                                bool whole, unsigned size, uint64_t val, bool *code_hit,
+                                bool charge)
 {
     h->cycles -= i->after_cost;
-    enum bus_status st = store_aligned(h, addr, pa, whole, size, val, code_hit);
+    unsigned wait = h->bus->access_wait ? h->bus->access_wait(h->bus->ctx, pa, true) : 0;
+    enum bus_status st = store_aligned(h, addr, pa, whole && !wait, size, val, code_hit);
     h->cycles += i->after_cost;
+    if (wait && charge && st != BUS_FAULT)
+        h->cycles += wait;
     return st;
 }
 
@@ -1343,7 +1356,7 @@ int hart_load_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigned
             unsigned cause = mmu_translate(h, a, 1, MMU_READ, &pa, &whole);
             if (cause)
                 return exec_trap(h, i, cause, a);
-            if (load_at(h, i, a, pa, whole, 1, &b) == BUS_FAULT)
+            if (load_at(h, i, a, pa, whole, 1, &b, k == 0) == BUS_FAULT)
                 return exec_trap(h, i, EXC_LOAD_ACCESS, a);
             v |= b << (8 * k);
         }
@@ -1355,7 +1368,7 @@ int hart_load_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigned
     unsigned cause = mmu_translate(h, addr, size, MMU_READ, &pa, &whole);
     if (cause)
         return exec_trap(h, i, cause, addr);
-    if (load_at(h, i, addr, pa, whole, size, val) == BUS_FAULT)
+    if (load_at(h, i, addr, pa, whole, size, val, true) == BUS_FAULT)
         return exec_trap(h, i, EXC_LOAD_ACCESS, addr);
     return 0;
 }
@@ -1386,7 +1399,7 @@ int hart_store_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigne
         for (unsigned k = 0; k < size && st != BUS_FAULT; k++) {
             uint64_t a = (addr + k) & xlen_mask(h->xlen);
             enum bus_status s1 =
-                store_at(h, i, a, pas[k], wholes[k], 1, (val >> (8 * k)) & 0xff, &code_hit);
+                store_at(h, i, a, pas[k], wholes[k], 1, (val >> (8 * k)) & 0xff, &code_hit, k == 0);
             if (s1 == BUS_FAULT)
                 return exec_trap(h, i, EXC_STORE_ACCESS, a);
             if (s1 == BUS_STOP)
@@ -1398,7 +1411,7 @@ int hart_store_slow(struct hart *h, const struct insn *i, uint64_t addr, unsigne
         unsigned cause = mmu_translate(h, addr, size, MMU_WRITE, &pa, &whole);
         if (cause)
             return exec_trap(h, i, cause, addr);
-        st = store_at(h, i, addr, pa, whole, size, val, &code_hit);
+        st = store_at(h, i, addr, pa, whole, size, val, &code_hit, true);
         if (st == BUS_FAULT)
             return exec_trap(h, i, EXC_STORE_ACCESS, addr);
     }
@@ -1428,7 +1441,7 @@ int hart_lr(struct hart *h, const struct insn *i, uint64_t addr, unsigned size)
     unsigned cause = mmu_translate(h, addr, size, MMU_READ, &pa, &whole);
     if (cause)
         return exec_trap(h, i, cause, addr);
-    if (load_at(h, i, addr, pa, whole, size, &v) == BUS_FAULT)
+    if (load_at(h, i, addr, pa, whole, size, &v, true) == BUS_FAULT)
         return exec_trap(h, i, EXC_LOAD_ACCESS, addr);
     h->reservation = pa >> RESERVATION_SHIFT;
     /* Stores to the reserved page must take the slow path from now on, in every hart. */
@@ -1465,7 +1478,7 @@ int hart_sc(struct hart *h, const struct insn *i, uint64_t addr, unsigned size)
     }
     uint64_t value = h->x[i->rs2];
     bool code_hit = false;
-    enum bus_status st = store_at(h, i, addr, pa, whole, size, value, &code_hit);
+    enum bus_status st = store_at(h, i, addr, pa, whole, size, value, &code_hit, true);
     if (st == BUS_FAULT)
         return exec_trap(h, i, EXC_STORE_ACCESS, addr);
     write_rd(h, i, 0);
@@ -1487,7 +1500,7 @@ int hart_amo(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
     unsigned cause = mmu_translate(h, addr, size, MMU_WRITE, &pa, &whole);
     if (cause)
         return exec_trap(h, i, cause, addr);
-    if (load_at(h, i, addr, pa, false, size, &old) == BUS_FAULT)
+    if (load_at(h, i, addr, pa, false, size, &old, true) == BUS_FAULT)
         return exec_trap(h, i, EXC_STORE_ACCESS, addr);
     uint64_t src = h->x[i->rs2];
     int64_t a, b;
@@ -1520,7 +1533,7 @@ int hart_amo(struct hart *h, const struct insn *i, uint64_t addr, unsigned size,
     default: r = ua > ub ? ua : ub; break;
     }
     bool code_hit = false;
-    enum bus_status st = store_at(h, i, addr, pa, whole, size, r, &code_hit);
+    enum bus_status st = store_at(h, i, addr, pa, whole, size, r, &code_hit, true);
     if (st == BUS_FAULT)
         return exec_trap(h, i, EXC_STORE_ACCESS, addr);
     if (unlikely(h->on_atomic.n)) {

@@ -83,6 +83,11 @@ struct hart_bus {
      * `paddr` (e.g. flash without a cache), cycles added to every instruction fetched from
      * it, whatever the core timing. */
     unsigned (*fetch_wait)(void *ctx, uint64_t paddr);
+    /* Optional (NULL: none): the wait states of a load (`write` false) or store at `paddr`
+     * (slow memory, a device behind a slower bus), cycles added to each such access, whatever
+     * the core timing; the hart keeps pages that have them out of its translation cache, so
+     * that every access to them takes its slow path. */
+    unsigned (*access_wait)(void *ctx, uint64_t paddr, bool write);
 };
 
 struct hart_config {

@@ -1374,6 +1374,8 @@ static void emit_stub(struct tr *t, struct stub *s)
                                           : (const void *)hart_load_slow);
         op_rr(a, 0x85, false, RAX, RAX);
         jcc_to(a, CC_NE, j->r_exit_mem);
+        /* The slow path may add cycles: a region's wait states (core/hart.c, load_at). */
+        load64(a, HREG_CYC, HREG_H, H_OFF(cycles));
         emit_loop_bound(t);
         emit_reload_caller_saved(a, &s->rs);
         if (s->kind == STUB_LOAD && s->reg >= 0)

@@ -301,6 +301,25 @@ bool bus_set_fetch_wait(struct bus *bus, uint64_t base, unsigned cycles)
     return false;
 }
 
+static unsigned hb_access_wait(void *ctx, uint64_t paddr, bool write)
+{
+    const struct bus_region *r = bus_find(ctx, paddr);
+    return !r ? 0 : write ? r->store_wait : r->load_wait;
+}
+
+bool bus_set_access_wait(struct bus *bus, uint64_t base, unsigned load, unsigned store)
+{
+    for (unsigned k = 0; k < bus->nregions; k++) {
+        struct bus_region *r = &bus->regions[k];
+        if (r->base == base) {
+            r->load_wait = (uint8_t)(load > 255 ? 255 : load);
+            r->store_wait = (uint8_t)(store > 255 ? 255 : store);
+            return true;
+        }
+    }
+    return false;
+}
+
 void bus_hart_interface(struct bus *bus, struct hart_bus *out)
 {
     out->ctx = bus;
@@ -308,4 +327,5 @@ void bus_hart_interface(struct bus *bus, struct hart_bus *out)
     out->load = hb_load;
     out->store = hb_store;
     out->fetch_wait = hb_fetch_wait;
+    out->access_wait = hb_access_wait;
 }

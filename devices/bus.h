@@ -40,6 +40,7 @@ struct bus_region {
     uint8_t *mem; /* RAM or ROM backing, or NULL for a device */
     bool readonly;
     uint8_t fetch_wait; /* wait states of an instruction fetch from here (bus_set_fetch_wait) */
+    uint8_t load_wait, store_wait; /* of a data access here (bus_set_access_wait) */
     /* One byte per page, set when the page may have been written since the last
      * bus_dirty_clear (only while dirty tracking is on, bus_track_dirty; NULL otherwise). */
     uint8_t *dirty;
@@ -86,6 +87,10 @@ void bus_remove_watch(struct bus *bus, uint64_t addr, uint64_t len, bus_watch_fn
  * states, hart_bus.fetch_wait); set before the harts run (blocks already decoded keep
  * their cycles). False if no memory region starts there. */
 bool bus_set_fetch_wait(struct bus *bus, uint64_t base, unsigned cycles);
+/* Loads from / stores to the region at `base` (memory or a device) cost `load` / `store`
+ * cycles more each (hart_bus.access_wait; values above 255 are 255); set before the harts
+ * run. False if no region starts there. */
+bool bus_set_access_wait(struct bus *bus, uint64_t base, unsigned load, unsigned store);
 /* Dirty-page tracking for machine snapshots (platform/history.c): every way a RAM page can
  * be written (a hart's write translation, a store through the bus, a host pointer handed
  * out by bus_ram_ptr) marks it first. Turning it on allocates the maps; the caller flushes

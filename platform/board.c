@@ -818,6 +818,29 @@ static bool node_enabled(const void *fdt, int node)
     return !status || strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0;
 }
 
+/* `hartlab,access-wait-states = <LOAD STORE>` (or one cell for both) on a memory or device
+ * node: its loads and stores cost that many cycles more (docs/cycles.md, memory latency per
+ * region). */
+static bool access_waits(struct machine *m, const void *fdt, int node, uint64_t base, char *err,
+                         size_t errlen)
+{
+    int len;
+    const fdt32_t *ws = fdt_getprop(fdt, node, "hartlab,access-wait-states", &len);
+    if (!ws)
+        return true;
+    uint32_t load = len == 4 || len == 8 ? fdt32_to_cpu(ws[0]) : 256;
+    uint32_t store = len == 8 ? fdt32_to_cpu(ws[1]) : load;
+    if (load > 255 || store > 255) {
+        snprintf(err, errlen,
+                 "board: %s: hartlab,access-wait-states must be <LOAD STORE> or <BOTH>, each 0 "
+                 "to 255",
+                 fdt_get_name(fdt, node, NULL));
+        return false;
+    }
+    bus_set_access_wait(&m->bus, base, load, store);
+    return true;
+}
+
 static bool create_pass(struct machine *m, const void *fdt, bool controllers, char *err,
                         size_t errlen)
 {
@@ -841,6 +864,8 @@ static bool create_pass(struct machine *m, const void *fdt, bool controllers, ch
                      d->compatible, base, why[0] ? why : "failed");
             return false;
         }
+        if (!access_waits(m, fdt, node, base, err, errlen))
+            return false;
         log_info("device %s (%s) at 0x%" PRIx64, name, d->compatible, base);
     }
     return true;
@@ -868,6 +893,9 @@ bool board_build_devices(struct machine *m, const void *fdt, char *err, size_t e
         return false;
     /* Interrupt controllers first, so that devices can connect their lines. */
     if (!create_pass(m, fdt, true, err, errlen) || !create_pass(m, fdt, false, err, errlen))
+        return false;
+    int mem = memory_node(fdt);
+    if (mem >= 0 && !access_waits(m, fdt, mem, m->opts.ram_base, err, errlen))
         return false;
     char unknown[512] = "";
     int node;

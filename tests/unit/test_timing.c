@@ -4,7 +4,8 @@
  * upper-half multiplies, divides (and by zero), taken branches, the split fetch of a 32-bit
  * instruction at 2 mod 4 after a jump, loads crossing a word; the E31's load-use,
  * multiply and CSR interlocks, its divider's early out, its branch predictor (BHT, BTB,
- * RAS) and misprediction penalty; fetch wait states of a memory region; a checkpoint
+ * RAS) and misprediction penalty; fetch wait states of a memory region; load and store
+ * wait states of a memory or device region; stepping views keeping the cycles; a checkpoint
  * keeping the predictor; and the table itself
  * (lookup by name, alias and device-tree compatible).
  *
@@ -327,6 +328,45 @@ static void test_stepping_keeps_cycles(void **state)
     }
 }
 
+/* Data wait states of a region (hart_bus.access_wait): a device costing 5 per load and 7
+ * per store, a RAM page costing 2 per load and 3 per store, the rest none. Every access is
+ * charged, also the second to the same page (it stays out of the translation cache), and a
+ * misaligned access done byte by byte is charged once. */
+#define WAIT_PAGE (TH_RAM_BASE + 0xc000)
+static unsigned data_waits(void *ctx, uint64_t paddr, bool write)
+{
+    (void)ctx;
+    if (paddr >= TH_MMIO_BASE && paddr < TH_MMIO_BASE + TH_MMIO_SIZE)
+        return write ? 7 : 5;
+    if (paddr >> PAGE_SHIFT == WAIT_PAGE >> PAGE_SHIFT)
+        return write ? 3 : 2;
+    return 0;
+}
+
+static void test_access_wait_states(void **state)
+{
+    (void)state;
+    for (unsigned k = 0; k < 2; k++) {
+        struct testhart *th = timed(T(k ? "e31" : "simple"), 32);
+        th->bus.access_wait = data_waits;
+        TH_PROG(th, TH_RAM_BASE, LUI(29, TH_MMIO_BASE >> 12), LUI(28, WAIT_PAGE >> 12),
+                LOAD(4, 5, 29, 0), STORE(4, 5, 29, 8),   /* device: 5, 7 */
+                LOAD(4, 6, 28, 0), LOAD(4, 6, 28, 4),    /* slow page: 2, 2 */
+                STORE(4, 6, 28, 8), STORE(4, 6, 28, 12), /* 3, 3 */
+                LOAD(4, 7, 28, 2),                       /* misaligned: 2 once */
+                LOAD(4, 8, 30, 0),                       /* plain RAM: 0 */
+                STOP);
+        uint64_t c = run_all(th, 11);
+        /* simple: lui 1, load 2, store 1; e31: every class 1, and two stores of a word
+         * loaded right before (a load-use stall each) */
+        uint64_t base = k ? 11 + 2 : 2 + 5 * 2 + 4;
+        assert_int_equal(c, base + 5 + 7 + 2 + 2 + 3 + 3 + 2);
+        assert_int_equal(th->mmio_loads, 1);
+        assert_int_equal(th->mmio_stores, 1);
+        th_free(th);
+    }
+}
+
 /* A checkpoint holds the predictor: a restored hart runs on with the same cycles. */
 static void test_predictor_in_checkpoint(void **state)
 {
@@ -365,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_e31_branch_predictor),
         cmocka_unit_test(test_e31_calls_and_returns),
         cmocka_unit_test(test_fetch_wait_states),
+        cmocka_unit_test(test_access_wait_states),
         cmocka_unit_test(test_predictor_in_checkpoint),
         cmocka_unit_test(test_stepping_keeps_cycles),
     };
