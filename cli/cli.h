@@ -42,11 +42,12 @@ struct cli_options {
     const char *firmware;   /* the positional FILE, or NULL */
     const char *trace_path; /* with `trace`: the instruction trace's file, NULL: stderr */
     bool trace;
-    const char *gdb_spec; /* --gdb / -s, or NULL */
-    bool gdb_wait;        /* -S */
-    bool ram_set;         /* -m given */
-    unsigned smp;         /* --smp N, 0: as many harts as the board's tree has */
-    bool jit_stats;       /* --jit-stats */
+    const char *gdb_spec;    /* --gdb / -s, or NULL */
+    bool gdb_wait;           /* -S */
+    bool ram_set;            /* -m given */
+    unsigned smp;            /* --smp N, 0: as many harts as the board's tree has */
+    bool jit_stats;          /* --jit-stats */
+    uint64_t history_budget; /* --record-history SIZE in bytes, 0: not asked for */
     struct views_options views;
     struct cli_image loads[CLI_MAX_IMAGES]; /* --load, in order (paths malloc'd) */
     unsigned nloads;

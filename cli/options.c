@@ -134,6 +134,11 @@ static void print_help(void)
          "                        1 translates every block the first time it runs; also\n"
          "                        HARTLAB_JIT_THRESHOLD)\n"
          "  --jit-stats           at exit, print the tier's counters on standard error\n"
+         "  --record-history SIZE keep the run's history for going backwards (snapshots and\n"
+         "                        re-execution; docs/gdb.md \"Going backwards\") within SIZE\n"
+         "                        bytes of memory, e.g. 64M, 1G (K/M/G; at least 1M): the\n"
+         "                        oldest snapshots are dropped beyond it. On by itself with\n"
+         "                        --gdb and --ui (512M); -v reports what it holds at exit\n"
          "  -v, --verbose         report what the machine does (devices, exit, counts)\n"
          "  -h, --help            this text\n"
          "  --version             print the version\n"
@@ -284,6 +289,7 @@ enum {
     OPT_JIT,
     OPT_JIT_THRESHOLD,
     OPT_JIT_STATS,
+    OPT_RECORD_HISTORY,
 };
 
 static bool parse_threshold(const char *v, unsigned *out)
@@ -345,6 +351,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
         { "jit", required_argument, NULL, OPT_JIT },
         { "jit-threshold", required_argument, NULL, OPT_JIT_THRESHOLD },
         { "jit-stats", no_argument, NULL, OPT_JIT_STATS },
+        { "record-history", required_argument, NULL, OPT_RECORD_HISTORY },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -511,6 +518,13 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
                                 optarg);
             break;
         case OPT_JIT_STATS: o->jit_stats = true; break;
+        case OPT_RECORD_HISTORY:
+            if (!parse_u64(optarg, true, &o->history_budget) || o->history_budget < (1u << 20) ||
+                o->history_budget > (1ull << 40))
+                cli_usage_error("--record-history: '%s' is not a memory budget from 1M to 1T "
+                                "(a number of bytes with K, M or G, e.g. 256M)",
+                                optarg);
+            break;
         case OPT_SIGNATURE: o->signature = optarg; break;
         case OPT_SEMIHOST_ROOT: mo->semihost_root = optarg; break;
         case OPT_SERIAL: mo->serial = optarg; break;

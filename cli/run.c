@@ -12,7 +12,9 @@
 #include "core/jit.h"
 #include "gdbstub/gdbstub.h"
 #include "gdbstub/target_machine.h"
+#include "host/log.h"
 #include "host/shutdown.h"
+#include "platform/history.h"
 
 /* Write the signature region as the compliance frameworks expect it. */
 static bool write_signature(struct machine *m, const char *path)
@@ -63,6 +65,19 @@ static void print_jit_stats(struct machine *m)
             st.code_bytes, st.code_peak, st.flushes, (double)st.translate_ns / 1e6);
 }
 
+/* -v with history: what it held at the end (docs/gdb.md "Going backwards"). */
+static void report_history(const struct machine *m)
+{
+    struct history_stats hs;
+    history_stats(m->history, &hs);
+    log_info("history: steps %" PRIu64 " to %" PRIu64 " kept in %u snapshots, %.1f MiB of "
+             "RAM pages, %.1f MiB of hart and device state, %.1f MiB of log (%" PRIu64
+             " entries); budget %.0f MiB, %u snapshots dropped",
+             hs.first, hs.last, hs.snapshots, (double)hs.page_bytes / (1 << 20),
+             (double)hs.state_bytes / (1 << 20), (double)hs.log_bytes / (1 << 20), hs.log_entries,
+             (double)hs.budget / (1 << 20), hs.dropped);
+}
+
 /* The GDB stub serves until the debugger detaches or the firmware ends. */
 static bool run_under_gdb(const struct cli_options *o, struct machine *m, int *status, char *err,
                           size_t errlen)
@@ -93,6 +108,11 @@ bool cli_run(const struct cli_options *o, struct machine *m, int *status, char *
                               "--profile with --gdb, or the panel without it");
     /* The views watch the run whoever drives it: the machine's own loop, or the debugger
      * (its continues and steps run the same events). */
+    if (o->history_budget && !m->history) {
+        struct history_options ho = { .budget = o->history_budget };
+        if (!history_start(m, &ho, err, errlen))
+            return false;
+    }
     struct views *views = NULL;
     if (views_wanted(&o->views) && !(views = views_start(m, &o->views, err, errlen)))
         return false;
@@ -110,6 +130,8 @@ bool cli_run(const struct cli_options *o, struct machine *m, int *status, char *
         *status = machine_end_by_signal(m, shutdown_signal());
     *status = views_finish(views, *status);
     fflush(stdout);
+    if (m->history)
+        report_history(m);
     if (o->jit_stats)
         print_jit_stats(m);
     if (o->signature && !write_signature(m, o->signature) && *status == 0)

@@ -61,6 +61,12 @@ void cluster_flush_tlbs(struct cluster *cl)
         hart_tlb_flush(cl->harts[k]);
 }
 
+void cluster_forget_writes(struct cluster *cl)
+{
+    for (unsigned k = 0; k < cl->nharts; k++)
+        hart_tlb_forget_writes(cl->harts[k]);
+}
+
 void cluster_flush_code(struct cluster *cl)
 {
     code_cache_flush(cl->cc);

@@ -40,6 +40,8 @@ void cluster_notice_store(struct cluster *cl, uint64_t paddr, uint64_t len);
 /* The memory map or the bus's watched ranges changed: every hart drops its cached
  * translations (host pointers). */
 void cluster_flush_tlbs(struct cluster *cl);
+/* Every hart drops its write translations only (hart_tlb_forget_writes). */
+void cluster_forget_writes(struct cluster *cl);
 /* Drop every decoded block (as fence.i does). */
 void cluster_flush_code(struct cluster *cl);
 

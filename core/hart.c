@@ -320,54 +320,63 @@ struct hart_debug *hart_debug(const struct hart *h)
     return h->debug;
 }
 
-/* Checkpoints: the whole struct is saved; restoring keeps what is not architectural (the
- * host plumbing, the observers, the caches, the run loop's bookkeeping) from the hart as it
- * is, and then drops the caches, which the saved state may not match. */
+/* Checkpoints: the architectural state only (not the caches, the host plumbing, the
+ * observers or the run loop's bookkeeping, which restoring keeps from the hart as it is and
+ * then drops the caches the saved state may not match). Snapshots are taken often while
+ * history is recorded, so the block is kept small: the fields, one list. */
+/* clang-format off */
+#define CKPT_SCALARS(X)                                                                     \
+    X(uint64_t, pc) X(uint64_t, cycles) X(uint64_t, retired) X(enum priv, priv) X(bool, wfi)   \
+    X(uint64_t, traps) X(uint64_t, mstatus) X(uint64_t, misa) X(uint64_t, mtvec)               \
+    X(uint64_t, mscratch) X(uint64_t, mepc) X(uint64_t, mcause) X(uint64_t, mtval)             \
+    X(uint64_t, mie) X(uint64_t, mip) X(uint64_t, medeleg) X(uint64_t, mideleg)                \
+    X(uint64_t, mcounteren) X(uint64_t, mcountinhibit) X(uint64_t, menvcfg)                    \
+    X(uint64_t, cycle_base) X(uint64_t, cycle_frozen) X(uint64_t, instret_base)                \
+    X(uint64_t, instret_frozen) X(uint64_t, tselect) X(uint64_t, tdata1) X(uint64_t, tdata2)   \
+    X(uint64_t, tdata3) X(uint64_t, stvec) X(uint64_t, sscratch) X(uint64_t, sepc)             \
+    X(uint64_t, scause) X(uint64_t, stval) X(uint64_t, satp) X(uint64_t, scounteren)           \
+    X(uint64_t, senvcfg) X(bool, seip_sw) X(bool, seip_hw) X(uint64_t, time_offset)            \
+    X(struct bp_state, bp) X(uint64_t, reservation) X(bool, sc_failed)                         \
+    X(uint64_t, sc_failures) X(uint32_t, fflags) X(uint32_t, frm) X(uint64_t, trap_streak)     \
+    X(uint64_t, trap_streak_retired) X(struct hart_trap_record, trap_streak_first)             \
+    X(uint64_t, pre_mcycle) X(uint64_t, pre_minstret)
+#define CKPT_ARRAYS(X) X(uint64_t, x, 33) X(uint64_t, f, 32) X(uint8_t, pmpcfg, 64) X(uint64_t, pmpaddr, 64)
+/* clang-format on */
+
+struct hart_ckpt {
+#define CKPT_FIELD(type, name)    type name;
+#define CKPT_ARRAY(type, name, n) type name[n];
+    CKPT_SCALARS(CKPT_FIELD)
+    CKPT_ARRAYS(CKPT_ARRAY)
+#undef CKPT_FIELD
+#undef CKPT_ARRAY
+};
+
 size_t hart_state_size(void)
 {
-    return sizeof(struct hart);
+    return sizeof(struct hart_ckpt);
 }
 
 void hart_state_save(const struct hart *h, void *buf)
 {
-    memcpy(buf, h, sizeof *h);
+    struct hart_ckpt *s = buf;
+#define CKPT_FIELD(type, name)    s->name = h->name;
+#define CKPT_ARRAY(type, name, n) memcpy(s->name, h->name, sizeof s->name);
+    CKPT_SCALARS(CKPT_FIELD)
+    CKPT_ARRAYS(CKPT_ARRAY)
+#undef CKPT_FIELD
+#undef CKPT_ARRAY
 }
 
 void hart_state_restore(struct hart *h, const void *buf)
 {
-    const struct hart *s = buf;
-    memcpy(h->x, s->x, sizeof h->x);
-    h->pc = s->pc;
-    h->cycles = s->cycles;
-    h->retired = s->retired;
-    h->priv = s->priv;
-    h->wfi = s->wfi;
-    h->traps = s->traps;
-    h->mstatus = s->mstatus, h->misa = s->misa, h->mtvec = s->mtvec;
-    h->mscratch = s->mscratch, h->mepc = s->mepc, h->mcause = s->mcause, h->mtval = s->mtval;
-    h->mie = s->mie, h->mip = s->mip, h->medeleg = s->medeleg, h->mideleg = s->mideleg;
-    h->mcounteren = s->mcounteren, h->mcountinhibit = s->mcountinhibit;
-    h->menvcfg = s->menvcfg;
-    h->cycle_base = s->cycle_base, h->cycle_frozen = s->cycle_frozen;
-    h->instret_base = s->instret_base, h->instret_frozen = s->instret_frozen;
-    memcpy(h->pmpcfg, s->pmpcfg, sizeof h->pmpcfg);
-    memcpy(h->pmpaddr, s->pmpaddr, sizeof h->pmpaddr);
-    h->tselect = s->tselect, h->tdata1 = s->tdata1, h->tdata2 = s->tdata2;
-    h->tdata3 = s->tdata3;
-    h->stvec = s->stvec, h->sscratch = s->sscratch, h->sepc = s->sepc, h->scause = s->scause;
-    h->stval = s->stval, h->satp = s->satp, h->scounteren = s->scounteren;
-    h->senvcfg = s->senvcfg;
-    h->seip_sw = s->seip_sw, h->seip_hw = s->seip_hw;
-    h->time_offset = s->time_offset;
-    h->bp = s->bp;
-    h->reservation = s->reservation;
-    h->sc_failed = s->sc_failed;
-    h->sc_failures = s->sc_failures;
-    memcpy(h->f, s->f, sizeof h->f);
-    h->fflags = s->fflags, h->frm = s->frm;
-    h->trap_streak = s->trap_streak, h->trap_streak_retired = s->trap_streak_retired;
-    h->trap_streak_first = s->trap_streak_first;
-    h->pre_mcycle = s->pre_mcycle, h->pre_minstret = s->pre_minstret;
+    const struct hart_ckpt *s = buf;
+#define CKPT_FIELD(type, name)    h->name = s->name;
+#define CKPT_ARRAY(type, name, n) memcpy(h->name, s->name, sizeof s->name);
+    CKPT_SCALARS(CKPT_FIELD)
+    CKPT_ARRAYS(CKPT_ARRAY)
+#undef CKPT_FIELD
+#undef CKPT_ARRAY
     hart_attention(h);
     hart_tlb_flush(h); /* translations, the instruction TLB and this hart's links */
     mmu_context_check(h);
@@ -376,6 +385,12 @@ void hart_state_restore(struct hart *h, const void *buf)
 void hart_tlb_flush(struct hart *h)
 {
     mmu_flush(h);
+}
+
+void hart_tlb_forget_writes(struct hart *h)
+{
+    for (unsigned k = 0; k < TLB_SIZE; k++)
+        h->tlb_write[k].tag = TLB_INVALID;
 }
 
 void hart_tlb_flush_write_page(struct hart *h, uint64_t ppage)

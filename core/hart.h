@@ -334,6 +334,10 @@ struct hart_debug *hart_debug(const struct hart *h);
 
 /* Drop every cached translation (after memory map changes, debugger writes, ...). */
 void hart_tlb_flush(struct hart *h);
+/* Drop only the write translations: the next store to any page takes the slow path once
+ * (which asks the bus for the page again). Reads, instruction fetch and the links between
+ * blocks are untouched, so this is cheap enough to do often (dirty-page tracking). */
+void hart_tlb_forget_writes(struct hart *h);
 
 /* Sign-extend a value of `bits` width. */
 static inline int64_t sext(uint64_t v, unsigned bits)

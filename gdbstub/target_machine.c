@@ -1199,11 +1199,13 @@ static void mt_monitor(void *t, const char *cmd, char *out, size_t outlen)
             out_printf(out, outlen,
                        "history: steps %" PRIu64 " to %" PRIu64 " (now at %" PRIu64
                        "%s); %u snapshots, %" PRIu64 " KiB of RAM pages, %" PRIu64
-                       " KiB of hart and device state, %" PRIu64 " log entries; %" PRIu64
+                       " KiB of hart and device state, %" PRIu64 " log entries (%" PRIu64
+                       " KiB); budget %" PRIu64 " MiB, %u snapshots dropped; %" PRIu64
                        " steps re-executed so far\n",
                        hs.first, hs.last, hs.now,
                        history_in_past(m->history) ? ", in the past" : "", hs.snapshots,
-                       hs.page_bytes >> 10, hs.state_bytes >> 10, hs.log_entries, hs.replayed);
+                       hs.page_bytes >> 10, hs.state_bytes >> 10, hs.log_entries,
+                       hs.log_bytes >> 10, hs.budget >> 20, hs.dropped, hs.replayed);
     } else {
         out_printf(out, outlen, "unknown monitor command '%s'; try 'monitor help'\n", cmd);
     }

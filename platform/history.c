@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/debug.h"
 #include "core/hart.h"
@@ -47,12 +48,20 @@ struct qev {
     uint64_t when, seq;
 };
 
+/* One device's registered state as a snapshot saw it, shared by the following snapshots
+ * while the device's state stays the same (most devices are idle most of the time). */
+struct blob {
+    size_t refs;
+    uint8_t data[];
+};
+
 struct hsnap {
     uint64_t id;
     size_t entry; /* the machine as it was before log entry `entry` */
     uint64_t position;
     uint64_t counts[MACHINE_MAX_HARTS];
-    uint8_t *state; /* harts, device regions, machine fields, input door */
+    uint8_t *state;      /* harts, machine fields, input door */
+    struct blob **blobs; /* each registered device state (machine_add_state) */
     struct qev *queue;
     size_t nqueue;
     uint64_t *pages; /* (region << 40) | page of the versions it stored */
@@ -68,6 +77,88 @@ struct machine_fields {
     struct vclock clock;
 };
 
+/* Fixed-size objects (page versions, snapshot state blocks) carved from 2 MiB chunks the
+ * kernel may back with huge pages: the history's memory grows all the time it records, and
+ * taking fresh memory a 4 KiB page fault at a time cost more than copying into it. */
+#define SLAB_CHUNK (2u << 20)
+struct slab {
+    size_t size; /* object size, a multiple of 16 */
+    void *free;  /* freed objects, linked through their first word */
+    uint8_t *cur, *end;
+    void **chunks;
+    size_t nchunks, chunkcap;
+};
+
+static void *chunk_new(void)
+{
+    /* 2 MiB aligned, so that the whole chunk can be one huge page. */
+    uint8_t *p =
+        mmap(NULL, 2 * SLAB_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    uint8_t *a = (uint8_t *)(((uintptr_t)p + SLAB_CHUNK - 1) & ~(uintptr_t)(SLAB_CHUNK - 1));
+    if (a > p)
+        munmap(p, (size_t)(a - p));
+    munmap(a + SLAB_CHUNK, (size_t)(p + 2 * SLAB_CHUNK - (a + SLAB_CHUNK)));
+#ifdef MADV_HUGEPAGE
+    madvise(a, SLAB_CHUNK, MADV_HUGEPAGE);
+#endif
+#ifdef MADV_POPULATE_WRITE
+    madvise(a, SLAB_CHUNK, MADV_POPULATE_WRITE); /* one call, not 512 faults; may fail */
+#endif
+    return a;
+}
+
+static void *slab_alloc(struct slab *sl)
+{
+    if (sl->free) {
+        void *o = sl->free;
+        memcpy(&sl->free, o, sizeof(void *));
+        return o;
+    }
+    if (sl->size > SLAB_CHUNK / 4)
+        return malloc(sl->size); /* large objects: one by one */
+    if (!sl->cur || (size_t)(sl->end - sl->cur) < sl->size) {
+        if (sl->nchunks == sl->chunkcap) {
+            size_t cap = sl->chunkcap ? 2 * sl->chunkcap : 16;
+            void **np = realloc(sl->chunks, cap * sizeof *np);
+            if (!np)
+                return NULL;
+            sl->chunks = np;
+            sl->chunkcap = cap;
+        }
+        uint8_t *c = chunk_new();
+        if (!c)
+            return NULL;
+        sl->chunks[sl->nchunks++] = c;
+        sl->cur = c;
+        sl->end = c + SLAB_CHUNK;
+    }
+    void *o = sl->cur;
+    sl->cur += sl->size;
+    return o;
+}
+
+static void slab_free(struct slab *sl, void *o)
+{
+    if (!o)
+        return;
+    if (sl->size > SLAB_CHUNK / 4) {
+        free(o);
+        return;
+    }
+    memcpy(o, &sl->free, sizeof(void *));
+    sl->free = o;
+}
+
+static void slab_release(struct slab *sl)
+{
+    for (size_t k = 0; k < sl->nchunks; k++)
+        munmap(sl->chunks[k], SLAB_CHUNK);
+    free(sl->chunks);
+    memset(sl, 0, sizeof *sl);
+}
+
 struct hregion {
     struct bus_region *r;
     size_t npages;
@@ -79,8 +170,8 @@ struct history {
     struct machine *m;
     struct history_options o;
     struct hentry *log;
-    size_t nlog, logcap;
-    struct hsnap **snaps; /* oldest first; ids consecutive */
+    size_t nlog, logcap, log_high; /* entries, room, most entries since the last trim */
+    struct hsnap **snaps;          /* oldest first; ids consecutive */
     size_t nsnaps, snapcap;
     uint64_t next_id;
     struct hregion regions[BUS_MAX_REGIONS];
@@ -91,8 +182,12 @@ struct history {
     bool partial;
     bool replaying; /* inside run_log: history_note ignores the run loop */
     uint64_t last_snap_position;
-    size_t state_size;
+    size_t state_size; /* of a snapshot's own block (harts, machine, input door) */
+    unsigned nstates;  /* device states registered (machine_add_state) */
     uint64_t page_bytes, state_bytes, replayed, end_position;
+    struct slab pages_slab, state_slab; /* page versions; snapshot state blocks */
+    uint64_t log_base; /* log entries dropped from the front (with the oldest snapshots) */
+    unsigned dropped;  /* snapshots dropped for the budget */
     bool diverged_said;
 };
 
@@ -104,6 +199,8 @@ static uint64_t count_of(const struct hart *h)
 }
 
 /* ---- snapshots ---- */
+
+static void free_snap(struct history *hi, struct hsnap *sn);
 
 static void mark_candidates(struct history *hi, uint64_t lo, uint64_t hi_id)
 {
@@ -124,8 +221,10 @@ static void mark_candidates(struct history *hi, uint64_t lo, uint64_t hi_id)
 static void flush_after_ram(struct history *hi)
 {
     bus_dirty_clear(&hi->m->bus);
-    /* Every hart's next store to any page marks it again. */
-    cluster_flush_tlbs(hi->m->cluster);
+    /* Every hart's next store to any page marks it again: a page is marked when a write
+     * translation for it is made, so only those go; reads, the instruction TLB and the
+     * links between blocks stay (dropping them made recording cost 35-50%). */
+    cluster_forget_writes(hi->m->cluster);
 }
 
 static bool save_pages(struct history *hi, struct hsnap *sn, bool all)
@@ -144,14 +243,14 @@ static bool save_pages(struct history *hi, struct hsnap *sn, bool all)
             struct pver *h = g->head[p];
             if (h ? memcmp(h->data, mem, PAGE_SIZE) == 0 : memcmp(zero_page, mem, PAGE_SIZE) == 0)
                 continue;
-            struct pver *v = malloc(sizeof *v);
+            struct pver *v = slab_alloc(&hi->pages_slab);
             if (!v)
                 return false;
             if (sn->npages == cap) {
                 cap = cap ? 2 * cap : 64;
                 uint64_t *np = realloc(sn->pages, cap * sizeof *np);
                 if (!np) {
-                    free(v);
+                    slab_free(&hi->pages_slab, v);
                     return false;
                 }
                 sn->pages = np;
@@ -180,6 +279,28 @@ static void save_queue(struct history *hi, struct hsnap *sn)
         sn->queue[sn->nqueue++] = (struct qev){ e, e->when, e->seq };
 }
 
+/* The devices' states, each shared with the previous snapshot when unchanged. */
+static bool save_blobs(struct history *hi, struct hsnap *sn)
+{
+    struct machine *m = hi->m;
+    const struct hsnap *prev = hi->nsnaps ? hi->snaps[hi->nsnaps - 1] : NULL;
+    for (unsigned k = 0; k < hi->nstates; k++) {
+        size_t len = m->states[k].len;
+        struct blob *b = prev ? prev->blobs[k] : NULL;
+        if (b && memcmp(b->data, m->states[k].p, len) == 0) {
+            b->refs++;
+        } else if ((b = malloc(sizeof *b + len))) {
+            b->refs = 1;
+            memcpy(b->data, m->states[k].p, len);
+            hi->state_bytes += sizeof *b + len;
+        } else {
+            return false;
+        }
+        sn->blobs[k] = b;
+    }
+    return true;
+}
+
 static void save_state(struct history *hi, struct hsnap *sn)
 {
     struct machine *m = hi->m;
@@ -188,10 +309,6 @@ static void save_state(struct history *hi, struct hsnap *sn)
         hart_state_save(machine_hart(m, k), p);
         p += hart_state_size();
         sn->counts[k] = count_of(machine_hart(m, k));
-    }
-    for (unsigned k = 0; k < m->nstates; k++) {
-        memcpy(p, m->states[k].p, m->states[k].len);
-        p += m->states[k].len;
     }
     struct machine_fields f = { m->exited,    m->reset_requested, m->bus.stop_requested,
                                 m->exit_code, m->exit_reason,     m->exit_hart,
@@ -208,8 +325,11 @@ static struct hsnap *take(struct history *hi, bool all)
     struct hsnap *sn = calloc(1, sizeof *sn);
     if (!sn)
         return NULL;
-    sn->state = malloc(hi->state_size);
-    if (!sn->state) {
+    sn->state = slab_alloc(&hi->state_slab);
+    sn->blobs = calloc(hi->nstates ? hi->nstates : 1, sizeof *sn->blobs);
+    if (!sn->state || !sn->blobs) {
+        slab_free(&hi->state_slab, sn->state);
+        free(sn->blobs);
         free(sn);
         return NULL;
     }
@@ -217,12 +337,18 @@ static struct hsnap *take(struct history *hi, bool all)
         size_t cap = hi->snapcap ? 2 * hi->snapcap : 16;
         struct hsnap **np = realloc(hi->snaps, cap * sizeof *np);
         if (!np) {
-            free(sn->state);
+            slab_free(&hi->state_slab, sn->state);
+            free(sn->blobs);
             free(sn);
             return NULL;
         }
         hi->snaps = np;
         hi->snapcap = cap;
+    }
+    hi->state_bytes += hi->state_size;
+    if (!save_blobs(hi, sn)) {
+        free_snap(hi, sn);
+        return NULL;
     }
     sn->id = hi->next_id++;
     sn->entry = hi->nlog;
@@ -231,7 +357,7 @@ static struct hsnap *take(struct history *hi, bool all)
     save_pages(hi, sn, all);
     save_state(hi, sn);
     hi->snaps[hi->nsnaps++] = sn;
-    hi->state_bytes += hi->state_size + sn->nqueue * sizeof(struct qev);
+    hi->state_bytes += sn->nqueue * sizeof(struct qev);
     hi->ref = sn->id;
     hi->last_snap_position = sn->position;
     flush_after_ram(hi);
@@ -241,16 +367,59 @@ static struct hsnap *take(struct history *hi, bool all)
 static void free_snap(struct history *hi, struct hsnap *sn)
 {
     hi->state_bytes -= hi->state_size + sn->nqueue * sizeof(struct qev);
-    free(sn->state);
+    for (unsigned k = 0; k < hi->nstates; k++) {
+        struct blob *b = sn->blobs[k];
+        if (b && --b->refs == 0) {
+            hi->state_bytes -= sizeof *b + hi->m->states[k].len;
+            free(b);
+        }
+    }
+    free(sn->blobs);
+    slab_free(&hi->state_slab, sn->state);
     free(sn->queue);
     free(sn->pages);
     free(sn);
 }
 
 /* Over budget: the oldest snapshot goes; page versions only it could need go with it. */
+/* The log lives in one reserved range that never moves (no copy as it grows, huge pages):
+ * what it takes is what was touched. */
+static uint64_t log_bytes(const struct history *hi)
+{
+    return (hi->log_high * sizeof *hi->log + 4095) & ~(uint64_t)4095;
+}
+
+static uint64_t used_bytes(const struct history *hi)
+{
+    return hi->page_bytes + hi->state_bytes + log_bytes(hi);
+}
+
+/* The log before the oldest snapshot can no longer be re-executed: it goes, once it is a
+ * quarter of the log (so the move is paid rarely). */
+static void compact_log(struct history *hi)
+{
+    size_t d = hi->nsnaps ? hi->snaps[0]->entry : 0;
+    if (d == 0 || d < hi->nlog / 4)
+        return;
+    memmove(hi->log, hi->log + d, (hi->nlog - d) * sizeof *hi->log);
+    hi->nlog -= d;
+    hi->cur -= d;
+    hi->log_base += d;
+    for (size_t s = 0; s < hi->nsnaps; s++)
+        hi->snaps[s]->entry -= d;
+    /* Give back what the log no longer uses. */
+    uintptr_t from =
+        ((uintptr_t)(hi->log + hi->nlog) + SLAB_CHUNK - 1) & ~(uintptr_t)(SLAB_CHUNK - 1);
+    uintptr_t to = (uintptr_t)(hi->log + hi->log_high);
+    if (to > from + SLAB_CHUNK) {
+        madvise((void *)from, to - from, MADV_DONTNEED);
+        hi->log_high = hi->nlog;
+    }
+}
+
 static void drop_oldest(struct history *hi)
 {
-    while (hi->nsnaps > 2 && hi->page_bytes + hi->state_bytes > hi->o.budget) {
+    while (hi->nsnaps > 2 && used_bytes(hi) > hi->o.budget) {
         struct hsnap *old = hi->snaps[0], *next = hi->snaps[1];
         for (size_t p = 0; p < next->npages; p++) {
             struct hregion *g = &hi->regions[next->pages[p] >> 40];
@@ -263,7 +432,7 @@ static void drop_oldest(struct history *hi)
             v->older = NULL;
             while (o) {
                 struct pver *n = o->older;
-                free(o);
+                slab_free(&hi->pages_slab, o);
                 hi->page_bytes -= sizeof *o;
                 o = n;
             }
@@ -271,6 +440,8 @@ static void drop_oldest(struct history *hi)
         free_snap(hi, old);
         memmove(hi->snaps, hi->snaps + 1, (hi->nsnaps - 1) * sizeof *hi->snaps);
         hi->nsnaps--;
+        hi->dropped++;
+        compact_log(hi);
     }
 }
 
@@ -343,10 +514,8 @@ static void restore(struct history *hi, const struct hsnap *sn)
         hart_state_restore(machine_hart(m, k), p);
         p += hart_state_size();
     }
-    for (unsigned k = 0; k < m->nstates; k++) {
-        memcpy(m->states[k].p, p, m->states[k].len);
-        p += m->states[k].len;
-    }
+    for (unsigned k = 0; k < hi->nstates; k++)
+        memcpy(m->states[k].p, sn->blobs[k]->data, m->states[k].len);
     struct machine_fields f;
     memcpy(&f, p, sizeof f);
     p += sizeof f;
@@ -370,15 +539,11 @@ static void restore(struct history *hi, const struct hsnap *sn)
 
 static bool append(struct history *hi, struct hentry e)
 {
-    if (hi->nlog == hi->logcap) {
-        size_t cap = hi->logcap ? 2 * hi->logcap : 1024;
-        struct hentry *np = realloc(hi->log, cap * sizeof *np);
-        if (!np)
-            return false;
-        hi->log = np;
-        hi->logcap = cap;
-    }
+    if (hi->nlog == hi->logcap)
+        return false;
     hi->log[hi->nlog++] = e;
+    if (hi->nlog > hi->log_high)
+        hi->log_high = hi->nlog;
     return true;
 }
 
@@ -458,8 +623,24 @@ bool history_start(struct machine *m, const struct history_options *o, char *err
     }
     hi->state_size =
         machine_nharts(m) * hart_state_size() + sizeof(struct machine_fields) + input_state_size(m);
-    for (unsigned k = 0; k < m->nstates; k++)
-        hi->state_size += m->states[k].len;
+    hi->nstates = m->nstates; /* devices register theirs when the machine is made */
+    /* The log's range: as large as the budget (at least 64 MiB), reserved, not used. */
+    size_t reserve = hi->o.budget > (64u << 20) ? (size_t)hi->o.budget : (64u << 20);
+    reserve = (reserve + SLAB_CHUNK - 1) & ~(size_t)(SLAB_CHUNK - 1);
+    void *log = mmap(NULL, reserve, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (log == MAP_FAILED) {
+        history_free(hi);
+        snprintf(err, errlen, "out of memory for the execution history");
+        return false;
+    }
+#ifdef MADV_HUGEPAGE
+    madvise(log, reserve, MADV_HUGEPAGE);
+#endif
+    hi->log = log;
+    hi->logcap = reserve / sizeof *hi->log;
+    hi->state_slab.size = (hi->state_size + 15) & ~(size_t)15;
+    hi->pages_slab.size = sizeof(struct pver);
     input_history_begin(m);
     if (!take(hi, true)) {
         history_free(hi);
@@ -480,12 +661,6 @@ void history_free(struct history *hi)
     free(hi->snaps);
     for (unsigned k = 0; k < hi->nregions; k++) {
         struct hregion *g = &hi->regions[k];
-        for (size_t p = 0; g->head && p < g->npages; p++)
-            for (struct pver *v = g->head[p]; v;) {
-                struct pver *n = v->older;
-                free(v);
-                v = n;
-            }
         free(g->head);
         free(g->mark);
     }
@@ -493,7 +668,10 @@ void history_free(struct history *hi)
         if (hi->m->history == hi)
             hi->m->history = NULL;
     }
-    free(hi->log);
+    slab_release(&hi->pages_slab);
+    slab_release(&hi->state_slab);
+    if (hi->log)
+        munmap(hi->log, hi->logcap * sizeof *hi->log);
     free(hi);
 }
 
@@ -716,14 +894,15 @@ static size_t snap_before(const struct history *hi, struct hpoint p, bool strict
 void history_here(const struct history *hi, struct history_point *out)
 {
     struct hpoint p = here(hi);
-    *out = (struct history_point){ p.e, p.partial, p.k, p.c };
+    *out = (struct history_point){ p.e + hi->log_base, p.partial, p.k, p.c };
 }
 
 bool history_goto_point(struct history *hi, const struct history_point *p)
 {
-    if (!hi || !hi->nsnaps || p->entry > hi->nlog)
+    if (!hi || !hi->nsnaps || p->entry < hi->log_base + hi->snaps[0]->entry ||
+        p->entry - hi->log_base > hi->nlog)
         return false;
-    struct hpoint t = { p->entry, p->partial, p->hart, p->count };
+    struct hpoint t = { p->entry - hi->log_base, p->partial, p->hart, p->count };
     restore(hi, hi->snaps[snap_before(hi, t, false)]);
     struct target tg = { .kind = T_POINT, .p = t };
     struct history_stop st;
@@ -858,7 +1037,7 @@ void history_external_change(struct history *hi)
                     while (g->head[p] && g->head[p]->snap >= sn->id) {
                         struct pver *v = g->head[p];
                         g->head[p] = v->older;
-                        free(v);
+                        slab_free(&hi->pages_slab, v);
                         hi->page_bytes -= sizeof *v;
                     }
             }
@@ -897,4 +1076,7 @@ void history_stats(const struct history *hi, struct history_stats *out)
     out->last = hi->end_position;
     out->now = machine_position(hi->m);
     out->replayed = hi->replayed;
+    out->log_bytes = log_bytes(hi);
+    out->budget = hi->o.budget;
+    out->dropped = hi->dropped;
 }

@@ -50,7 +50,7 @@ enum history_kind {
 
 struct history_options {
     uint64_t interval; /* machine_position steps between snapshots (0: the default) */
-    uint64_t budget;   /* bytes of snapshot memory before the oldest is dropped (0: default) */
+    uint64_t budget;   /* bytes (page versions, state, log) before the oldest snapshot goes */
 };
 #define HISTORY_DEFAULT_INTERVAL 2000000u
 #define HISTORY_DEFAULT_BUDGET   (512ull << 20)
@@ -122,6 +122,9 @@ struct history_stats {
     uint64_t first, last; /* machine_position of the start and the end of history */
     uint64_t now;         /* machine_position now */
     uint64_t replayed;    /* steps re-executed so far (cost) */
+    uint64_t log_bytes;   /* the log's memory */
+    uint64_t budget;      /* what pages, state and log may take together */
+    unsigned dropped;     /* oldest snapshots dropped to stay within the budget */
 };
 void history_stats(const struct history *hi, struct history_stats *out);
 

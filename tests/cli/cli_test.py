@@ -7,6 +7,7 @@ Each check prints one line; the last line is 'N passed, N failed'.
 """
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -242,6 +243,35 @@ if xlen == "32":
           and "warning" not in r.stderr, r.stderr)
     st, line = limit_line("--board", "mcu", "--cpu", "simple", spin)
     check("--cpu overrides the board's core", line.endswith("1500 cycles"), line)
+
+# --record-history SIZE (docs/gdb.md "Going backwards"): history without a debugger, within a
+# memory budget; a bad size is a usage error; recording changes nothing in the run; -v says
+# what history holds, and a small budget drops the oldest snapshots (history starts later).
+r = run("--help")
+check("--help documents --record-history", "--record-history SIZE" in r.stdout, "missing")
+for bad in ("lots", "0", "512K", "-4M", "3X", "2T"):
+    usage_error(f"--record-history {bad}", ["--record-history", bad, spin],
+                f"--record-history: '{bad}'")
+HIST = re.compile(r"history: steps (\d+) to (\d+) kept in (\d+) snapshots, ([\d.]+) MiB of RAM "
+                  r"pages, ([\d.]+) MiB of hart and device state, ([\d.]+) MiB of log "
+                  r"\((\d+) entries\); budget (\d+) MiB, (\d+) snapshots dropped")
+plain = run("-v", "--max-insns", "10000000", spin)
+rec = run("-v", "--record-history", "64M", "--max-insns", "10000000", spin)
+h = HIST.search(rec.stderr)
+check("--record-history: the same run (status, counts) as without",
+      rec.returncode == plain.returncode == 124 and
+      [l for l in rec.stderr.splitlines() if "history:" not in l] == plain.stderr.splitlines(),
+      f"{plain.stderr!r} vs {rec.stderr!r}")
+check("--record-history -v: snapshots every 2M steps (0, 2M .. 8M), budget as given",
+      h is not None and h.group(1) == "0" and h.group(2) == "10000000" and
+      h.group(3) == "5" and h.group(8) == "64" and h.group(9) == "0", rec.stderr)
+check("no history line without --record-history", "history:" not in plain.stderr, plain.stderr)
+rec = run("-v", "--record-history", "1M", "--max-insns", "200000000", spin, timeout=60)
+h = HIST.search(rec.stderr)
+check("--record-history 1M: the oldest snapshots are dropped, history within the budget",
+      rec.returncode == 124 and h is not None and int(h.group(1)) > 0 and
+      h.group(2) == "200000000" and int(h.group(9)) > 0 and
+      float(h.group(4)) + float(h.group(5)) + float(h.group(6)) <= 1.0, rec.stderr)
 
 passed = sum(results)
 failed = len(results) - passed

@@ -233,6 +233,61 @@ static void test_state_restore(void **state)
     }
 }
 
+/* Dirty-page tracking for snapshots (platform/history.c): forgetting the write translations
+ * makes the next store to a page ask the bus for it again (so the bus can mark it), and
+ * keeps everything else: read translations, the instruction TLB and the block links, so the
+ * run goes on at full speed. A checkpoint holds the architectural state only (it is taken
+ * every 2 M steps while history is recorded: no TLBs or caches in it). */
+static unsigned write_asks;
+
+static uint8_t *counting_page_ptr(void *ctx, uint64_t paddr, bool write)
+{
+    if (write && paddr == (DATA & ~(uint64_t)(PAGE_SIZE - 1)))
+        write_asks++;
+    return th_page_ptr(ctx, paddr, write);
+}
+
+static void test_forget_writes(void **state)
+{
+    (void)state;
+    for (unsigned xlen = 32; xlen <= 64; xlen += 32) {
+        struct testhart *t = th_new(xlen);
+        struct hart *h = t->h;
+        t->bus.page_ptr = counting_page_ptr;
+        put_counting_loop(t, xlen);
+        write_asks = 0;
+        hart_set_retire_limit(h, 30);
+        hart_run(h, UINT64_MAX);
+        unsigned asks = write_asks;
+        assert_true(asks > 0);
+        hart_set_retire_limit(h, 45);
+        hart_run(h, UINT64_MAX);
+        assert_int_equal(write_asks, asks); /* the write translation does it */
+        uint64_t vpage = DATA >> PAGE_SHIFT, tag = h->chain_tag;
+        const struct tlb_entry *w = &h->tlb_write[vpage & (TLB_SIZE - 1)];
+        assert_int_equal(w->tag, DATA & ~(uint64_t)(PAGE_SIZE - 1));
+        unsigned itlb_valid = 0;
+        for (unsigned k = 0; k < ITLB_SIZE; k++)
+            itlb_valid += h->mmu.itlb[k].vpage != ITLB_INVALID;
+        assert_true(itlb_valid > 0);
+
+        cluster_forget_writes(t->cl);
+        assert_int_equal(w->tag, TLB_INVALID);
+        assert_int_equal(h->chain_tag, tag); /* links kept */
+        unsigned itlb_after = 0;
+        for (unsigned k = 0; k < ITLB_SIZE; k++)
+            itlb_after += h->mmu.itlb[k].vpage != ITLB_INVALID;
+        assert_int_equal(itlb_after, itlb_valid);
+
+        hart_set_retire_limit(h, 60);
+        hart_run(h, UINT64_MAX);
+        assert_true(write_asks > asks); /* asked again, after the forget */
+        assert_int_equal(hart_retired(h), 60);
+        th_free(t);
+    }
+    assert_true(hart_state_size() < sizeof(struct hart) / 4);
+}
+
 /* The cluster lists its harts in the order they joined; a freed hart leaves it. */
 static void test_cluster_harts(void **state)
 {
@@ -407,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_step_listener),
         cmocka_unit_test(test_idle_until),
         cmocka_unit_test(test_state_restore),
+        cmocka_unit_test(test_forget_writes),
         cmocka_unit_test(test_cluster_harts),
         cmocka_unit_test(test_cluster_notice_store_breaks_reservations),
         cmocka_unit_test(test_core_timing),
