@@ -833,7 +833,9 @@ static enum history_result run_log(struct history *hi, const struct target *t, b
             st = machine_replay_turn(m, e->hart, e->cycles + 1);
         }
         if (st == HART_STOP_BREAK) {
-            hi->partial = true;
+            /* A stop before the turn's first instruction is the point before the entry (the
+             * same machine; one name for it, so that it can be found again). */
+            hi->partial = hi->partial || count_of(h) != now;
             bool bp = d && d->stop_kind == DEBUG_STOP_BREAKPOINT;
             if (breaks && !(bp && same_point(here(hi), start))) {
                 fill_stop(hi, e->hart, out);
@@ -845,6 +847,7 @@ static enum history_result run_log(struct history *hi, const struct target *t, b
                  * first) as one step. */
                 d->stop_kind = DEBUG_STOP_NONE;
                 machine_replay_step(m, e->hart, false);
+                hi->partial = true;
                 start = here(hi);
             }
             continue;

@@ -28,7 +28,16 @@ lr.w (another hart at the same lr.w, GDB having read thread 1's registers last) 
 hart 1 alone to the end of the sequence, its SC succeeding: every other thread's pc stays,
 the counter grows by exactly one.
 
-usage: run_gdb_smp.py --hartlab H --elf ELF [--smp N] [--scenario threads|step|atomic]
+With --scenario reverse (docs/gdb.md "Going backwards"): going back is for the whole
+machine. Stopped where one hart enters smp_barrier (point A, the other hart still counting),
+every thread's registers are listed; a watchpoint on the AMO counter then stops three times
+forwards (point B: both harts have run since A); a breakpoint on smp_barrier for A's thread
+only and reverse-continue go back to A, where every thread's registers must read as they did
+at A; forwards again, the same three watchpoint stops (thread, old and new value) and, at B,
+the same registers in every thread.
+
+usage: run_gdb_smp.py --hartlab H --elf ELF [--smp N]
+                      [--scenario threads|step|atomic|reverse]
 """
 import argparse
 import os
@@ -118,18 +127,88 @@ def scenario_atomic(args):
     return 1 if run_gdb.failures else 0
 
 
+REGS = "info registers pc ra sp gp tp t0 t1 a0 a1 a4 a5 s0 s1"
+
+
+def reg_listings(out):
+    """Each `thread apply all info registers` listing as {thread: [register lines]}."""
+    listings = []
+    for block in out.split("@@listing@@")[1:]:
+        block = block.split("@@end@@")[0]
+        threads = {}
+        parts = re.split(r"^Thread (\d) \(Thread \d \(hart \d\)\):$", block, flags=re.M)
+        for k in range(1, len(parts) - 1, 2):
+            threads[parts[k]] = [l.split()[:2] for l in parts[k + 1].strip().splitlines()
+                                 if l.strip()]
+        listings.append(threads)
+    return listings
+
+
+def scenario_reverse(args):
+    h = run_gdb.Hartlab(args, args.elf, extra=["--smp", str(args.smp)])
+    check = run_gdb.check
+    listing = ["echo @@listing@@\\n", "thread apply all " + REGS, "echo @@end@@\\n"]
+    try:
+        cmds = (["break smp_barrier", "continue",
+                 'eval "break smp_barrier thread %d", $_thread', "disable 2", "delete 1"] +
+                listing + ["p amo_counter", "watch amo_counter", "continue", "continue",
+                           "continue", "delete 3"] + listing +
+                ["enable 2", "reverse-continue"] + listing +
+                ["p amo_counter", "disable 2", "watch amo_counter", "continue", "continue",
+                 "continue"] + listing + ["kill"])
+        out = run_gdb.run_gdb(args, h.port, cmds)
+        stop = re.search(r"Thread (\d) hit Breakpoint 1, smp_barrier", out)
+        check("smp-reverse", stop is not None, "A: a hart stops entering smp_barrier", out)
+        a_thread = stop.group(1) if stop else "?"
+        back = re.search(r"Thread (\d) hit Breakpoint 2, smp_barrier", out)
+        check("smp-reverse", back is not None and back.group(1) == a_thread,
+              f"reverse-continue goes back to A (thread {a_thread} entering smp_barrier)", out)
+        ls = reg_listings(out)
+        ok = len(ls) == 4 and all(len(l) == args.smp for l in ls)
+        check("smp-reverse", ok, f"four listings of {args.smp} threads' registers", out)
+        if ok:
+            moved = [t for t in ls[0] if ls[0][t] != ls[1][t]]
+            check("smp-reverse", len(moved) == args.smp,
+                  f"between A and B every hart ran (threads whose registers changed: {moved})", out)
+            for t in ls[0]:
+                check("smp-reverse", ls[2][t] == ls[0][t],
+                      f"back at A: thread {t}'s registers as they were at A", out)
+                check("smp-reverse", ls[3][t] == ls[1][t],
+                      f"forwards again to B: thread {t}'s registers as they were at B", out)
+        hits = re.findall(r"Thread (\d) hit Hardware watchpoint \d+: amo_counter\s+"
+                          r"Old value = (\d+)\s+New value = (\d+)", out)
+        check("smp-reverse", len(hits) == 6 and hits[:3] == hits[3:],
+              f"forwards again: the same watchpoint stops, thread, old and new values ({hits})",
+              out)
+        counters = re.findall(r"^\$\d+ = (\d+)$", out, re.M)
+        check("smp-reverse", len(counters) == 2 and counters[0] == counters[1],
+              f"amo_counter back at A is what it was at A ({counters})", out)
+        check("smp-reverse", not any("did not follow" in l for l in h.err),
+              "re-execution followed the log", "".join(h.err))
+        check("smp-reverse", re.search(r"\[Inferior 1 \(.*\) killed\]", out) is not None,
+              "kill", out)
+        h.wait()
+    finally:
+        h.stop()
+    print(f"{len(run_gdb.failures)} failed")
+    return 1 if run_gdb.failures else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hartlab", required=True)
     ap.add_argument("--elf", required=True)
     ap.add_argument("--smp", type=int, default=4)
-    ap.add_argument("--scenario", choices=("threads", "step", "atomic"), default="threads")
+    ap.add_argument("--scenario", choices=("threads", "step", "atomic", "reverse"),
+                    default="threads")
     args = ap.parse_args()
     args.isa = None
     if args.scenario == "step":
         return scenario_step(args)
     if args.scenario == "atomic":
         return scenario_atomic(args)
+    if args.scenario == "reverse":
+        return scenario_reverse(args)
     h = run_gdb.Hartlab(args, args.elf, extra=["--smp", str(args.smp)])
     try:
         cmds = ["info threads", "break smp_barrier", "continue", "info threads", "delete",
