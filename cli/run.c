@@ -108,14 +108,18 @@ bool cli_run(const struct cli_options *o, struct machine *m, int *status, char *
                               "--profile with --gdb, or the panel without it");
     /* The views watch the run whoever drives it: the machine's own loop, or the debugger
      * (its continues and steps run the same events). */
-    if (o->history_budget && !m->history) {
-        struct history_options ho = { .budget = o->history_budget };
-        if (!history_start(m, &ho, err, errlen))
-            return false;
-    }
     struct views *views = NULL;
     if (views_wanted(&o->views) && !(views = views_start(m, &o->views, err, errlen)))
         return false;
+    /* History (docs/gdb.md "Going backwards"): asked for, or for the panel's step back.
+     * After the views, whose clock events (screenshots, scripted input) it then keeps. */
+    if ((o->history_budget || o->views.ui) && !m->history) {
+        struct history_options ho = { .budget = o->history_budget };
+        if (!history_start(m, &ho, err, errlen)) {
+            views_finish(views, 0);
+            return false;
+        }
+    }
     if (o->gdb_spec) {
         if (!run_under_gdb(o, m, status, err, errlen)) {
             views_finish(views, 0);

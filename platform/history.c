@@ -1066,6 +1066,28 @@ void history_external_change(struct history *hi)
     hi->end_position = machine_position(hi->m);
 }
 
+bool history_span(const struct history *hi, unsigned k, uint64_t *first, uint64_t *last)
+{
+    if (!hi || !hi->nsnaps || k >= machine_nharts(hi->m))
+        return false;
+    *first = hi->snaps[0]->counts[k];
+    *last = *first;
+    /* The last turn or step of hart k in the log; at the present, the hart itself. */
+    for (size_t e = hi->nlog; e-- > hi->snaps[0]->entry;) {
+        const struct hentry *h = &hi->log[e];
+        if ((h->kind == HISTORY_TURN || h->kind == HISTORY_STEP) && h->hart == k) {
+            *last = h->count;
+            break;
+        }
+    }
+    if (!history_in_past(hi)) {
+        uint64_t c = count_of(machine_hart(hi->m, k));
+        if (c > *last)
+            *last = c;
+    }
+    return true;
+}
+
 void history_stats(const struct history *hi, struct history_stats *out)
 {
     memset(out, 0, sizeof *out);

@@ -113,6 +113,9 @@ struct history_point {
 void history_here(const struct history *hi, struct history_point *out);
 bool history_goto_point(struct history *hi, const struct history_point *p);
 
+/* Hart k's counts at the start and at the end of history (false without history). */
+bool history_span(const struct history *hi, unsigned k, uint64_t *first, uint64_t *last);
+
 /* Figures for `monitor history` and the docs. */
 struct history_stats {
     unsigned snapshots;

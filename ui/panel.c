@@ -37,6 +37,8 @@
 #include "ui/frames.h"
 #include "ui/observe.h"
 #include "ui/pace.h"
+#include "platform/history.h"
+#include "ui/panel_history.h"
 #include "ui/panel_text.h"
 #include "ui/png.h"
 
@@ -53,6 +55,11 @@
 #define VIEW_X       (LEFT_W + 8)
 #define CONSOLE_Y    (BOARD_H + 8)
 #define STATUS_Y     (WIN_H - 40)
+/* The history slider: a strip above the status bar (ui/panel_history.h). */
+#define SLIDER_X     8
+#define SLIDER_W     (WIN_W - 16)
+#define SLIDER_Y     (STATUS_Y - 6)
+#define SLIDER_H     6
 #define LED_X0       48
 #define LED_DX       88
 #define LED_Y        64
@@ -93,7 +100,7 @@ struct trap_entry {
     unsigned xlen;
 };
 
-enum script_kind { SCRIPT_KEY, SCRIPT_TEXT, SCRIPT_MOUSE };
+enum script_kind { SCRIPT_KEY, SCRIPT_TEXT, SCRIPT_MOUSE, SCRIPT_SHOT };
 struct script_step {
     uint64_t cycle;
     enum script_kind kind;
@@ -142,9 +149,18 @@ struct panel {
     unsigned next_shot;
     struct script_step *steps;
     unsigned nsteps, next_step;
+    uint64_t script_due; /* steps up to this cycle are due (run_script) */
     bool shot_failed;
+    /* A move through history asked for (a key, the slider), carried out between rounds. */
+    enum panel_hist_op hist_op;
+    uint64_t hist_arg;
+    char hist_msg[96];
     char err[256];
 };
+
+static void to_present(struct panel *p);
+static void hist_serve(struct panel *p);
+static void draw_slider(struct panel *p);
 
 static const char *const abi_names[32] = {
     "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
@@ -264,6 +280,7 @@ static void button_set(struct panel *p, struct button *b, bool down)
     if (b->pressed == down)
         return;
     b->pressed = down;
+    to_present(p);
     input_gpio(p->m, b->g, b->pin, down != b->active_low ? INPUT_HIGH : INPUT_LOW);
 }
 
@@ -584,14 +601,31 @@ static void render(struct panel *p, bool for_shot)
                hart_pc(h), s, "US?M"[hart_priv(h) & 3], hart_cycles(h), hart_retired(h), vt);
     if (!for_shot)
         textf(p, sx + p->cw, STATUS_Y + 3, c_fg, "%.1f MHz", p->mhz);
-    SDL_Color st = p->m->exited ? c_trap : p->paused ? c_hi : c_ok;
+    bool past = history_in_past(p->m->history);
+    SDL_Color st = p->m->exited ? c_trap : past ? c_trap : p->paused ? c_hi : c_ok;
     textf(p, 8, STATUS_Y + 3 + p->ch, st, "%s",
           p->m->exited ? "EXITED"
+          : past       ? "PAST"
           : p->paused  ? "PAUSED"
                        : "RUN");
     textf(p, 8 + 8 * p->cw, STATUS_Y + 3 + p->ch, c_dim,
-          "%s | F5 run/pause  F6 step  F7 reset  F8 pace  Esc quit",
-          p->realtime ? "real time" : "as fast as possible");
+          "%s | F5 run/pause  F6 step  F9 back  F7 reset  F8 pace  Esc quit",
+          past          ? p->hist_msg
+          : p->realtime ? "real time"
+                        : "as fast as possible");
+    draw_slider(p);
+}
+
+/* History: the kept part of the selected hart's run, filled up to where the machine is. */
+static void draw_slider(struct panel *p)
+{
+    uint64_t first, last, now;
+    if (!panel_history_span(p->m, p->hart, &first, &last, &now))
+        return;
+    int x = panel_slider_x(first, last, now, SLIDER_X, SLIDER_W);
+    fill(p, SLIDER_X, SLIDER_Y, SLIDER_W, SLIDER_H, c_dim);
+    fill(p, SLIDER_X, SLIDER_Y, x - SLIDER_X + 1, SLIDER_H, c_hi);
+    fill(p, x - 1, SLIDER_Y - 2, 3, SLIDER_H + 2, c_fg);
 }
 
 static void present(struct panel *p)
@@ -633,8 +667,10 @@ static void on_uart(void *ctx, unsigned k, bool rx, uint8_t byte, uint64_t cycle
  * line's character rate when the FIFO has room, so nothing overruns, and --record keeps it. */
 static void uart_type(struct panel *p, uint8_t b)
 {
-    if (p->uart)
+    if (p->uart) {
+        to_present(p);
         input_uart_send(p->m, p->uart_index, &b, 1);
+    }
 }
 
 /* ---- traps ---- */
@@ -642,7 +678,7 @@ static void uart_type(struct panel *p, uint8_t b)
 static void on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval)
 {
     struct panel *p = ctx;
-    if (h != machine_hart(p->m, 0))
+    if (h != machine_hart(p->m, 0) || p->m->replaying)
         return;
     p->traps[p->ntraps % TRAP_LOG] =
         (struct trap_entry){ hart_cycles(h), cause, epc, hart_pc(h), 0, hart_xlen(h) };
@@ -652,7 +688,7 @@ static void on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uin
 static void on_trap_return(void *ctx, struct hart *h, uint64_t from_pc)
 {
     struct panel *p = ctx;
-    if (h != machine_hart(p->m, 0))
+    if (h != machine_hart(p->m, 0) || p->m->replaying)
         return;
     unsigned n = p->ntraps < TRAP_LOG ? p->ntraps : TRAP_LOG;
     for (unsigned k = 0; k < n; k++) {
@@ -686,6 +722,14 @@ static void step_one(struct panel *p)
     machine_step_hart(p->m, 0);
 }
 
+/* Back to the present (from the past: history re-executed to its end). Anything that changes
+ * the machine from outside (a button, typed text, a reset) does this first. */
+static void to_present(struct panel *p)
+{
+    if (history_in_past(p->m->history))
+        panel_history_do(p->m, p->hart, PANEL_HIST_END, 0, p->hist_msg, sizeof p->hist_msg);
+}
+
 static struct button *button_at(struct panel *p, int x, int y)
 {
     for (unsigned k = 0; k < p->nbuttons; k++) {
@@ -715,8 +759,16 @@ static void handle(struct panel *p, const SDL_Event *e)
             button_set(p, b, true);
             break;
         }
-        if (e->key.repeat && k != SDLK_F6)
+        if (e->key.repeat && k != SDLK_F6 && k != SDLK_F9)
             break;
+        enum panel_hist_op op =
+            panel_history_key(SDL_GetKeyName(k), history_in_past(p->m->history));
+        if (op != PANEL_HIST_NONE && p->m->history) {
+            /* Carried out between rounds (hist_serve); the machine stays stopped there. */
+            p->hist_op = op;
+            p->paused = true;
+            break;
+        }
         switch (k) {
         case SDLK_ESCAPE: p->quit = true; break;
         case SDLK_F1: set_view(p, VIEW_REGS); break;
@@ -724,6 +776,8 @@ static void handle(struct panel *p, const SDL_Event *e)
         case SDLK_F3: set_view(p, VIEW_STACK); break;
         case SDLK_F4: set_view(p, VIEW_TRAPS); break;
         case SDLK_F5:
+            if (p->paused && history_in_past(p->m->history))
+                to_present(p); /* run on from the present */
             p->paused = !p->paused;
             if (!p->paused && p->realtime)
                 pace_start(&p->pace, observe_hart_hz(p->ob), hart_cycles(machine_hart(p->m, 0)));
@@ -732,7 +786,10 @@ static void handle(struct panel *p, const SDL_Event *e)
             p->paused = true;
             step_one(p);
             break;
-        case SDLK_F7: machine_reset_harts(p->m); break;
+        case SDLK_F7:
+            to_present(p);
+            machine_reset_harts(p->m);
+            break;
         case SDLK_TAB:
             p->hart = (p->hart + 1) % machine_nharts(p->m);
             for (unsigned i = 0; i < 32; i++)
@@ -763,6 +820,14 @@ static void handle(struct panel *p, const SDL_Event *e)
         }
         break;
     case SDL_MOUSEBUTTONDOWN: {
+        uint64_t first, last, now;
+        if (e->button.y >= SLIDER_Y - 2 && e->button.y < SLIDER_Y + SLIDER_H + 2 &&
+            panel_history_span(p->m, p->hart, &first, &last, &now)) {
+            p->hist_op = PANEL_HIST_GOTO;
+            p->hist_arg = panel_slider_count(first, last, SLIDER_X, SLIDER_W, e->button.x);
+            p->paused = true;
+            break;
+        }
         struct button *b = button_at(p, e->button.x, e->button.y);
         if (b)
             button_set(p, b, true);
@@ -813,11 +878,17 @@ static void on_quantum(void *ctx)
             gap = cost * PANEL_BUDGET;
         p->next_frame_ns = now + gap;
     }
+    hist_serve(p);
     while (p->paused && !p->quit && !p->m->exited && !shutdown_signal()) {
-        SDL_Delay(1000 / PANEL_FPS);
+        if (p->hist_op == PANEL_HIST_NONE)
+            SDL_Delay(1000 / PANEL_FPS);
         pump(p);
+        hist_serve(p);
         frame(p);
     }
+    /* Running on (or ending) from the present: the past is only visited while stopped. */
+    to_present(p);
+    hist_serve(p);
     if (p->realtime && !p->quit)
         pace_wait(&p->pace, hart_cycles(machine_hart(p->m, 0)), idle, p);
     if (p->quit)
@@ -844,6 +915,13 @@ static bool shoot(struct panel *p, const char *path)
 static void shot_fired(void *opaque)
 {
     struct panel *p = opaque;
+    if (p->m->replaying) {
+        /* History re-executed: the shots were taken the first time. */
+        if (p->next_shot < p->cfg.nshots &&
+            p->cfg.shots[p->next_shot].cycle > clock_now(&p->m->clock))
+            clock_schedule(&p->m->clock, &p->shot_ev, p->cfg.shots[p->next_shot].cycle);
+        return;
+    }
     uint64_t now = clock_now(&p->m->clock);
     while (p->next_shot < p->cfg.nshots && p->cfg.shots[p->next_shot].cycle <= now)
         shoot(p, p->cfg.shots[p->next_shot++].path);
@@ -853,11 +931,13 @@ static void shot_fired(void *opaque)
         machine_exit(p->m, 0, "the last --ui-screenshot was taken");
 }
 
-static void script_fired(void *opaque)
+/* The script's steps due now (cycle <= script_due), in order. A step that asks for a move
+ * through history ends the batch: the move is carried out between rounds (hist_serve), then
+ * the rest of the batch runs, so "key F9 down" then "shot FILE" shows the machine after it. */
+static void run_script(struct panel *p)
 {
-    struct panel *p = opaque;
-    uint64_t now = clock_now(&p->m->clock);
-    while (p->next_step < p->nsteps && p->steps[p->next_step].cycle <= now) {
+    while (p->next_step < p->nsteps && p->steps[p->next_step].cycle <= p->script_due &&
+           p->hist_op == PANEL_HIST_NONE && !p->quit) {
         const struct script_step *s = &p->steps[p->next_step++];
         SDL_Event e;
         memset(&e, 0, sizeof e);
@@ -879,17 +959,52 @@ static void script_fired(void *opaque)
             e.button.x = s->x;
             e.button.y = s->y;
             break;
+        case SCRIPT_SHOT: shoot(p, s->text); continue;
         }
         SDL_PushEvent(&e);
         /* Handle it now, at this cycle, so scripted runs are deterministic. */
         pump(p);
     }
-    if (p->next_step < p->nsteps)
+    /* The next step's time, while the machine is at the present (in the past the clock is
+     * history's: the event is armed again when the present is reached). */
+    if (p->next_step < p->nsteps && !history_in_past(p->m->history) &&
+        p->steps[p->next_step].cycle > p->script_due)
         clock_schedule(&p->m->clock, &p->script_ev, p->steps[p->next_step].cycle);
 }
 
-/* Lines: "CYCLE key NAME down|up", "CYCLE text STRING", "CYCLE mouse X Y down|up"; '#'
- * starts a comment; cycles must not decrease. */
+static void script_fired(void *opaque)
+{
+    struct panel *p = opaque;
+    if (p->m->replaying) {
+        /* History re-executed: the steps were handled the first time; keep the event
+         * where the run had it. */
+        if (p->next_step < p->nsteps && p->steps[p->next_step].cycle > clock_now(&p->m->clock))
+            clock_schedule(&p->m->clock, &p->script_ev, p->steps[p->next_step].cycle);
+        return;
+    }
+    p->script_due = clock_now(&p->m->clock);
+    run_script(p);
+}
+
+/* Moves through history asked for, then the script steps they held back; between rounds. */
+static void hist_serve(struct panel *p)
+{
+    while (p->hist_op != PANEL_HIST_NONE) {
+        enum panel_hist_op op = p->hist_op;
+        p->hist_op = PANEL_HIST_NONE;
+        if (!panel_history_do(p->m, p->hart, op, p->hist_arg, p->hist_msg, sizeof p->hist_msg) &&
+            op == PANEL_HIST_FORWARD)
+            step_one(p); /* at the present: a live step */
+        if (!history_in_past(p->m->history) && p->next_step < p->nsteps &&
+            p->steps[p->next_step].cycle > p->script_due)
+            clock_schedule(&p->m->clock, &p->script_ev, p->steps[p->next_step].cycle);
+        run_script(p);
+    }
+}
+
+/* Lines: "CYCLE key NAME down|up", "CYCLE text STRING", "CYCLE mouse X Y down|up", "CYCLE
+ * shot FILE.png" (the panel as it is when the step runs); '#' starts a comment; cycles must
+ * not decrease. */
 static bool load_script(struct panel *p, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
@@ -928,6 +1043,9 @@ static bool load_script(struct panel *p, const char *path, char *err, size_t err
                 fclose(f);
                 return false;
             }
+        } else if (strcmp(kind, "shot") == 0 && sscanf(rest, "%63s", a) == 1) {
+            st.kind = SCRIPT_SHOT;
+            snprintf(st.text, sizeof st.text, "%s", a);
         } else if (strcmp(kind, "text") == 0 && *rest) {
             st.kind = SCRIPT_TEXT;
             snprintf(st.text, sizeof st.text, "%s", rest);
@@ -962,8 +1080,8 @@ static bool load_script(struct panel *p, const char *path, char *err, size_t err
         continue;
     bad:
         snprintf(err, errlen,
-                 "--ui-script %s:%u: expected 'CYCLE key NAME down|up', 'CYCLE text STRING' or "
-                 "'CYCLE mouse X Y down|up'",
+                 "--ui-script %s:%u: expected 'CYCLE key NAME down|up', 'CYCLE text STRING', "
+                 "'CYCLE mouse X Y down|up' or 'CYCLE shot FILE.png'",
                  path, lineno);
         fclose(f);
         return false;

@@ -366,8 +366,9 @@ def smp_harts():
                             f'{SAMPLES}/counter-rv64.elf'], gui=True)
         if rc != 0:
             fail(f'--smp {n}: exit {rc}: {err}')
-        # Below the CSR lines of the registers view, above the status line.
-        got[n] = ink_bands(read_png(shot), 520, 390, 600)
+        # Below the CSR lines of the registers view, above the history slider (y 592..600)
+        # and the status line.
+        got[n] = ink_bands(read_png(shot), 520, 390, 590)
     print('text lines in the hart list for 1, 2, 4 harts:', got)
     if got[1] != 0 or got[2] != 3 or got[4] != 5:
         fail(f'hart list lines {got}, expected 0, 3 and 5')
@@ -398,7 +399,64 @@ def no_display():
     print(f'--ui-screenshot without a display: {w}x{h} PNG written offscreen')
 
 
+def region(img, x0, y0, x1, y1):
+    _, _, rows = img
+    return [bytes(rows[y][3 * x0:3 * x1]) for y in range(y0, y1)]
+
+
+def history_step_back():
+    """The panel's step back and history slider (docs/labs/README.md keys, ui/panel_history.h):
+    blinky at step 3 (green and blue on), then F9, Home (the start of history), End (the
+    present) and F5 (run on), with a screenshot after each, taken by the script in between."""
+    script = f'{TMP}/history.script'
+    at = 17_500_000  # blinky's step 3: green and blue on
+    with open(script, 'w') as f:
+        f.write(f'0 shot {TMP}/ref0.png\n'
+                f'{at} shot {TMP}/now.png\n'
+                f'{at} key F9 down\n{at} shot {TMP}/back1.png\n'
+                f'{at} key Home down\n{at} shot {TMP}/start.png\n'
+                f'{at} key End down\n{at} shot {TMP}/end.png\n'
+                f'{at} key F5 down\n'
+                f'27500000 shot {TMP}/later.png\n27500000 key Escape down\n')
+    rc, out, err = run(['--ui-script', script, f'{SAMPLES}/blinky-rv32.elf'], gui=True)
+    if rc != 0:
+        fail(f'exit {rc}: {out}\n{err}')
+    shots = {n: read_png(f'{TMP}/{n}.png')
+             for n in ('ref0', 'now', 'back1', 'start', 'end', 'later')}
+    leds = {n: [led_on(img, k) for k in range(3)] for n, img in shots.items()}
+    print('LEDs (green, blue, red):', leds)
+    STATUS_Y, SLIDER_MID = 600, (512, 597)
+    regs = {n: region(img, 512, 30, 1024, 350) for n, img in shots.items()}
+    status = {n: region(img, 0, STATUS_Y + 1, 1024, STATUS_Y + 19) for n, img in shots.items()}
+    if leds['now'] != [True, True, False] or leds['later'] != [True, False, True]:
+        fail(f'blinky is not at step 3 / step 5 where expected: {leds}')
+    if leds['start'] != [False, False, False] or leds['end'] != leds['now']:
+        fail(f'the LEDs (GPIO state) do not follow history: {leds}')
+    if regs['start'] != regs['ref0'] or status['start'] != status['ref0']:
+        fail('at the start of history the panel does not show the machine as it started')
+    if regs['end'] != regs['now'] or status['end'] != status['now']:
+        fail('back at the present the panel does not show the machine as it was')
+    if status['back1'] == status['now'] or regs['back1'] == regs['now']:
+        fail('F9 did not move the machine one instruction back')
+    past = [pixel(shots[n], x, y) for n in ('back1', 'start') for x in range(8, 48)
+            for y in range(STATUS_Y + 20, STATUS_Y + 36)]
+    if (0xe0, 0x50, 0x50) not in past or any(
+            pixel(shots['now'], x, y) == (0xe0, 0x50, 0x50)
+            for x in range(8, 48) for y in range(STATUS_Y + 20, STATUS_Y + 36)):
+        fail('the status bar does not say PAST (in red) only while in the past')
+    # The slider: filled (yellow) up to where the machine is, grey after it.
+    hi, dim = (0xff, 0xd0, 0x40), (0x80, 0x84, 0x90)
+    if pixel(shots['now'], *SLIDER_MID) != hi or pixel(shots['start'], *SLIDER_MID) != dim or \
+            pixel(shots['end'], *SLIDER_MID) != hi:
+        fail('slider: ' + str([pixel(shots[n], *SLIDER_MID) for n in ('now', 'start', 'end')]))
+    steps = re.findall(r'^step +(\d+)', out, re.M)
+    if steps != [str(k) for k in range(len(steps))] or len(steps) < 6:
+        fail('the UART output is not printed once, in order, after going back:\n' + out)
+    print('F9, Home and End move the panel through history; F5 runs on from the present')
+
+
 CASES = {
+    'history-step-back': history_step_back,
     'smp-harts': smp_harts,
     'no-display': no_display,
     'blinky-shots': blinky_shots,
