@@ -1,7 +1,9 @@
 /* Shutdown on a signal (see shutdown.h), with POSIX sigaction. The first signal sets a flag
  * and writes one byte to a self-pipe (so a poll() that waits on the host wakes up even if
  * the signal came just before it started); the second runs the hooks and dies of the
- * signal by its default action.
+ * signal by its default action. The same signal again within 100 ms of the first is the same
+ * request delivered twice, not a second one: timeout(1) sends its signal to the command and
+ * then to the command's whole process group, so hartlab gets it twice at once.
  */
 #include "host/shutdown.h"
 
@@ -11,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static struct {
@@ -19,6 +22,8 @@ static struct {
 } hooks[SHUTDOWN_MAX_HOOKS];
 static volatile sig_atomic_t nhooks;
 static volatile sig_atomic_t first_signal;
+static struct timespec first_at; /* when the first signal came (CLOCK_MONOTONIC) */
+#define SHUTDOWN_REPEAT_NS 100000000L
 static int wake[2] = { -1, -1 };
 
 bool shutdown_add(shutdown_fn fn, void *opaque)
@@ -76,12 +81,21 @@ static void on_signal(int sig)
     if (!first_signal) {
         int saved = errno;
         first_signal = sig;
+        clock_gettime(CLOCK_MONOTONIC, &first_at); /* async-signal-safe */
         if (wake[1] >= 0) {
             ssize_t w = write(wake[1], "", 1);
             (void)w; /* full: it is readable already */
         }
         errno = saved;
         return;
+    }
+    if (sig == first_signal) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long ns =
+            (long)(now.tv_sec - first_at.tv_sec) * 1000000000L + (now.tv_nsec - first_at.tv_nsec);
+        if (ns < SHUTDOWN_REPEAT_NS)
+            return; /* the first one, delivered twice (timeout(1)) */
     }
     /* The second signal: at once. */
     shutdown_run();

@@ -81,6 +81,20 @@ with tempfile.TemporaryDirectory(prefix="hartlab-signal-") as d:
     check("timeout 3 ...: timeout reports the time-out (124)", r.returncode == 124, r.returncode)
     one_stop_line("timeout 3 ...", r.stderr, signal.SIGTERM, "spin")
 
+    # One signal delivered twice at once (timeout(1) signals the command, then its process
+    # group) is one request: the run still stops cleanly, everything owed written.
+    for n in range(5):
+        p = subprocess.Popen([hartlab, spin], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        time.sleep(0.3)
+        p.send_signal(signal.SIGTERM)
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=60)
+        out, err = out.decode(errors="replace"), err.decode(errors="replace")
+        check(f"SIGTERM twice at once ({n + 1}/5): one request, 143, output complete",
+              p.returncode == 143 and out == "u\nstarted\n" and "stopped by SIGTERM" in err,
+              f"status {p.returncode}, {out!r}, {err!r}")
+
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         name = signal.Signals(sig).name
         rc, out, err = signalled([spin], sig)
@@ -141,7 +155,7 @@ with tempfile.TemporaryDirectory(prefix="hartlab-signal-") as d:
                          stderr=subprocess.PIPE)
     time.sleep(1)
     p.send_signal(signal.SIGTERM)
-    time.sleep(0.5)
+    time.sleep(1.0)
     waiting = p.poll() is None
     check("first signal, output owed to a full pipe: hartlab waits to deliver it", waiting,
           p.returncode)
