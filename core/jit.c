@@ -36,8 +36,24 @@
 /* ---- x86-64 encoding ---- */
 
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
-enum cc { CC_O, CC_NO, CC_B, CC_AE, CC_E, CC_NE, CC_BE, CC_A,
-          CC_S, CC_NS, CC_P, CC_NP, CC_L, CC_GE, CC_LE, CC_G };
+enum cc {
+    CC_O,
+    CC_NO,
+    CC_B,
+    CC_AE,
+    CC_E,
+    CC_NE,
+    CC_BE,
+    CC_A,
+    CC_S,
+    CC_NS,
+    CC_P,
+    CC_NP,
+    CC_L,
+    CC_GE,
+    CC_LE,
+    CC_G
+};
 /* Group-1 ALU operations: the /digit of 0x81/0x83 and (times 8, plus 1) the r/m,reg opcode. */
 enum alu { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
 /* Group-2 shifts: the /digit of 0xc1/0xd3. */
@@ -336,21 +352,20 @@ struct stub {
     uint8_t *from;   /* the jump to patch */
     uint8_t *resume; /* where the slow paths go back to */
     const struct insn *ins;
-    uint64_t pc;  /* STUB_TAKEN/STUB_LEAVE: the new pc */
-    int reg;      /* STUB_LOAD: destination host register (-1: none); STUB_STORE: value */
-    unsigned op;  /* STUB_LOAD/STUB_STORE: the semantic row; STUB_TRAP_RAX: the cause */
+    uint64_t pc; /* STUB_TAKEN/STUB_LEAVE: the new pc */
+    int reg;     /* STUB_LOAD: destination host register (-1: none); STUB_STORE: value */
+    unsigned op; /* STUB_LOAD/STUB_STORE: the semantic row; STUB_TRAP_RAX: the cause */
     struct rstate rs;
 };
 
-#define MAX_STUBS (3 * SUPERBLOCK_MAX_INSNS + 8)
+#define MAX_STUBS    (3 * SUPERBLOCK_MAX_INSNS + 8)
 /* Blocks translated together (see jit_heat). */
-#define JIT_BATCH 32
+#define JIT_BATCH    32
 /* Room for one block's code: emission stops (and the block stays interpreted) past it. */
 #define BLOCK_WINDOW (256u << 10)
 /* Generic calls: a copy of the entry followed by an entry that returns 0, so that a body
  * that goes on (NEXT) comes back to the translated code. */
 #define DATA_ENTRIES (1u << 18)
-
 
 bool jit_host_supported(void)
 {
@@ -1446,26 +1461,66 @@ static bool set_writable(struct jit *j, uint8_t *lo, uint8_t *hi, bool writable)
 {
     uintptr_t p0 = (uintptr_t)lo & ~(uintptr_t)(j->page - 1);
     uintptr_t p1 = ((uintptr_t)hi + (uintptr_t)j->page - 1) & ~(uintptr_t)(j->page - 1);
-    return mprotect((void *)p0, p1 - p0, writable ? PROT_READ | PROT_WRITE
-                                                  : PROT_READ | PROT_EXEC) == 0;
+    return mprotect((void *)p0, p1 - p0,
+                    writable ? PROT_READ | PROT_WRITE : PROT_READ | PROT_EXEC) == 0;
 }
 
 /* The instructions emit_insn generates inline (the others call their bodies). */
 static bool native(const struct tr *t, unsigned sem)
 {
     switch (sem) {
-    case INSN_lb: case INSN_lh: case INSN_lw: case INSN_lbu: case INSN_lhu:
-    case INSN_sb: case INSN_sh: case INSN_sw:
-    case INSN_addi: case INSN_xori: case INSN_ori: case INSN_andi: case INSN_slti:
-    case INSN_sltiu: case INSN_slli: case INSN_srli: case INSN_srai: case INSN_add:
-    case INSN_sub: case INSN_and: case INSN_or: case INSN_xor: case INSN_slt: case INSN_sltu:
-    case INSN_sll: case INSN_srl: case INSN_sra: case INSN_mul: case INSN_mulh:
-    case INSN_mulhu: case INSN_mulhsu: case INSN_div: case INSN_divu: case INSN_rem:
+    case INSN_lb:
+    case INSN_lh:
+    case INSN_lw:
+    case INSN_lbu:
+    case INSN_lhu:
+    case INSN_sb:
+    case INSN_sh:
+    case INSN_sw:
+    case INSN_addi:
+    case INSN_xori:
+    case INSN_ori:
+    case INSN_andi:
+    case INSN_slti:
+    case INSN_sltiu:
+    case INSN_slli:
+    case INSN_srli:
+    case INSN_srai:
+    case INSN_add:
+    case INSN_sub:
+    case INSN_and:
+    case INSN_or:
+    case INSN_xor:
+    case INSN_slt:
+    case INSN_sltu:
+    case INSN_sll:
+    case INSN_srl:
+    case INSN_sra:
+    case INSN_mul:
+    case INSN_mulh:
+    case INSN_mulhu:
+    case INSN_mulhsu:
+    case INSN_div:
+    case INSN_divu:
+    case INSN_rem:
     case INSN_remu: return true;
-    case INSN_ld: case INSN_lwu: case INSN_sd: case INSN_addiw: case INSN_slliw:
-    case INSN_srliw: case INSN_sraiw: case INSN_addw: case INSN_subw: case INSN_sllw:
-    case INSN_srlw: case INSN_sraw: case INSN_mulw: case INSN_divw: case INSN_divuw:
-    case INSN_remw: case INSN_remuw: return t->w;
+    case INSN_ld:
+    case INSN_lwu:
+    case INSN_sd:
+    case INSN_addiw:
+    case INSN_slliw:
+    case INSN_srliw:
+    case INSN_sraiw:
+    case INSN_addw:
+    case INSN_subw:
+    case INSN_sllw:
+    case INSN_srlw:
+    case INSN_sraw:
+    case INSN_mulw:
+    case INSN_divw:
+    case INSN_divuw:
+    case INSN_remw:
+    case INSN_remuw: return t->w;
     default: return false;
     }
 }
@@ -1666,7 +1721,8 @@ static int jit_heat(struct hart *h, const struct insn *i)
     struct jit *j = h->cc->jit;
     uint32_t heat = ++b->heat;
     if (heat == j->threshold) {
-        if (!b->valid || j->full || (j->max_blocks && j->st.translated + j->nqueue >= j->max_blocks))
+        if (!b->valid || j->full ||
+            (j->max_blocks && j->st.translated + j->nqueue >= j->max_blocks))
             b->insns[0].fn = b->first_fn; /* stays interpreted */
         else
             j->queue[j->nqueue++] = b;
@@ -1694,8 +1750,8 @@ struct jit *jit_new(const struct jit_config *cfg)
     j->code_size = (j->code_size + (size_t)j->page - 1) & ~(size_t)(j->page - 1);
     if (j->code_size < 2 * BLOCK_WINDOW)
         j->code_size = 2 * BLOCK_WINDOW;
-    j->code = mmap(NULL, j->code_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                   -1, 0);
+    j->code =
+        mmap(NULL, j->code_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     j->data = mmap(NULL, DATA_ENTRIES * sizeof(struct insn), PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (j->code == MAP_FAILED || j->data == MAP_FAILED) {

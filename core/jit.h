@@ -56,14 +56,14 @@ struct jit_config {
 
 /* Counters for --jit-stats (never part of the simulation's output). */
 struct jit_stats {
-    uint64_t translated;     /* blocks translated */
-    uint64_t refused;        /* blocks the translator left to the interpreter */
-    uint64_t guest_insns;    /* instructions in the translated blocks */
-    uint64_t helper_insns;   /* of those, run by calling their bodies */
-    uint64_t code_bytes;     /* bytes of host code emitted (all flushes together) */
-    uint64_t code_peak;      /* the most bytes in use at once */
-    uint64_t flushes;        /* times the code buffer was emptied */
-    uint64_t translate_ns;   /* host CPU time spent translating (not simulated time) */
+    uint64_t translated;   /* blocks translated */
+    uint64_t refused;      /* blocks the translator left to the interpreter */
+    uint64_t guest_insns;  /* instructions in the translated blocks */
+    uint64_t helper_insns; /* of those, run by calling their bodies */
+    uint64_t code_bytes;   /* bytes of host code emitted (all flushes together) */
+    uint64_t code_peak;    /* the most bytes in use at once */
+    uint64_t flushes;      /* times the code buffer was emptied */
+    uint64_t translate_ns; /* host CPU time spent translating (not simulated time) */
 };
 
 /* True when this host has a translator (x86-64 Linux). */

@@ -110,9 +110,7 @@ static unsigned gen_insn(uint32_t *w, unsigned k, unsigned n, unsigned xlen)
         w[0] = enc_i(imm, rs1, f3, rd, OP_IMM);
         return 1;
     }
-    case 5: /* M */
-        w[0] = enc_r(1, rs2, rs1, rnd_n(8), rd, OP_OP);
-        return 1;
+    case 5: /* M */ w[0] = enc_r(1, rs2, rs1, rnd_n(8), rd, OP_OP); return 1;
     case 6: /* the W forms (RV64) */
         if (xlen == 64) {
             static const unsigned f3s[] = { 0, 1, 5 };
@@ -209,8 +207,8 @@ static unsigned gen_insn(uint32_t *w, unsigned k, unsigned n, unsigned xlen)
             unsigned skip = 2 + rnd_n(left - 2 < 5 ? left - 2 : 5);
             w[0] = (tmp << 7) | OP_AUIPC;
             pair_second[k + 1] = true;
-            fwds[nfwds++] = (struct fwd){ k + 1, k + skip, false, true, rd, tmp, 0,
-                                          rnd_n(16) == 0 ? 2 : 0 };
+            fwds[nfwds++] =
+                (struct fwd){ k + 1, k + skip, false, true, rd, tmp, 0, rnd_n(16) == 0 ? 2 : 0 };
             w[1] = NOP;
             return 2;
         }
@@ -219,9 +217,7 @@ static unsigned gen_insn(uint32_t *w, unsigned k, unsigned n, unsigned xlen)
     case 17: /* counters: cycle/instret as seen mid-block */
         w[0] = CSRRS(rd, rnd_n(2) ? 0xc00 : 0xc02, 0);
         return 1;
-    case 18:
-        w[0] = rnd_n(3) ? ECALL : 0x0000000fu /* fence */;
-        return 1;
+    case 18: w[0] = rnd_n(3) ? ECALL : 0x0000000fu /* fence */; return 1;
     default: /* an illegal instruction now and then */
         w[0] = rnd_n(6) ? ADDI(rd, rs1, (int32_t)rnd_n(4096) - 2048) : 0;
         return 1;
@@ -290,7 +286,8 @@ static void compare(const struct testhart *a, const struct testhart *b, uint64_t
 {
     const struct hart *x = a->h, *y = b->h;
     if (getenv("JIT_TEST_DUMP"))
-        fprintf(stderr, "until %llu: pc %llx/%llx cycles %llu/%llu retired %llu/%llu x7 %llx/%llx\n",
+        fprintf(stderr,
+                "until %llu: pc %llx/%llx cycles %llu/%llu retired %llu/%llu x7 %llx/%llx\n",
                 (unsigned long long)until, (unsigned long long)x->pc, (unsigned long long)y->pc,
                 (unsigned long long)x->cycles, (unsigned long long)y->cycles,
                 (unsigned long long)x->retired, (unsigned long long)y->retired,
@@ -423,16 +420,16 @@ static void test_guest_jit_bounded(void **state)
     TH_PROG(t, TH_RAM_BASE,
             /* 0x00 */ LOAD(8, T0, A4, 0), STORE(8, T0, A3, 0),
             /* 0x08 */ LOAD(8, T0, A4, 8), STORE(8, T0, A3, 8),
-            /* 0x10 */ enc_i(0x7ff, A5, 7, T1, OP_IMM), /* andi t1, a5, 0x7ff */
-            /* 0x14 */ enc_i(20, T1, 1, T1, OP_IMM),    /* slli t1, t1, 20 */
+            /* 0x10 */ enc_i(0x7ff, A5, 7, T1, OP_IMM),                    /* andi t1, a5, 0x7ff */
+            /* 0x14 */ enc_i(20, T1, 1, T1, OP_IMM),                       /* slli t1, t1, 20 */
             /* 0x18 */ LOAD(4, T2, A3, 0), enc_r(0, T1, T2, 6, T2, OP_OP), /* or */
             /* 0x20 */ STORE(4, T2, A3, 0), FENCE_I,
             /* 0x28 */ ADDI(A2, X0, 3),
             /* 0x2c */ enc_i(0, A3, 0, RA, OP_JALR), /* jalr ra, 0(a3) */
             /* 0x30 */ ADDI(A2, A2, -1), BNE(A2, X0, -8),
             /* 0x38 */ ADDI(A3, A3, 16), ADDI(A5, A5, -1),
-            /* 0x40 */ enc_i(0x7ff, A3, 7, A3, OP_IMM), /* keep a3 in 0x80005000..0x800057ff */
-            /* 0x44 */ enc_i(0x1ff, X0, 4, X0, OP_IMM), /* nop-like */
+            /* 0x40 */ enc_i(0x7ff, A3, 7, A3, OP_IMM),     /* keep a3 in 0x80005000..0x800057ff */
+            /* 0x44 */ enc_i(0x1ff, X0, 4, X0, OP_IMM),     /* nop-like */
             /* 0x48 */ NOP, enc_r(0, S1, A3, 6, A3, OP_OP), /* or a3, a3, s1 */
             /* 0x50 */ BNE(A5, X0, -0x50), STORE(4, X0, S0, 0));
     h->pc = TH_RAM_BASE;
