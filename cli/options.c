@@ -165,8 +165,10 @@ static void print_help(void)
          "With --script: 0 every step passed, 1 a step failed, 2 the script does not parse.\n");
 }
 
-/* Parse a number with an optional K/M/G suffix (powers of 1024 when `suffixes`). */
-static bool parse_u64(const char *s, bool suffixes, uint64_t *out)
+/* Parse a number with an optional k/K, m/M or g/G suffix: powers of `unit`, 1024 for sizes
+ * (which may end in B or iB: 16MiB) and 1000 for counts (10M is ten million); unit 0 takes
+ * no suffix. */
+static bool parse_u64(const char *s, unsigned unit, uint64_t *out)
 {
     if (!*s || *s == '-')
         return false;
@@ -175,58 +177,31 @@ static bool parse_u64(const char *s, bool suffixes, uint64_t *out)
     unsigned long long v = strtoull(s, &end, 0);
     if (errno || end == s)
         return false;
-    if (suffixes && *end) {
-        unsigned shift = 0;
+    if (unit && *end) {
+        unsigned powers = 0;
         switch (*end) {
         case 'k':
-        case 'K': shift = 10; break;
+        case 'K': powers = 1; break;
         case 'm':
-        case 'M': shift = 20; break;
+        case 'M': powers = 2; break;
         case 'g':
-        case 'G': shift = 30; break;
+        case 'G': powers = 3; break;
         default: return false;
         }
         end++;
-        if (*end == 'i' && end[1] == 'B')
+        if (unit == 1024 && *end == 'i' && end[1] == 'B')
             end += 2;
-        else if (*end == 'B')
+        else if (unit == 1024 && *end == 'B')
             end++;
-        if (v > (UINT64_MAX >> shift))
-            return false;
-        v <<= shift;
+        for (unsigned k = 0; k < powers; k++) {
+            if (v > UINT64_MAX / unit)
+                return false;
+            v *= unit;
+        }
     }
     if (*end)
         return false;
     *out = v;
-    return true;
-}
-
-/* A count (--max-insns, --max-cycles): a number with an optional k/M/G suffix, powers of
- * 1000 (10M is ten million instructions, as one says it), or a plain number. */
-static bool parse_count(const char *s, uint64_t *out)
-{
-    size_t n = strlen(s);
-    uint64_t scale = 1;
-    if (n > 1) {
-        switch (s[n - 1]) {
-        case 'k':
-        case 'K': scale = 1000; break;
-        case 'M': scale = 1000000; break;
-        case 'G': scale = 1000000000; break;
-        default: break;
-        }
-    }
-    if (scale == 1)
-        return parse_u64(s, false, out);
-    char digits[32];
-    if (n - 1 >= sizeof digits)
-        return false;
-    memcpy(digits, s, n - 1);
-    digits[n - 1] = 0;
-    uint64_t v;
-    if (!parse_u64(digits, false, &v) || v > UINT64_MAX / scale)
-        return false;
-    *out = v * scale;
     return true;
 }
 
@@ -297,7 +272,7 @@ enum {
 static bool parse_threshold(const char *v, unsigned *out)
 {
     uint64_t n;
-    if (!parse_u64(v, false, &n) || n == 0 || n > 1000000000)
+    if (!parse_u64(v, 0, &n) || n == 0 || n > 1000000000)
         return false;
     *out = (unsigned)n;
     return true;
@@ -371,7 +346,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
                         env_threshold);
     /* A debugging aid (docs/architecture.md): translate only the first N hot blocks. */
     const char *env_limit = getenv("HARTLAB_JIT_LIMIT");
-    if (env_limit && *env_limit && !parse_u64(env_limit, false, &mo->jit_limit))
+    if (env_limit && *env_limit && !parse_u64(env_limit, 0, &mo->jit_limit))
         cli_usage_error("HARTLAB_JIT_LIMIT: '%s' is not a number", env_limit);
     /* Another (docs/architecture.md): each translation's code and a perf map, in a
      * directory that must exist. */
@@ -412,7 +387,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
             break;
         case OPT_BOARD: o->board = optarg; break;
         case 'm':
-            if (!parse_u64(optarg, true, &mo->ram_size) || mo->ram_size == 0 ||
+            if (!parse_u64(optarg, 1024, &mo->ram_size) || mo->ram_size == 0 ||
                 (mo->ram_size & 0xfff) || mo->ram_size > (1ull << 36))
                 cli_usage_error(
                     "-m: '%s' is not a RAM size (a multiple of 4K up to 64G, e.g. 128M)", optarg);
@@ -423,7 +398,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
             if (!at || at == optarg || o->nloads == CLI_MAX_IMAGES)
                 cli_usage_error("--load: '%s' is not FILE@ADDR", optarg);
             char *path = strndup(optarg, (size_t)(at - optarg));
-            if (!path || !parse_u64(at + 1, false, &o->loads[o->nloads].addr))
+            if (!path || !parse_u64(at + 1, 0, &o->loads[o->nloads].addr))
                 cli_usage_error("--load: '%s' is not FILE@ADDR (ADDR like 0x80000000)", optarg);
             o->loads[o->nloads].in_ram = false;
             o->loads[o->nloads++].path = path;
@@ -439,11 +414,11 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
                 cli_usage_error("--misaligned: '%s' is neither 'trap' nor 'emulate'", optarg);
             break;
         case OPT_MAX_INSNS:
-            if (!parse_count(optarg, &mo->max_insns) || mo->max_insns == 0)
+            if (!parse_u64(optarg, 1000, &mo->max_insns) || mo->max_insns == 0)
                 cli_usage_error("--max-insns: '%s' is not a positive number", optarg);
             break;
         case OPT_MAX_CYCLES:
-            if (!parse_count(optarg, &mo->max_cycles) || mo->max_cycles == 0)
+            if (!parse_u64(optarg, 1000, &mo->max_cycles) || mo->max_cycles == 0)
                 cli_usage_error("--max-cycles: '%s' is not a positive number", optarg);
             break;
         case OPT_TRACE:
@@ -490,7 +465,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
         case OPT_RNG_SEED:
             if (strcmp(optarg, "host") == 0)
                 mo->rng_host = true;
-            else if (!parse_u64(optarg, false, &mo->rng_seed))
+            else if (!parse_u64(optarg, 0, &mo->rng_seed))
                 cli_usage_error("--rng-seed: '%s' is neither a number nor 'host'", optarg);
             break;
         case OPT_NO_RNG: mo->rng_off = true; break;
@@ -498,15 +473,14 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
             /* QEMU's spelling: N or cpus=N; topology (sockets=, cores=, ...) is not modelled. */
             const char *n = strncmp(optarg, "cpus=", 5) == 0 ? optarg + 5 : optarg;
             uint64_t v;
-            if (!parse_u64(n, false, &v) || v < 1 || v > MACHINE_MAX_HARTS)
+            if (!parse_u64(n, 0, &v) || v < 1 || v > MACHINE_MAX_HARTS)
                 cli_usage_error("--smp: '%s' is not a number of harts from 1 to 8 (N or cpus=N)",
                                 optarg);
             o->smp = (unsigned)v;
             break;
         }
         case OPT_QUANTUM:
-            if (!parse_u64(optarg, false, &mo->quantum) || mo->quantum == 0 ||
-                mo->quantum > 100000000)
+            if (!parse_u64(optarg, 0, &mo->quantum) || mo->quantum == 0 || mo->quantum > 100000000)
                 cli_usage_error("--quantum: '%s' is not a number of cycles from 1 to 100000000",
                                 optarg);
             break;
@@ -521,7 +495,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
             break;
         case OPT_JIT_STATS: o->jit_stats = true; break;
         case OPT_RECORD_HISTORY:
-            if (!parse_u64(optarg, true, &o->history_budget) || o->history_budget < (1u << 20) ||
+            if (!parse_u64(optarg, 1024, &o->history_budget) || o->history_budget < (1u << 20) ||
                 o->history_budget > (1ull << 40))
                 cli_usage_error("--record-history: '%s' is not a memory budget from 1M to 1T "
                                 "(a number of bytes with K, M or G, e.g. 256M)",
