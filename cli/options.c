@@ -388,7 +388,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
         case OPT_BOARD: o->board = optarg; break;
         case 'm':
             if (!parse_u64(optarg, 1024, &mo->ram_size) || mo->ram_size == 0 ||
-                (mo->ram_size & 0xfff) || mo->ram_size > (1ull << 36))
+                (mo->ram_size & 0xfff) || mo->ram_size > MACHINE_MAX_RAM)
                 cli_usage_error(
                     "-m: '%s' is not a RAM size (a multiple of 4K up to 64G, e.g. 128M)", optarg);
             o->ram_set = true;

@@ -729,8 +729,16 @@ bool board_apply_options(const void *fdt, struct machine_options *o, char *err, 
         return false;
     }
     o->ram_base = base;
-    if (!o->ram_size)
+    if (!o->ram_size) {
+        if (size > MACHINE_MAX_RAM) {
+            snprintf(err, errlen,
+                     "board: /memory is %" PRIu64 " GiB; hartlab gives a guest at most %llu GiB "
+                     "(-m SIZE sets less)",
+                     size >> 30, MACHINE_MAX_RAM >> 30);
+            return false;
+        }
         o->ram_size = size;
+    }
 
     int cpu = first_cpu(fdt);
     if (cpu < 0) {

@@ -62,6 +62,12 @@ struct machine *machine_new(const struct machine_options *o, char *err, size_t e
                  MACHINE_MAX_HARTS);
         goto fail;
     }
+    if (o->ram_size > MACHINE_MAX_RAM) {
+        snprintf(err, errlen,
+                 "%" PRIu64 " MiB of RAM requested; hartlab gives a guest at most %llu GiB",
+                 o->ram_size >> 20, MACHINE_MAX_RAM >> 30);
+        goto fail;
+    }
     if (!bus_add_ram(&m->bus, "ram", o->ram_base, o->ram_size, false)) {
         snprintf(err, errlen,
                  "cannot set up %" PRIu64 " MiB of RAM at 0x%" PRIx64
@@ -71,7 +77,10 @@ struct machine *machine_new(const struct machine_options *o, char *err, size_t e
     }
     /* Pages written from the start are known, so that history (platform/history.h) can
      * start without reading all of RAM; the cost is one byte store per write translation. */
-    bus_track_dirty(&m->bus, true);
+    if (!bus_track_dirty(&m->bus, true)) {
+        snprintf(err, errlen, "out of host memory for the map of written RAM pages");
+        goto fail;
+    }
     m->cluster = cluster_new();
     if (!m->cluster) {
         snprintf(err, errlen, "out of memory for the code cache");

@@ -26,6 +26,9 @@
 #include "loader/loader.h"
 
 #define MACHINE_MAX_HARTS    CLUSTER_MAX_HARTS
+/* The most RAM a guest gets (-m, a board's /memory node): 64 GiB, reserved, not committed,
+ * as host pages are touched; its dirty-page map (one byte per 4 KiB page) is 16 MiB. */
+#define MACHINE_MAX_RAM      (1ull << 36)
 /* The default quantum, and the quantum below which harts step instruction by instruction
  * (docs/cycles.md "Several harts"). */
 #define MACHINE_QUANTUM      10000u
@@ -68,10 +71,10 @@ struct machine_options {
     unsigned ndrives;
     uint64_t rng_seed;
     bool rng_host, rng_off;
-    bool jit;                       /* the translation tier (core/jit.h), where the host has one */
-    unsigned jit_threshold;         /* block starts before translation; 0 = the default */
-    uint64_t jit_limit;             /* translate at most this many blocks (0: no limit) */
-    const char *jit_dump;           /* write translated code there (HARTLAB_JIT_DUMP) */
+    bool jit;               /* the translation tier (core/jit.h), where the host has one */
+    unsigned jit_threshold; /* block starts before translation; 0 = the default */
+    uint64_t jit_limit;     /* translate at most this many blocks (0: no limit) */
+    const char *jit_dump;   /* write translated code there (HARTLAB_JIT_DUMP) */
 };
 
 struct htif;
