@@ -7,7 +7,8 @@
  * runs as a chain of jumps; it returns (nonzero) when the block ends with h->pc set: jumps
  * and branches that leave it (after following a link into the next block, when they can:
  * exec_chain in hart_internal.h), traps, system instructions. Helpers in hart.c and csr.c
- * still return 0 to go on (CONT). Registers are stored zero-extended to 64 bits on RV32.
+ * still return 0 to go on (CONT); the jump and branch helpers here return the entry to go
+ * on with (GO). Registers are stored zero-extended to 64 bits on RV32.
  * Writes to x0 land in the sink register (decode.c).
  */
 #ifndef XLEN
@@ -42,9 +43,16 @@ typedef int64_t sxlen;
 
 /* Go on with the next entry of the block: a tail call, which the compiler turns into a
  * jump, so that a block runs as a chain of jumps without returning to a loop (threaded
- * dispatch). Without the optimisation the calls nest one frame per instruction, which a
- * block's bounded length keeps small. */
-#define NEXT return i[1].fn(h, i + 1)
+ * dispatch). MUSTTAIL (core/hart_internal.h) makes it a jump at every optimisation level
+ * where the compiler has it; elsewhere an -O0 build nests one frame per instruction, which
+ * a block's bounded length and CHAIN_MAX_CYCLES keep small. Every call from a body to a
+ * body is one of these. */
+#define NEXT     MUSTTAIL return i[1].fn(h, i + 1)
+/* Go on with the entry a helper chose, or end the block when it chose none (NULL). The
+ * helpers of jumps and branches return their choice instead of making the call: a
+ * guaranteed tail call (MUSTTAIL, core/hart_internal.h) needs a caller with the body's own
+ * signature, and once inlined the choice costs nothing. */
+#define GO(next) EXEC_GO(h, next)
 /* An instruction that never traps nor ends its block: its semantics in op_NAME (which
  * fused pairs use too, see below), its body runs that and goes on. */
 #define OP(name)                                                                                   \
@@ -88,11 +96,14 @@ OP(auipc)
 /* jal and the conditional branches have a fixed target: the decoder gives the few whose
  * target is misaligned (possible only without C) the `check` form of the body, which is
  * not fused (core/hart.c, fill_insn). */
-ALWAYS_INLINE int PFX(jal)(struct hart *h, const struct insn *i, bool check, bool timed)
+ALWAYS_INLINE const struct insn *PFX(jal)(struct hart *h, const struct insn *i, bool check,
+                                          bool timed)
 {
     uxlen target = (uxlen)(i->pc + IMM);
-    if (check && PFX(misaligned_target)(h, target))
-        return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
+    if (check && PFX(misaligned_target)(h, target)) {
+        exec_trap(h, i, EXC_INSN_MISALIGNED, target);
+        return NULL;
+    }
     if (timed)
         hart_timing_jump(h, i, target);
     WRD(i->pc + i->len);
@@ -100,32 +111,34 @@ ALWAYS_INLINE int PFX(jal)(struct hart *h, const struct insn *i, bool check, boo
      * or the fall-through entry to the target (core/hart.c, build_block): as at a
      * conditional branch, going on needs a block boundary with nothing to check. */
     if (likely(h->cycles - i->after_cost < h->fast_until))
-        NEXT;
+        return i + 1;
     exec_leave_after(h, i);
     h->pc = target;
-    return 1;
+    return NULL;
 }
 BODY(jal)
 {
-    return PFX(jal)(h, i, false, false);
+    GO(PFX(jal)(h, i, false, false));
 }
 static int PFX(check_jal)(struct hart *h, const struct insn *i)
 {
-    return PFX(jal)(h, i, true, false);
+    GO(PFX(jal)(h, i, true, false));
 }
 /* The `timed` bodies apply the core timing's run-time effects (core/cost.h): the decoder
  * gives them to a hart whose timing has such effects (h->dyn), so that the others' bodies
  * do not even test for them (PFX(timed_fn) below). */
 static int PFX(timed_jal)(struct hart *h, const struct insn *i)
 {
-    return PFX(jal)(h, i, true, true);
+    GO(PFX(jal)(h, i, true, true));
 }
-ALWAYS_INLINE int PFX(jalr)(struct hart *h, const struct insn *i, bool timed)
+ALWAYS_INLINE const struct insn *PFX(jalr)(struct hart *h, const struct insn *i, bool timed)
 {
     uxlen target = (uxlen)(RS1 + IMM) & ~(uxlen)1;
     uxlen link = (uxlen)(i->pc + i->len);
-    if (unlikely(PFX(misaligned_target)(h, target)))
-        return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
+    if (unlikely(PFX(misaligned_target)(h, target))) {
+        exec_trap(h, i, EXC_INSN_MISALIGNED, target);
+        return NULL;
+    }
     if (timed)
         hart_timing_jump(h, i, target);
     h->pc = target;
@@ -134,30 +147,33 @@ ALWAYS_INLINE int PFX(jalr)(struct hart *h, const struct insn *i, bool timed)
 }
 BODY(jalr)
 {
-    return PFX(jalr)(h, i, false);
+    GO(PFX(jalr)(h, i, false));
 }
 static int PFX(timed_jalr)(struct hart *h, const struct insn *i)
 {
-    return PFX(jalr)(h, i, true);
+    GO(PFX(jalr)(h, i, true));
 }
 /* A conditional branch. Blocks end at one, but a superblock (core/hart.c, build_block)
  * goes on after it into the next block, whose instructions were counted when the
  * superblock started; a branch that ends its superblock is followed by the fall-through
  * entry. Not taken, the branch goes on unless what is a block boundary here needs the run
  * loop's checks (h->fast_until); taken, it gives back what it skips and follows its link. */
-ALWAYS_INLINE int PFX(branch)(struct hart *h, const struct insn *i, bool taken, bool check,
-                              bool timed)
+ALWAYS_INLINE const struct insn *PFX(branch)(struct hart *h, const struct insn *i, bool taken,
+                                             bool check, bool timed)
 {
     if (!taken) {
         if (timed)
             h->cycles += (uint64_t)hart_timing_branch(h, i, false, 0);
         if (likely(h->cycles - i->after_cost < h->fast_until))
-            NEXT;
-        return exec_leave_after(h, i);
+            return i + 1;
+        exec_leave_after(h, i);
+        return NULL;
     }
     uxlen target = (uxlen)(i->pc + IMM);
-    if (check && PFX(misaligned_target)(h, target))
-        return exec_trap(h, i, EXC_INSN_MISALIGNED, target);
+    if (check && PFX(misaligned_target)(h, target)) {
+        exec_trap(h, i, EXC_INSN_MISALIGNED, target);
+        return NULL;
+    }
     h->pc = target;
     int64_t extra = timed ? hart_timing_branch(h, i, true, target) : h->taken_extra;
     return exec_chain_adjust(h, i, extra - (int64_t)i->after_cost, i->after_n);
@@ -166,15 +182,15 @@ ALWAYS_INLINE int PFX(branch)(struct hart *h, const struct insn *i, bool taken, 
 #define BRANCH_BODY(name, cond)                                                                    \
     BODY(name)                                                                                     \
     {                                                                                              \
-        return PFX(branch)(h, i, cond, false, false);                                              \
+        GO(PFX(branch)(h, i, cond, false, false));                                                 \
     }                                                                                              \
     static int PFX(check_##name)(struct hart * h, const struct insn *i)                            \
     {                                                                                              \
-        return PFX(branch)(h, i, cond, true, false);                                               \
+        GO(PFX(branch)(h, i, cond, true, false));                                                  \
     }                                                                                              \
     static int PFX(timed_##name)(struct hart * h, const struct insn *i)                            \
     {                                                                                              \
-        return PFX(branch)(h, i, cond, true, true);                                                \
+        GO(PFX(branch)(h, i, cond, true, true));                                                   \
     }
 BRANCH_BODY(beq, RS1 == RS2)
 BRANCH_BODY(bne, RS1 != RS2)
@@ -220,7 +236,7 @@ insn_fn PFX(check_fn)(unsigned sem)
     {                                                                                              \
         if (likely(PFX(try_##name)(h, i)))                                                         \
             NEXT;                                                                                  \
-        return PFX(slow_##name)(h, i);                                                             \
+        MUSTTAIL return PFX(slow_##name)(h, i);                                                    \
     }
 LOAD_BODY(lb, 1, int8_t)
 LOAD_BODY(lh, 2, int16_t)
@@ -243,7 +259,7 @@ LOAD_BODY(lwu, 4, uint32_t)
     {                                                                                              \
         if (likely(PFX(try_##name)(h, i)))                                                         \
             NEXT;                                                                                  \
-        return PFX(slow_##name)(h, i);                                                             \
+        MUSTTAIL return PFX(slow_##name)(h, i);                                                    \
     }
 STORE_BODY(sb, 1)
 STORE_BODY(sh, 2)
@@ -481,16 +497,18 @@ BODY(mulhu)
 /* Divisions: a plain body and a `timed` one that adds the operand-dependent cycles of
  * the hart's core (core/cost.h; see timed_jal). */
 #define TIMED_BODY(name)                                                                           \
-    ALWAYS_INLINE int PFX(do_##name)(struct hart * h, const struct insn *i, bool timed);           \
+    ALWAYS_INLINE void PFX(do_##name)(struct hart * h, const struct insn *i, bool timed);          \
     BODY(name)                                                                                     \
     {                                                                                              \
-        return PFX(do_##name)(h, i, false);                                                        \
+        PFX(do_##name)(h, i, false);                                                               \
+        NEXT;                                                                                      \
     }                                                                                              \
     static int PFX(timed_##name)(struct hart * h, const struct insn *i)                            \
     {                                                                                              \
-        return PFX(do_##name)(h, i, true);                                                         \
+        PFX(do_##name)(h, i, true);                                                                \
+        NEXT;                                                                                      \
     }                                                                                              \
-    ALWAYS_INLINE int PFX(do_##name)(struct hart * h, const struct insn *i, bool timed)
+    ALWAYS_INLINE void PFX(do_##name)(struct hart * h, const struct insn *i, bool timed)
 #define DIV_TIMING(a, b, is_signed, bits)                                                          \
     do {                                                                                           \
         if (timed)                                                                                 \
@@ -501,26 +519,22 @@ TIMED_BODY(div)
     sxlen a = SRS1, b = SRS2;
     DIV_TIMING(a, b, true, XLEN);
     WRD(b == 0 ? (uxlen)-1 : (a == SXLEN_MIN && b == -1) ? (uxlen)a : (uxlen)(a / b));
-    NEXT;
 }
 TIMED_BODY(divu)
 {
     DIV_TIMING(RS1, RS2, false, XLEN);
     WRD(RS2 == 0 ? (uxlen)-1 : RS1 / RS2);
-    NEXT;
 }
 TIMED_BODY(rem)
 {
     sxlen a = SRS1, b = SRS2;
     DIV_TIMING(a, b, true, XLEN);
     WRD(b == 0 ? (uxlen)a : (a == SXLEN_MIN && b == -1) ? 0 : (uxlen)(a % b));
-    NEXT;
 }
 TIMED_BODY(remu)
 {
     DIV_TIMING(RS1, RS2, false, XLEN);
     WRD(RS2 == 0 ? RS1 : RS1 % RS2);
-    NEXT;
 }
 OP(mulw)
 {
@@ -531,28 +545,24 @@ TIMED_BODY(divw)
     int32_t a = (int32_t)RS1, b = (int32_t)RS2;
     DIV_TIMING((uint32_t)a, (uint32_t)b, true, 32);
     WRD32(b == 0 ? -1 : (a == INT32_MIN && b == -1) ? a : a / b);
-    NEXT;
 }
 TIMED_BODY(divuw)
 {
     uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
     DIV_TIMING(a, b, false, 32);
     WRD32(b == 0 ? UINT32_MAX : a / b);
-    NEXT;
 }
 TIMED_BODY(remw)
 {
     int32_t a = (int32_t)RS1, b = (int32_t)RS2;
     DIV_TIMING((uint32_t)a, (uint32_t)b, true, 32);
     WRD32(b == 0 ? a : (a == INT32_MIN && b == -1) ? 0 : a % b);
-    NEXT;
 }
 TIMED_BODY(remuw)
 {
     uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
     DIV_TIMING(a, b, false, 32);
     WRD32(b == 0 ? a : a % b);
-    NEXT;
 }
 
 /* The `timed` body of a row, for harts whose timing has run-time effects; NULL for rows
@@ -863,18 +873,18 @@ enum {
     static int PFX(fuse_##a##__##b)(struct hart * h, const struct insn *i)                         \
     {                                                                                              \
         if (unlikely(!PFX(try_##a)(h, i)))                                                         \
-            return PFX(sem_##a)(h, i);                                                             \
+            MUSTTAIL return PFX(sem_##a)(h, i);                                                    \
         if (unlikely(!PFX(try_##b)(h, i + 1)))                                                     \
-            return PFX(sem_##b)(h, i + 1);                                                         \
-        return i[2].fn(h, i + 2);                                                                  \
+            MUSTTAIL return PFX(sem_##b)(h, i + 1);                                                \
+        MUSTTAIL return i[2].fn(h, i + 2);                                                         \
     }
 #define FUSE_JUMP(a, b)                                                                            \
     _Static_assert(PFX(flags_##b) & END, "fusion.def: " #b " does not end a block: FUSE");         \
     static int PFX(fuse_##a##__##b)(struct hart * h, const struct insn *i)                         \
     {                                                                                              \
         if (unlikely(!PFX(try_##a)(h, i)))                                                         \
-            return PFX(sem_##a)(h, i);                                                             \
-        return PFX(sem_##b)(h, i + 1);                                                             \
+            MUSTTAIL return PFX(sem_##a)(h, i);                                                    \
+        MUSTTAIL return PFX(sem_##b)(h, i + 1);                                                    \
     }
 #include "core/fusion.def"
 #undef FUSE

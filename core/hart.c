@@ -1001,7 +1001,7 @@ static bool build_block(struct hart *h, uint64_t pc, struct block *b, unsigned m
 int exec_fallthrough(struct hart *h, const struct insn *i)
 {
     h->pc = i->pc;
-    return exec_chain(h, i);
+    EXEC_GO(h, exec_chain(h, i));
 }
 
 /* A cached block whose last instruction crosses into the next virtual page is found by

@@ -23,6 +23,32 @@
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 #define likely(x)     __builtin_expect(!!(x), 1)
 #define unlikely(x)   __builtin_expect(!!(x), 0)
+/* A block runs as a chain of tail calls from one instruction's body to the next
+ * (exec_template.h). MUSTTAIL asks the compiler to guarantee each is a jump, at every
+ * optimisation level and under the sanitizers, where it can (clang 13 and later, GCC 15 and
+ * later: a call whose caller and callee have the same signature). Without it (GCC 12, Debian
+ * 12's) an optimising build still makes them jumps, and an -O0 build nests one frame per
+ * call, which CHAIN_MAX_CYCLES bounds. */
+#if defined(__has_attribute)
+#if __has_attribute(musttail)
+#define MUSTTAIL              __attribute__((musttail))
+#define HART_TAILS_GUARANTEED 1
+#endif
+#endif
+#ifndef MUSTTAIL
+#define MUSTTAIL
+#define HART_TAILS_GUARANTEED 0
+#endif
+/* Go on with entry `next` of a block by a tail call, or end the block (the body returns 1)
+ * when it is NULL: how a body goes on with what a helper chose (exec_chain, the jump and
+ * branch helpers), as helpers with their own signatures cannot make the tail call. */
+#define EXEC_GO(h, next)                                                                           \
+    do {                                                                                           \
+        const struct insn *next_ = (next);                                                         \
+        if (next_)                                                                                 \
+            MUSTTAIL return next_->fn((h), next_);                                                 \
+        return 1;                                                                                  \
+    } while (0)
 
 /* One entry of the per-hart translation cache: virtual page -> host page. The fast path
  * (core/hart_internal.h) compares the tag with the access address, its page offset masked
@@ -307,13 +333,13 @@ void hart_timing_jump(struct hart *h, const struct insn *i, uint64_t target);
 void hart_timing_div(struct hart *h, uint64_t a, uint64_t b, bool is_signed, unsigned xlen);
 
 /* Cycles a chain of links may run before hart_run looks again. Links are followed by tail
- * calls, which the compiler turns into jumps when optimising, but not in the few bodies
- * whose locals escape (the FP ones) nor at -O0: every block costs at least a cycle, so
- * this bounds the stack those calls use. */
-#ifdef __OPTIMIZE__
+ * calls, which are jumps where MUSTTAIL guarantees it and otherwise when the compiler
+ * optimises, except in the few bodies whose locals escape (the FP ones): every block costs
+ * at least a cycle, so this bounds the stack those calls use. */
+#if defined(__OPTIMIZE__) || HART_TAILS_GUARANTEED
 #define CHAIN_MAX_CYCLES 4096
 #else
-#define CHAIN_MAX_CYCLES 16 /* -O0 (the sanitizer build): every call nests */
+#define CHAIN_MAX_CYCLES 16 /* GCC 12 at -O0: every call nests */
 #endif
 
 /* Something the run loop must look at may have changed (an interrupt line, a CSR, a trap,
@@ -324,11 +350,12 @@ static inline void hart_attention(struct hart *h)
     h->chain_until = 0;
 }
 
-/* Leave the block at exit `i`, h->pc set: go on straight into the block linked from this
- * exit when the link holds and the run loop would have nothing to check before it (its
- * fast path, core/hart.c); otherwise return to the loop, which makes the link. */
-ALWAYS_INLINE int exec_chain_adjust(struct hart *h, const struct insn *i, int64_t dcycles,
-                                    uint64_t unretired)
+/* Leave the block at exit `i`, h->pc set: the first entry of the block linked from this
+ * exit, to go on straight into (EXEC_GO), when the link holds and the run loop would have
+ * nothing to check before it (its fast path, core/hart.c); otherwise NULL, to return to the
+ * loop, which makes the link. */
+ALWAYS_INLINE const struct insn *exec_chain_adjust(struct hart *h, const struct insn *i,
+                                                   int64_t dcycles, uint64_t unretired)
 {
     /* `dcycles` and `unretired` correct the counts of the block being left (a taken branch
      * adds its extra cycles and gives back what it skips); one update of each counter. */
@@ -340,16 +367,16 @@ ALWAYS_INLINE int exec_chain_adjust(struct hart *h, const struct insn *i, int64_
     if (likely(i->link_tag == h->chain_tag && cycles < h->chain_until)) {
         h->cycles = cycles + b->cost;
         h->retired = retired + b->n;
-        return b->insns[0].fn(h, b->insns);
+        return b->insns;
     }
     h->cycles = cycles;
     h->retired = retired;
     h->exit = (struct insn *)i;
     h->exit_tag = h->chain_tag;
-    return 1;
+    return NULL;
 }
 
-ALWAYS_INLINE int exec_chain(struct hart *h, const struct insn *i)
+ALWAYS_INLINE const struct insn *exec_chain(struct hart *h, const struct insn *i)
 {
     return exec_chain_adjust(h, i, 0, 0);
 }
@@ -361,7 +388,7 @@ static inline struct jump_cache_entry *hart_jump_cache(struct hart *h, uint64_t 
 
 /* Leave by an indirect jump: its link holds the last target; others are found in the
  * hart's jump cache (filled by hart_run under the same conditions as links). */
-ALWAYS_INLINE int exec_chain_indirect(struct hart *h, const struct insn *i)
+ALWAYS_INLINE const struct insn *exec_chain_indirect(struct hart *h, const struct insn *i)
 {
     const struct block *b = i->link;
     if (!(i->link_tag == h->chain_tag && b->insns[0].pc == h->pc)) {
@@ -373,11 +400,11 @@ ALWAYS_INLINE int exec_chain_indirect(struct hart *h, const struct insn *i)
     if (likely(b != NULL && h->cycles < h->chain_until)) {
         h->cycles += b->cost;
         h->retired += b->n;
-        return b->insns[0].fn(h, b->insns);
+        return b->insns;
     }
     h->exit = (struct insn *)i;
     h->exit_tag = h->chain_tag;
-    return 1;
+    return NULL;
 }
 
 /* An instruction completed but its block must end after it. */

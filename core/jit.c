@@ -1732,7 +1732,7 @@ static int jit_heat(struct hart *h, const struct insn *i)
     if (j->nqueue && (j->nqueue == JIT_BATCH || j->threshold == 1 || heat >= 2 * j->threshold))
         drain(j, h);
     insn_fn fn = b->insns[0].fn == jit_heat ? b->first_fn : b->insns[0].fn;
-    return fn(h, i);
+    MUSTTAIL return fn(h, i);
 }
 
 struct jit *jit_new(const struct jit_config *cfg)

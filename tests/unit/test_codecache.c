@@ -171,6 +171,54 @@ static void test_cross_hart_code_store(void **state)
     th_free(t);
 }
 
+/* The frame a device access is made from, for test_chains_are_jumps. */
+static uintptr_t frame_lo = UINTPTR_MAX, frame_hi;
+
+static enum bus_status load_noting_frame(void *ctx, struct hart *h, uint64_t paddr, unsigned size,
+                                         uint64_t *val)
+{
+    uintptr_t frame = (uintptr_t)__builtin_frame_address(0);
+    if (paddr >= TH_MMIO_BASE) {
+        frame_lo = frame < frame_lo ? frame : frame_lo;
+        frame_hi = frame > frame_hi ? frame : frame_hi;
+    }
+    return th_load(ctx, h, paddr, size, val);
+}
+
+/* A block goes on into the next instruction's body, and a taken branch into the linked block,
+ * by tail calls that are jumps (core/exec_template.h, NEXT and GO): a device load reached
+ * through a chain of hundreds of linked blocks is made from the same stack depth as one reached
+ * straight from hart_run. Guaranteed where the compiler has MUSTTAIL (clang, the sanitizer
+ * and fuzz builds), and what an optimising GCC does; only GCC 12 at -O0 nests. */
+static void test_chains_are_jumps(void **state)
+{
+    (void)state;
+#if !HART_TAILS_GUARANTEED && !defined(__OPTIMIZE__)
+    skip(); /* GCC without musttail at -O0: every call nests (CHAIN_MAX_CYCLES bounds it) */
+#endif
+    struct testhart *t = th_new(64);
+    struct hart *h = t->h;
+    t->bus.load = load_noting_frame;
+    h->x[S0] = TH_FINISHER;
+    h->x[A2] = TH_MMIO_BASE;
+    TH_PROG(t, TH_RAM_BASE, ADDI(S1, X0, 300), /* 0x00: 300 passes */
+            ADDI(T0, X0, 20),                  /* 0x04: of an inner loop of 20 */
+            ADDI(T0, T0, -1),                  /* 0x08 */
+            BNE(T0, X0, -4),                   /* 0x0c: back to 0x08 */
+            LOAD(8, A1, A2, 0),                /* 0x10: the device */
+            ADDI(S1, S1, -1),                  /* 0x14 */
+            BNE(S1, X0, -0x14),                /* 0x18: back to 0x04 */
+            STORE(4, X0, S0, 0));              /* 0x1c: stop */
+    h->pc = TH_RAM_BASE;
+    assert_int_equal(hart_run(h, h->cycles + 1000000), HART_STOP_EXIT);
+    assert_int_equal(t->mmio_loads, 300);
+    /* Most passes ran as links followed from block to block (the chain budget is thousands of
+     * cycles), so a nesting call per block would have moved the frame by kilobytes. */
+    assert_true(frame_hi != 0);
+    assert_int_equal(frame_hi - frame_lo, 0);
+    th_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +228,7 @@ int main(void)
         cmocka_unit_test(test_fence_i_flushes),
         cmocka_unit_test(test_notice_store_invalidates),
         cmocka_unit_test(test_cross_hart_code_store),
+        cmocka_unit_test(test_chains_are_jumps),
     };
     return cmocka_run_group_tests_name("codecache", tests, NULL, NULL);
 }
