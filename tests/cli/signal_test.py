@@ -43,11 +43,18 @@ STOP = re.compile(r"hartlab: stopped by (SIG[A-Z]+)[^;]*; hart 0 at pc 0x[0-9a-f
                   r"after (\d+) instructions, \d+ cycles")
 
 
-def signalled(args, sig, wait=0.5, stdin=subprocess.DEVNULL, cwd=None, feed=None):
+def default_sighup():
+    # A test run under nohup (or any parent that ignores SIGHUP) hands hartlab an ignored
+    # SIGHUP, which hartlab keeps ignoring, as programs started by nohup must.
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
+def signalled(args, sig, wait=0.5, stdin=subprocess.DEVNULL, cwd=None, feed=None,
+              preexec=default_sighup):
     """Run hartlab, let it run `wait` seconds (after writing `feed` to its stdin, which
     stays open), send `sig`; (status, stdout, stderr)."""
     p = subprocess.Popen([hartlab] + args, stdin=stdin, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, cwd=cwd)
+                         stderr=subprocess.PIPE, cwd=cwd, preexec_fn=preexec)
     if feed:
         p.stdin.write(feed)
         p.stdin.flush()
@@ -101,6 +108,19 @@ with tempfile.TemporaryDirectory(prefix="hartlab-signal-") as d:
         check(f"{name}: exit status 128+{int(sig)}", rc == 128 + sig, rc)
         check(f"{name}: standard output complete", out == "u\nstarted\n", repr(out))
         one_stop_line(name, err, sig, "spin")
+
+    # Started by nohup (SIGHUP ignored): SIGHUP changes nothing, SIGTERM still stops it.
+    p = subprocess.Popen([hartlab, spin], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE,
+                         preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    time.sleep(0.3)
+    p.send_signal(signal.SIGHUP)
+    time.sleep(0.3)
+    p.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=60)
+    check("nohup: SIGHUP ignored, then SIGTERM stops it (143, output complete)",
+          p.returncode == 143 and out.decode() == "u\nstarted\n" and b"SIGTERM" in err,
+          f"status {p.returncode}, {out!r}, {err!r}")
 
     # Files: the signature as the firmware left it, and a profile.
     sig_path, prof = os.path.join(d, "sig.txt"), os.path.join(d, "fw.cg")
