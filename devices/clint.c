@@ -282,6 +282,16 @@ unsigned clint_nharts(const struct clint *c)
     return c->nslots;
 }
 
+int clint_slot_of(const struct clint *c, const struct hart *h)
+{
+    if (!h)
+        return -1;
+    for (unsigned k = 0; k < c->nslots; k++)
+        if (c->slots[k].hart == h)
+            return (int)k;
+    return -1;
+}
+
 uint64_t clint_mtime(const struct clint *c)
 {
     return ticks_at(c, clock_now(&c->m->clock)) + c->offset;

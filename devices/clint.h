@@ -46,6 +46,9 @@ bool clint_create(struct machine *m, const void *fdt, int node, uint64_t base, u
 
 /* Read-only views for the debugger, traces and the panel (no side effects). */
 unsigned clint_nharts(const struct clint *c);
+/* The slot that drives hart h's MTIP and MSIP (a board's interrupts-extended may order them
+ * otherwise than the harts), or -1 if none does. */
+int clint_slot_of(const struct clint *c, const struct hart *h);
 uint64_t clint_mtime(const struct clint *c);
 uint64_t clint_mtimecmp(const struct clint *c, unsigned slot);
 bool clint_msip(const struct clint *c, unsigned slot);

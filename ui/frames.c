@@ -49,7 +49,7 @@ static void push(struct frames *fr, const struct frame *f)
 
 void frames_restart(struct frames *fr)
 {
-    struct hart *h = machine_hart(observe_machine(fr->ob), 0);
+    struct hart *h = machine_hart(observe_machine(fr->ob), fr->hart);
     fr->depth = 0;
     fr->lost = 0;
     fr->since = hart_cycles(h);
@@ -74,7 +74,7 @@ static unsigned call_depth(const struct frames *fr)
 static void on_step(void *ctx, struct hart *h, const struct insn *ins)
 {
     struct frames *fr = ctx;
-    if (h != machine_hart(observe_machine(fr->ob), 0))
+    if (h != machine_hart(observe_machine(fr->ob), fr->hart))
         return;
     struct frame *t = top(fr);
     if (t && fr->depth == 1 && hart_reg(h, 2) > t->sp_entry)
@@ -135,7 +135,7 @@ static void on_step(void *ctx, struct hart *h, const struct insn *ins)
 static void on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval)
 {
     struct frames *fr = ctx;
-    if (h != machine_hart(observe_machine(fr->ob), 0))
+    if (h != machine_hart(observe_machine(fr->ob), fr->hart))
         return;
     push(fr, &(struct frame){ .func = hart_pc(h),
                               .sp_entry = hart_reg(h, 2),
@@ -157,7 +157,7 @@ static void on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uin
 static void on_return(void *ctx, struct hart *h, uint64_t from_pc)
 {
     struct frames *fr = ctx;
-    if (h != machine_hart(observe_machine(fr->ob), 0))
+    if (h != machine_hart(observe_machine(fr->ob), fr->hart))
         return;
     unsigned k = fr->depth;
     while (k > 1 && !(k <= FRAMES_MAX && fr->stack[k - 1].trap))
@@ -185,6 +185,13 @@ struct frames *frames_new(struct observe *ob, FILE *out)
     observe_on_trap(ob, on_trap, fr);
     observe_on_trap_return(ob, on_return, fr);
     return fr;
+}
+
+void frames_follow(struct frames *fr, unsigned hart)
+{
+    if (hart < machine_nharts(observe_machine(fr->ob)))
+        fr->hart = hart;
+    frames_restart(fr);
 }
 
 void frames_free(struct frames *fr)

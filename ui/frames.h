@@ -1,5 +1,5 @@
-/* Call frames of hart 0, followed instruction by instruction: the model behind
- * --trace=frames and the panel's stack view.
+/* Call frames of one hart (hart 0 unless told), followed instruction by instruction: the
+ * model behind --trace=frames and the panel's stack view.
  *
  * A call is a jal/jalr (any encoding) that links into ra or t0 (x1/x5, the link registers
  * of the Unprivileged ISA's return-address-stack hints, "JALR" in chapter 2.5); a return is
@@ -42,12 +42,16 @@ struct frames {
     unsigned max_depth; /* deepest call nesting seen */
     uint64_t calls, returns;
     uint64_t since; /* cycle tracking started */
+    unsigned hart;  /* the hart followed (machine_hart index) */
 };
 
 struct frames *frames_new(struct observe *ob, FILE *out);
 void frames_free(struct frames *fr);
 /* Start over from the current pc and sp (the panel turns tracking on mid-run). */
 void frames_restart(struct frames *fr);
+/* Follow hart `hart` (an index of machine_hart; ignored if there is none) from now on,
+ * starting over as frames_restart. */
+void frames_follow(struct frames *fr, unsigned hart);
 /* "name+0x12" for an address, from the firmware's symbols. */
 void frames_symbolize(const struct observe *ob, uint64_t addr, char *buf, size_t len);
 

@@ -132,8 +132,9 @@ struct panel {
     struct ns16550 *uart;
     unsigned uart_index; /* in bus order, for input_uart_send */
 
-    struct trap_entry traps[TRAP_LOG];
-    unsigned ntraps; /* total seen; the ring holds the last TRAP_LOG */
+    /* Each hart's traps (index of machine_hart): total seen; the ring holds the last TRAP_LOG. */
+    struct trap_entry traps[MACHINE_MAX_HARTS][TRAP_LOG];
+    unsigned ntraps[MACHINE_MAX_HARTS];
 
     enum view view;
     bool paused, realtime, quit, finished;
@@ -143,7 +144,7 @@ struct panel {
     double mhz;
     uint64_t prev_x[32];
     bool changed[32];
-    unsigned hart; /* the hart whose registers and status are shown (Tab selects) */
+    unsigned hart; /* the hart every view, F6 and the status line show (Tab selects) */
 
     struct clock_event shot_ev, script_ev;
     unsigned next_shot;
@@ -452,9 +453,26 @@ static const char *source_line_name(struct panel *p, unsigned source)
     return "";
 }
 
+/* The PLIC context that drives hart h's machine external interrupt (the one its M-mode
+ * handler claims from), or its first context, or -1. */
+static int plic_context_of(const struct plic *pl, const struct hart *h)
+{
+    int first = -1;
+    for (unsigned c = 0; c < plic_ncontexts(pl); c++) {
+        struct plic_context_info ci;
+        if (!plic_context_state(pl, c, &ci) || ci.hart != h)
+            continue;
+        if (ci.irq == IRQ_M_EXT)
+            return (int)c;
+        if (first < 0)
+            first = (int)c;
+    }
+    return first;
+}
+
 static void draw_irq(struct panel *p, int x, int y)
 {
-    struct hart *h = machine_hart(p->m, 0);
+    struct hart *h = machine_hart(p->m, p->hart);
     uint64_t mstatus = csr(h, CSR_MSTATUS), mie = csr(h, CSR_MIE), mip = csr(h, CSR_MIP);
     textf(p, x, y, c_fg, "mstatus.MIE=%u  MPIE=%u  MPP=%u   priv %c", (unsigned)(mstatus >> 3) & 1,
           (unsigned)(mstatus >> 7) & 1, (unsigned)(mstatus >> 11) & 3, "US?M"[hart_priv(h) & 3]);
@@ -473,20 +491,22 @@ static void draw_irq(struct panel *p, int x, int y)
               e, pd);
     }
     y += p->ch + 8;
-    if (p->m->clint) {
+    int slot = p->m->clint ? clint_slot_of(p->m->clint, h) : -1;
+    if (slot >= 0) {
         textf(p, x, y, c_fg, "CLINT mtime    %" PRIu64, clint_mtime(p->m->clint));
         y += p->ch;
-        uint64_t cmp = clint_mtimecmp(p->m->clint, 0);
-        textf(p, x, y, clint_mtip(p->m->clint, 0) ? c_hi : c_fg, "      mtimecmp %s%" PRIu64,
-              cmp == UINT64_MAX ? "(max) " : "", cmp);
+        uint64_t cmp = clint_mtimecmp(p->m->clint, (unsigned)slot);
+        textf(p, x, y, clint_mtip(p->m->clint, (unsigned)slot) ? c_hi : c_fg,
+              "      mtimecmp %s%" PRIu64, cmp == UINT64_MAX ? "(max) " : "", cmp);
         y += p->ch + 8;
     }
     struct plic *pl = p->m->plic;
     if (!pl)
         return;
+    int ctx = plic_context_of(pl, h);
     struct plic_context_info ci;
-    if (plic_context_state(pl, 0, &ci)) {
-        textf(p, x, y, ci.eip ? c_hi : c_fg, "PLIC ctx0 threshold %u  eip %u  next claim %u",
+    if (ctx >= 0 && plic_context_state(pl, (unsigned)ctx, &ci)) {
+        textf(p, x, y, ci.eip ? c_hi : c_fg, "PLIC ctx%d threshold %u  eip %u  next claim %u", ctx,
               ci.threshold, ci.eip, ci.next_claim);
         y += p->ch;
     }
@@ -501,7 +521,8 @@ static void draw_irq(struct panel *p, int x, int y)
         y += p->ch;
         shown++;
         textf(p, x, y, si.pending || si.claimed ? c_hi : c_fg, "%3u %4u %3u %4u %2u %5u %s", s,
-              si.priority, si.level, si.pending, (unsigned)(si.enabled & 1), si.claimed,
+              si.priority, si.level, si.pending,
+              ctx >= 0 && ctx < 64 ? (unsigned)(si.enabled >> ctx) & 1 : 0u, si.claimed,
               source_line_name(p, s));
     }
     if (!shown)
@@ -511,7 +532,8 @@ static void draw_irq(struct panel *p, int x, int y)
 static void draw_stack(struct panel *p, int x, int y)
 {
     struct frames *fr = p->frames;
-    textf(p, x, y, c_dim, "call stack of hart 0 (followed since cycle %" PRIu64 ")", fr->since);
+    textf(p, x, y, c_dim, "call stack of hart %" PRIu64 " (followed since cycle %" PRIu64 ")",
+          hart_id(machine_hart(p->m, fr->hart)), fr->since);
     int box_h = 3 * p->ch + 6, bottom = STATUS_Y - 10;
     unsigned n = fr->depth < FRAMES_MAX ? fr->depth : FRAMES_MAX;
     unsigned fit = (unsigned)((bottom - y - p->ch - 4) / (box_h + 4));
@@ -534,7 +556,7 @@ static void draw_stack(struct panel *p, int x, int y)
         sym(p, f->func, name, sizeof name);
         if (f->trap)
             textf(p, x + 6, by + 3, c_trap, "TRAP %s -> %s",
-                  observe_cause_name(f->cause, hart_xlen(machine_hart(p->m, 0))), name);
+                  observe_cause_name(f->cause, hart_xlen(machine_hart(p->m, fr->hart))), name);
         else
             textf(p, x + 6, by + 3, c_fg, "%s", name);
         char use[96];
@@ -555,10 +577,10 @@ static unsigned view_cols(const struct panel *p)
 static void draw_traps(struct panel *p, int x, int y)
 {
     text(p, x, y, c_dim, "cycle       cause                      at");
-    unsigned n = p->ntraps < TRAP_LOG ? p->ntraps : TRAP_LOG;
+    unsigned total = p->ntraps[p->hart], n = total < TRAP_LOG ? total : TRAP_LOG;
     char at[96], line[160];
     for (unsigned k = 0; k < n; k++) {
-        const struct trap_entry *t = &p->traps[(p->ntraps - 1 - k) % TRAP_LOG];
+        const struct trap_entry *t = &p->traps[p->hart][(total - 1 - k) % TRAP_LOG];
         y += p->ch;
         sym(p, t->epc, at, sizeof at);
         bool irq = t->cause >> (t->xlen - 1);
@@ -675,24 +697,35 @@ static void uart_type(struct panel *p, uint8_t b)
 
 /* ---- traps ---- */
 
+/* The index of hart h (machine_hart), or MACHINE_MAX_HARTS. */
+static unsigned hart_index(const struct panel *p, const struct hart *h)
+{
+    unsigned k = 0;
+    while (k < machine_nharts(p->m) && machine_hart(p->m, k) != h)
+        k++;
+    return k < machine_nharts(p->m) ? k : MACHINE_MAX_HARTS;
+}
+
 static void on_trap(void *ctx, struct hart *h, uint64_t cause, uint64_t epc, uint64_t tval)
 {
     struct panel *p = ctx;
-    if (h != machine_hart(p->m, 0) || p->m->replaying)
+    unsigned k = hart_index(p, h);
+    if (k == MACHINE_MAX_HARTS || p->m->replaying)
         return;
-    p->traps[p->ntraps % TRAP_LOG] =
+    p->traps[k][p->ntraps[k] % TRAP_LOG] =
         (struct trap_entry){ hart_cycles(h), cause, epc, hart_pc(h), 0, hart_xlen(h) };
-    p->ntraps++;
+    p->ntraps[k]++;
 }
 
 static void on_trap_return(void *ctx, struct hart *h, uint64_t from_pc)
 {
     struct panel *p = ctx;
-    if (h != machine_hart(p->m, 0) || p->m->replaying)
+    unsigned hk = hart_index(p, h);
+    if (hk == MACHINE_MAX_HARTS || p->m->replaying)
         return;
-    unsigned n = p->ntraps < TRAP_LOG ? p->ntraps : TRAP_LOG;
+    unsigned total = p->ntraps[hk], n = total < TRAP_LOG ? total : TRAP_LOG;
     for (unsigned k = 0; k < n; k++) {
-        struct trap_entry *t = &p->traps[(p->ntraps - 1 - k) % TRAP_LOG];
+        struct trap_entry *t = &p->traps[hk][(total - 1 - k) % TRAP_LOG];
         if (!t->ret_cycle) {
             t->ret_cycle = hart_cycles(h);
             break;
@@ -719,7 +752,7 @@ static void step_one(struct panel *p)
 {
     if (p->m->exited)
         return;
-    machine_step_hart(p->m, 0);
+    machine_step_hart(p->m, p->hart);
 }
 
 /* Back to the present (from the past: history re-executed to its end). Anything that changes
@@ -794,6 +827,9 @@ static void handle(struct panel *p, const SDL_Event *e)
             p->hart = (p->hart + 1) % machine_nharts(p->m);
             for (unsigned i = 0; i < 32; i++)
                 p->prev_x[i] = hart_reg(machine_hart(p->m, p->hart), i);
+            /* The stack view follows the hart shown (--trace=frames stays on hart 0). */
+            if (!p->frames_forced)
+                frames_follow(p->frames, p->hart);
             break;
         case SDLK_F8:
             p->realtime = !p->realtime;

@@ -374,6 +374,40 @@ def smp_harts():
         fail(f'hart list lines {got}, expected 0, 3 and 5')
 
 
+def smp_views():
+    """--smp 2, the timer sample (hart 0 takes the timer interrupts, hart 1 parks in wfi):
+    every view follows the hart Tab selects. All screenshots are taken at one cycle, so the
+    hart shown is the only difference: F4 lists hart 0's traps and none of hart 1's; F2 shows
+    each hart's CSRs, CLINT slot and PLIC context; F3 each hart's call stack."""
+    script = f'{TMP}/views.script'
+    at = 5_500_000  # five ticks in
+    with open(script, 'w') as f:
+        f.write(f'{at} key F4 down\n{at} shot {TMP}/traps0.png\n'
+                f'{at} key Tab down\n{at} shot {TMP}/traps1.png\n'
+                f'{at} key F2 down\n{at} shot {TMP}/irq1.png\n'
+                f'{at} key Tab down\n{at} shot {TMP}/irq0.png\n'
+                f'{at} key F3 down\n{at} shot {TMP}/stack0.png\n'
+                f'{at} key Tab down\n{at} shot {TMP}/stack1.png\n'
+                f'{at} key Escape down\n')
+    rc, out, err = run(['--smp', '2', '--ui-script', script, f'{SAMPLES}/timer-rv32.elf'],
+                       gui=True)
+    if rc != 0:
+        fail(f'exit {rc}: {out}\n{err}')
+    shots = {n: read_png(f'{TMP}/{n}.png')
+             for n in ('traps0', 'traps1', 'irq0', 'irq1', 'stack0', 'stack1')}
+    view = {n: region(img, 520, 30, 1024, 590) for n, img in shots.items()}
+    lines = {n: ink_bands(shots[n], 520, 30, 590) for n in ('traps0', 'traps1')}
+    print('F4 text lines, hart 0 and hart 1:', lines)
+    # A heading and five ticks; a heading and "(no traps yet)".
+    if lines['traps0'] < 6 or lines['traps1'] != 2:
+        fail(f'the traps view does not follow the hart shown: {lines}')
+    if view['irq0'] == view['irq1']:
+        fail('F2 shows the same interrupt state for hart 0 and hart 1')
+    if view['stack0'] == view['stack1']:
+        fail('F3 shows the same call stack for hart 0 and hart 1')
+    print('F2, F3 and F4 follow the hart Tab selects')
+
+
 def no_display():
     """--ui with no display (a student over ssh): one line suggesting xvfb-run or
     --ui-screenshot, exit 2, at once; --ui-screenshot alone still works, offscreen."""
@@ -458,6 +492,7 @@ def history_step_back():
 CASES = {
     'history-step-back': history_step_back,
     'smp-harts': smp_harts,
+    'smp-views': smp_views,
     'no-display': no_display,
     'blinky-shots': blinky_shots,
     'hello-console': hello_console,

@@ -390,6 +390,10 @@ static void test_create_from_tree(void **state)
     assert_int_equal(bus_store(&m->bus, MSIP(0), 4, 1), BUS_OK);
     assert_true(machine_hart(m, 1)->mip & MIP_MSIP);
     assert_false(machine_hart(m, 0)->mip & MIP_MSIP);
+    /* What the panel's interrupts view asks: which slot is this hart's. */
+    assert_int_equal(clint_slot_of(m->clint, machine_hart(m, 1)), 0);
+    assert_int_equal(clint_slot_of(m->clint, machine_hart(m, 0)), 1);
+    assert_int_equal(clint_slot_of(m->clint, NULL), -1);
     machine_free(m);
 }
 

@@ -49,12 +49,13 @@ static const uint32_t program[] = {
 #define F_ADDR (RAM + 0x10)
 #define G_ADDR (RAM + 0x28)
 
-static struct machine *new_machine(uint64_t max_cycles)
+static struct machine *new_machine_harts(uint64_t max_cycles, unsigned nharts)
 {
     struct machine_options o;
     char err[256];
     machine_options_default(&o);
     o.max_cycles = max_cycles;
+    o.nharts = nharts;
     struct machine *m = machine_new(&o, err, sizeof err);
     assert_non_null(m);
     assert_true(machine_write_mem(m, RAM, program, sizeof program));
@@ -66,6 +67,11 @@ static struct machine *new_machine(uint64_t max_cycles)
     symtab_finish(m->symbols);
     hart_set_pc(machine_hart(m, 0), RAM);
     return m;
+}
+
+static struct machine *new_machine(uint64_t max_cycles)
+{
+    return new_machine_harts(max_cycles, 1);
 }
 
 static char *slurp(FILE *f)
@@ -116,6 +122,36 @@ static void hub_fans_out(void **state)
     observe_free(ob);
     machine_free(m);
     machine_free(plain);
+}
+
+/* The panel's stack view with several harts follows the hart shown (Tab): here hart 1 runs
+ * the calls while hart 0 spins, and each model sees only its own hart's. */
+static void frames_follow_another_hart(void **state)
+{
+    (void)state;
+    struct machine *m = new_machine_harts(500, 2);
+    hart_set_pc(machine_hart(m, 0), RAM + 0xc); /* the spin */
+    hart_set_pc(machine_hart(m, 1), RAM);
+    struct observe *ob = observe_new(m);
+    struct frames *f0 = frames_new(ob, NULL), *f1 = frames_new(ob, NULL);
+    assert_non_null(f0);
+    assert_non_null(f1);
+    frames_follow(f1, 1);
+    frames_follow(f0, 7); /* no such hart: stays on hart 0 */
+    assert_int_equal(f0->hart, 0);
+    observe_set_stepping(ob, true);
+    observe_attach(ob);
+    assert_int_equal(machine_run(m), MACHINE_EXIT_LIMIT);
+    assert_int_equal(f0->calls, 0);
+    assert_int_equal(f0->depth, 1);
+    assert_int_equal(f1->calls, 4);
+    assert_int_equal(f1->returns, 4);
+    assert_int_equal(f1->max_depth, 2);
+    assert_int_equal(hart_reg(machine_hart(m, 1), 10), 2);
+    frames_free(f0);
+    frames_free(f1);
+    observe_free(ob);
+    machine_free(m);
 }
 
 /* --trace=frames: every call and return, with frame sizes and depth. */
@@ -229,6 +265,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hub_fans_out),
         cmocka_unit_test(frames_follow_calls),
+        cmocka_unit_test(frames_follow_another_hart),
         cmocka_unit_test(vcd_records_lines),
         cmocka_unit_test(pace_waits_for_the_host),
     };
