@@ -94,11 +94,11 @@ bool insn_fmt_fp_rd(enum insn_fmt fmt);
 enum insn_ext { EXT_I, EXT_M, EXT_A, EXT_C, EXT_F, EXT_D, EXT_ZICSR, EXT_ZIFENCEI };
 
 /* Row flags. */
-#define END     (1u << 0) /* ends a decoded block */
+#define END         (1u << 0) /* ends a decoded block */
 #define COND_BRANCH (1u << 1) /* a conditional branch: taken, it leaves by its link */
 #define FIXED_JUMP  (1u << 2) /* a jump to a fixed target (pc + imm) */
 /* Set by the executor on a decoded instruction: its body may not be fused with another. */
-#define NO_FUSE (1u << 7)
+#define NO_FUSE     (1u << 7)
 
 /* Row ids: INSN_lui, INSN_c_addi, ... */
 enum insn_id {

@@ -580,7 +580,7 @@ static inline bool f64_normal(uint64_t v)
     uint64_t e = (v >> 52) & 0x7ff;
     return e != 0 && e != 0x7ff;
 }
-#define F64_FAST(rm, fl) ((rm) == FPU_RNE && (*(fl) & FPU_NX))
+#define F64_FAST(rm, fl) ((rm) == FPU_RNE && (*(fl)&FPU_NX))
 
 uint64_t f64_add(uint64_t a, uint64_t b, unsigned rm, unsigned *fl)
 {

@@ -26,7 +26,7 @@
 
 #define DEFAULT_CLOCK_HZ 3686400u
 #define DEFAULT_BAUD     115200u
-#define TIMEOUT_CHARS    4         /* datasheet: 4 character times */
+#define TIMEOUT_CHARS    4 /* datasheet: 4 character times */
 #define NREGS            8
 
 /* LSR bits that reading LSR clears and that raise a receiver line status interrupt. */

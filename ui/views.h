@@ -1,7 +1,7 @@
 /* The command line's side of the views (--ui, --ui-screenshot, --ui-script, --realtime,
- * --trace=irq, --trace=frames, --trace=virtio, --trace=amo, --vcd, --profile): option parsing, and attaching
- * them all to a loaded machine through the hub (ui/observe.h) in one call, so main.c stays a
- * list of options.
+ * --trace=irq, --trace=frames, --trace=virtio, --trace=amo, --vcd, --profile): option parsing, and
+ * attaching them all to a loaded machine through the hub (ui/observe.h) in one call, so main.c
+ * stays a list of options.
  *
  * Usage:
  *     struct views_options vo = { 0 };
@@ -36,8 +36,8 @@ struct views_options {
     const char *firmware;                           /* the ELF's path, for --profile */
 };
 
-/* --trace's argument: "irq", "frames", "virtio", "amo", or one of them with ":FILE" select those traces
- * and return true; anything else (a file name, or NULL) is the instruction trace: false. */
+/* --trace's argument: "irq", "frames", "virtio", "amo", or one of them with ":FILE" select those
+ * traces and return true; anything else (a file name, or NULL) is the instruction trace: false. */
 bool views_parse_trace(struct views_options *vo, const char *arg);
 /* --profile's argument: "FILE" or "callgrind:FILE" (callgrind's format), "folded:FILE"
  * (folded stacks); false if the file name is empty. */

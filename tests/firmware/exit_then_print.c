@@ -6,11 +6,12 @@
  * (run_firmware.py qemu --count). */
 #include <stdint.h>
 
-#define SYS_WRITE0        0x04
-#define SYS_EXIT_EXTENDED 0x20
+#define SYS_WRITE0                  0x04
+#define SYS_EXIT_EXTENDED           0x20
 #define ADP_Stopped_ApplicationExit 0x20026
 
-volatile uint64_t tohost __attribute__((section(".tohost"))), fromhost __attribute__((section(".tohost")));
+volatile uint64_t tohost __attribute__((section(".tohost"))),
+    fromhost __attribute__((section(".tohost")));
 
 /* The RISC-V semihosting sequence: slli x0,x0,0x1f; ebreak; srai x0,x0,7 (uncompressed,
  * in one page: aligned so that it does not straddle one). */

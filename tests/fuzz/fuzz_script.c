@@ -4,10 +4,10 @@
  * RAM) running a program that prints lines of text on the UART, echoes what it receives
  * and copies GPIO inputs to outputs, for at most 30,000 cycles; then script_finish.
  * Invariants: a script is refused with at least one error, every error a line
- * "fuzz.script:LINE: ..." or, about the whole file, "fuzz.script: ..." (no more than SCRIPT_MAX_ERRORS and one saying how many more);
- * script_start refuses with one line naming the script; the verdict is 0 or 1, and a
- * failure has a one-line message. Seeds: the firmware samples' scripts and the language's
- * every step (tests/fuzz/corpus/script); dictionary script.dict.
+ * "fuzz.script:LINE: ..." or, about the whole file, "fuzz.script: ..." (no more than
+ * SCRIPT_MAX_ERRORS and one saying how many more); script_start refuses with one line naming the
+ * script; the verdict is 0 or 1, and a failure has a one-line message. Seeds: the firmware samples'
+ * scripts and the language's every step (tests/fuzz/corpus/script); dictionary script.dict.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -114,8 +114,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int status = machine_run(m);
         int verdict = script_finish(r, status);
         if (getenv("FUZZ_VERBOSE"))
-            fprintf(stderr, "fuzz_script: %zu steps, status %d, verdict %d %s\n",
-                    script_nsteps(s), status, verdict, verdict ? script_message(r) : "");
+            fprintf(stderr, "fuzz_script: %zu steps, status %d, verdict %d %s\n", script_nsteps(s),
+                    status, verdict, verdict ? script_message(r) : "");
         if (verdict != 0 && verdict != 1)
             fuzz_fail("verdict %d", verdict);
         const char *msg = script_message(r);

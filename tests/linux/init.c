@@ -10,23 +10,23 @@
  * (syscon-poweroff: the SiFive test finisher ends hartlab with status 0). Any failure
  * prints "FAIL ..." and powers off too; the test reads the console.
  */
-#define SYS_openat   56
-#define SYS_close    57
-#define SYS_read     63
-#define SYS_write    64
-#define SYS_fsync    82
-#define SYS_sync     81
-#define SYS_exit     93
-#define SYS_reboot   142
-#define SYS_mount    40
-#define SYS_mkdirat  34
-#define AT_FDCWD     (-100)
-#define O_RDONLY     0
-#define O_WRONLY     1
-#define O_CREAT      0100
-#define O_TRUNC      01000
-#define REBOOT_MAGIC1 0xfee1dead
-#define REBOOT_MAGIC2 672274793
+#define SYS_openat       56
+#define SYS_close        57
+#define SYS_read         63
+#define SYS_write        64
+#define SYS_fsync        82
+#define SYS_sync         81
+#define SYS_exit         93
+#define SYS_reboot       142
+#define SYS_mount        40
+#define SYS_mkdirat      34
+#define AT_FDCWD         (-100)
+#define O_RDONLY         0
+#define O_WRONLY         1
+#define O_CREAT          0100
+#define O_TRUNC          01000
+#define REBOOT_MAGIC1    0xfee1dead
+#define REBOOT_MAGIC2    672274793
 #define REBOOT_POWER_OFF 0x4321fedc
 
 static long sys6(long n, long a, long b, long c, long d, long e, long f)
