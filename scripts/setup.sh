@@ -12,7 +12,7 @@ HARTLAB_PACKAGES=(
   libsdl2-dev libsdl2-ttf-dev zlib1g-dev fonts-dejavu-core xvfb xauth
   valgrind libdw-dev python3-yaml libxml2-utils
   linux-source-6.1 gcc-riscv64-linux-gnu make flex bison bc xz-utils e2fsprogs
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
 )
 
 hartlab_install_packages() {
