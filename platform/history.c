@@ -1030,7 +1030,9 @@ void history_external_change(struct history *hi)
     if (!hi)
         return;
     if (history_in_past(hi)) {
-        /* A new future starts here: the log after this point and its snapshots go. */
+        /* A new future starts here: the log after this point and its snapshots go. Inside a
+         * turn (a debugger stop there, then a device register read), the turn is kept up to
+         * here, so that going back from the new future passes through this point again. */
         size_t keep = hi->cur;
         while (hi->nsnaps > 1 && hi->snaps[hi->nsnaps - 1]->entry > keep) {
             struct hsnap *sn = hi->snaps[hi->nsnaps - 1];
@@ -1049,6 +1051,12 @@ void history_external_change(struct history *hi)
             hi->next_id--;
         }
         input_history_cut(hi->m);
+        if (hi->partial) {
+            struct hentry *e = &hi->log[keep++];
+            const struct hart *h = machine_hart(hi->m, e->hart);
+            e->count = count_of(h);
+            e->cycles = hart_cycles(h);
+        }
         hi->nlog = keep;
         hi->partial = false;
         hi->cur = hi->nlog;

@@ -17,6 +17,8 @@ tests never collide) and one gdb-multiarch session:
             hartlab's exit status)
   views     --trace=irq:FILE and --trace=frames:FILE under the debugger: the timer
             interrupts gdb continues through are in the irq trace, calls in the frames trace
+  reverse-device  a watchpoint on a device register (CLINT mtimecmp), reverse-continue
+            twice across it, forwards again: re-execution follows the log
   reverse   reverse execution (docs/gdb.md "Going backwards"): reverse-stepi then stepi
             returns to the same pc; reverse-continue with a watchpoint stops before the
             write with old/new values and the locals of that moment; reverse-finish returns
@@ -277,6 +279,28 @@ def main():
         check("reverse", len(pcs) >= 4 and pcs[0] == pcs[2] and pcs[1] == pcs[3] and
               pcs[0] != pcs[1],
               f"reverse-stepi then stepi: the same pcs ({[hex(p) for p in pcs[:4]]})", out)
+
+    if want("reverse-device"):
+        # A watchpoint on a device register (the CLINT's mtimecmp, low word): GDB reads the
+        # register at every stop, and a debugger access to a device changes the past (a new
+        # future starts there, docs/gdb.md). Going back from inside a turn must still find
+        # the earlier writes, and re-execution must follow its log.
+        cmds = ["watch *(unsigned int *)0x2004000", "continue", "continue", "continue",
+                "p ticks", "reverse-continue", "p ticks", "reverse-continue", "p ticks",
+                "continue", "p ticks", "delete", "kill"]
+        out = scenario(args, "reverse-device", cmds, [
+            ("re-execution follows the log", lambda o: "did not reproduce" not in o),
+        ])
+        ticks = [int(x) for x in re.findall(r"^\$\d+ = (\d+)$", out, re.M)]
+        changes = [(int(a), int(b)) for a, b in
+                   re.findall(r"Old value = (\d+)\s+New value = (\d+)", out)]
+        check("reverse-device", len(changes) == 6 and changes[1][1] < changes[2][1] and
+              changes[3] == changes[2][::-1] and changes[4] == changes[1][::-1] and
+              changes[5] == changes[1],
+              "three writes forwards, the last two undone backwards, the second again forwards "
+              f"({changes})", out)
+        check("reverse-device", len(ticks) == 4 and ticks[2] < ticks[0] and ticks[3] == ticks[2],
+              f"the timer ticks go back with the writes ({ticks})", out)
 
     if want("load"):
         scenario(args, "load", ["break main", "continue", "delete", f"load {args.elf2}",
