@@ -938,7 +938,17 @@ bool history_goto(struct history *hi, unsigned k, uint64_t count)
     restore(hi, hi->snaps[best]);
     struct target t = { .kind = T_COUNT, .k = k, .c = count };
     struct history_stop st;
-    return run_log(hi, &t, false, &st) == HISTORY_REACHED;
+    enum history_result r = run_log(hi, &t, false, &st);
+    if (r == HISTORY_END && !hi->diverged_said) {
+        /* A divergence run_log could not see: the log went past the count without the hart
+         * stopping at it (HISTORY_DIVERGED was reported there already). */
+        hi->diverged_said = true;
+        fprintf(stderr,
+                "hartlab: history: re-execution did not reach hart %u at count %" PRIu64
+                " (the log ended with the hart at %" PRIu64 ")\n",
+                k, count, count_of(machine_hart(hi->m, k)));
+    }
+    return r == HISTORY_REACHED;
 }
 
 void history_step_back(struct history *hi, unsigned k, struct history_stop *out)
