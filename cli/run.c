@@ -78,9 +78,10 @@ static void report_history(const struct machine *m)
              (double)hs.budget / (1 << 20), hs.dropped);
 }
 
-/* The GDB stub serves until the debugger detaches or the firmware ends. */
-static bool run_under_gdb(const struct cli_options *o, struct machine *m, int *status, char *err,
-                          size_t errlen)
+/* The GDB stub serves until the debugger detaches or the firmware ends. The panel, if any,
+ * watches: the debugger runs the machine, and the window stays live while it is stopped. */
+static bool run_under_gdb(const struct cli_options *o, struct machine *m, struct views *views,
+                          int *status, char *err, size_t errlen)
 {
     struct machine_target *mt = machine_target_new(m);
     struct gdbstub *stub =
@@ -91,6 +92,8 @@ static bool run_under_gdb(const struct cli_options *o, struct machine *m, int *s
         machine_target_free(mt);
         return false;
     }
+    if (views_attach_debugger(views))
+        gdbstub_set_idle(stub, views_idle, views);
     *status = gdbstub_serve(stub, o->gdb_wait);
     gdbstub_free(stub);
     machine_target_free(mt);
@@ -102,10 +105,6 @@ bool cli_run(const struct cli_options *o, struct machine *m, int *status, char *
     fflush(stdout);
     if (o->gdb_wait && !o->gdb_spec)
         cli_usage_error("%s", "-S waits for a debugger: give --gdb [HOST:]PORT or -s too");
-    if (o->gdb_spec && o->views.ui)
-        cli_usage_error("%s", "--ui and --gdb cannot be used together yet: the panel needs the "
-                              "run loop the debugger takes over; use --trace=irq, --vcd or "
-                              "--profile with --gdb, or the panel without it");
     /* The views watch the run whoever drives it: the machine's own loop, or the debugger
      * (its continues and steps run the same events). */
     struct views *views = NULL;
@@ -121,7 +120,7 @@ bool cli_run(const struct cli_options *o, struct machine *m, int *status, char *
         }
     }
     if (o->gdb_spec) {
-        if (!run_under_gdb(o, m, status, err, errlen)) {
+        if (!run_under_gdb(o, m, views, status, err, errlen)) {
             views_finish(views, 0);
             return false;
         }

@@ -52,6 +52,9 @@ struct gdbstub {
     bool killed;
     bool exited;
     int exit_code;
+    bool (*idle)(void *ctx); /* gdbstub_set_idle */
+    void *idle_ctx;
+    bool idle_ended; /* idle() said to end the session */
     size_t last_len; /* the last framed packet, resent on '-' */
     char last[FRAME_MAX];
     char reply[RSP_MAX_PACKET + 1];
@@ -146,7 +149,8 @@ static void drop_client(struct gdbstub *s, const char *why)
         return;
     close(s->client_fd);
     s->client_fd = -1;
-    if (why)
+    /* After the run ended (the debugger was told, W/X) there is nothing to say. */
+    if (why && !s->exited)
         fprintf(stderr,
                 "hartlab: gdb: %s; breakpoints removed, the machine runs on and "
                 "another debugger may attach to %s\n",
@@ -864,12 +868,35 @@ void gdbstub_free(struct gdbstub *s)
 }
 
 /* Block until a debugger connects. */
+void gdbstub_set_idle(struct gdbstub *s, bool (*idle)(void *ctx), void *ctx)
+{
+    s->idle = idle;
+    s->idle_ctx = ctx;
+}
+
+/* poll() for the stub's waits: with an idle function, in slices of 1/30 s, calling it after
+ * each slice that brought nothing. 0 also when idle() ended the session. */
+static int wait_poll(struct gdbstub *s, struct pollfd *p, nfds_t n)
+{
+    if (!s->idle)
+        return poll(p, n, -1);
+    for (;;) {
+        int r = poll(p, n, 1000 / 30);
+        if (r != 0)
+            return r;
+        if (s->idle(s->idle_ctx)) {
+            s->idle_ended = true;
+            return 0;
+        }
+    }
+}
+
 static void wait_for_client(struct gdbstub *s)
 {
-    while (s->client_fd < 0 && !shutdown_signal()) {
+    while (s->client_fd < 0 && !shutdown_signal() && !s->idle_ended) {
         struct pollfd p[2] = { { .fd = s->listen_fd, .events = POLLIN },
                                { .fd = shutdown_wake_fd(), .events = POLLIN } };
-        if (poll(p, 2, -1) > 0 && (p[0].revents & POLLIN))
+        if (wait_poll(s, p, 2) > 0 && (p[0].revents & POLLIN))
             accept_client(s);
     }
 }
@@ -880,8 +907,8 @@ static void wait_stopped(struct gdbstub *s)
     struct pollfd p[3] = { { .fd = s->listen_fd, .events = POLLIN },
                            { .fd = s->client_fd, .events = POLLIN },
                            { .fd = shutdown_wake_fd(), .events = POLLIN } };
-    int n = poll(p, 3, -1);
-    if (n < 0 || shutdown_signal())
+    int n = wait_poll(s, p, 3);
+    if (n <= 0 || shutdown_signal())
         return;
     if (p[0].revents & POLLIN)
         accept_client(s); /* refused: one is attached */
@@ -910,6 +937,12 @@ int gdbstub_serve(struct gdbstub *s, bool wait_first)
         }
         if (s->killed) {
             fprintf(stderr, "hartlab: gdb: killed by the debugger\n");
+            return 0;
+        }
+        if (s->idle_ended) {
+            fprintf(stderr, "hartlab: gdb: the panel was closed; ending the debugging session\n");
+            if (s->client_fd >= 0)
+                drop_client(s, NULL);
             return 0;
         }
         if (!s->stopped) {

@@ -99,6 +99,11 @@ struct gdbstub *gdbstub_new(const char *spec, const struct gdb_target_ops *ops, 
  * debugger attaches (-S). */
 #define GDBSTUB_SIGNALLED (-1)
 int gdbstub_serve(struct gdbstub *s, bool wait_first);
+/* Something to keep alive while the stub waits (for a debugger, or for a packet while the
+ * machine is stopped): called about 30 times a second of host time. True ends the session:
+ * the debugger's connection is closed and gdbstub_serve returns 0 (the panel's window was
+ * closed). */
+void gdbstub_set_idle(struct gdbstub *s, bool (*idle)(void *ctx), void *ctx);
 void gdbstub_free(struct gdbstub *s);
 
 /* Handle one complete packet payload; for the fuzz test and unit tests: the reply framed

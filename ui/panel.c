@@ -7,9 +7,11 @@
  */
 /* Built as the module ui/panel_load.c loads: its entry points get names of their own, so
  * that they never resolve to the executable's loader functions of the same API. */
-#define panel_new    panel_module_new
-#define panel_finish panel_module_finish
-#define panel_free   panel_module_free
+#define panel_new             panel_module_new
+#define panel_finish          panel_module_finish
+#define panel_free            panel_module_free
+#define panel_attach_debugger panel_module_attach_debugger
+#define panel_idle            panel_module_idle
 #include "ui/panel.h"
 
 #include <SDL.h>
@@ -156,10 +158,13 @@ struct panel {
     enum panel_hist_op hist_op;
     uint64_t hist_arg;
     char hist_msg[96];
+    /* Under the GDB stub (panel_attach_debugger): the debugger runs, stops and moves the
+     * machine through history; `held` while it has it stopped (panel_idle). */
+    bool debugger, held;
     char err[256];
 };
 
-static void to_present(struct panel *p);
+static bool to_present(struct panel *p);
 static void hist_serve(struct panel *p);
 static void draw_slider(struct panel *p);
 
@@ -278,10 +283,9 @@ static void read_board(struct panel *p)
 
 static void button_set(struct panel *p, struct button *b, bool down)
 {
-    if (b->pressed == down)
+    if (b->pressed == down || !to_present(p))
         return;
     b->pressed = down;
-    to_present(p);
     input_gpio(p->m, b->g, b->pin, down != b->active_low ? INPUT_HIGH : INPUT_LOW);
 }
 
@@ -624,17 +628,22 @@ static void render(struct panel *p, bool for_shot)
     if (!for_shot)
         textf(p, sx + p->cw, STATUS_Y + 3, c_fg, "%.1f MHz", p->mhz);
     bool past = history_in_past(p->m->history);
-    SDL_Color st = p->m->exited ? c_trap : past ? c_trap : p->paused ? c_hi : c_ok;
+    SDL_Color st = p->m->exited ? c_trap : past ? c_trap : p->paused || p->held ? c_hi : c_ok;
     textf(p, 8, STATUS_Y + 3 + p->ch, st, "%s",
           p->m->exited ? "EXITED"
           : past       ? "PAST"
+          : p->held    ? "GDB"
           : p->paused  ? "PAUSED"
                        : "RUN");
-    textf(p, 8 + 8 * p->cw, STATUS_Y + 3 + p->ch, c_dim,
-          "%s | F5 run/pause  F6 step  F9 back  F7 reset  F8 pace  Esc quit",
-          past          ? p->hist_msg
-          : p->realtime ? "real time"
-                        : "as fast as possible");
+    const char *pace = p->realtime ? "real time" : "as fast as possible";
+    if (p->debugger)
+        textf(p, 8 + 8 * p->cw, STATUS_Y + 3 + p->ch, c_dim,
+              "%s | under gdb  F1-F4 views  Tab hart  F8 pace  Esc quit",
+              p->hist_msg[0] ? p->hist_msg : pace);
+    else
+        textf(p, 8 + 8 * p->cw, STATUS_Y + 3 + p->ch, c_dim,
+              "%s | F5 run/pause  F6 step  F9 back  F7 reset  F8 pace  Esc quit",
+              past ? p->hist_msg : pace);
     draw_slider(p);
 }
 
@@ -689,10 +698,8 @@ static void on_uart(void *ctx, unsigned k, bool rx, uint8_t byte, uint64_t cycle
  * line's character rate when the FIFO has room, so nothing overruns, and --record keeps it. */
 static void uart_type(struct panel *p, uint8_t b)
 {
-    if (p->uart) {
-        to_present(p);
+    if (p->uart && to_present(p))
         input_uart_send(p->m, p->uart_index, &b, 1);
-    }
 }
 
 /* ---- traps ---- */
@@ -756,11 +763,18 @@ static void step_one(struct panel *p)
 }
 
 /* Back to the present (from the past: history re-executed to its end). Anything that changes
- * the machine from outside (a button, typed text, a reset) does this first. */
-static void to_present(struct panel *p)
+ * the machine from outside (a button, typed text, a reset) does this first. False when it
+ * cannot: under the debugger, which alone moves the machine through history. */
+static bool to_present(struct panel *p)
 {
-    if (history_in_past(p->m->history))
-        panel_history_do(p->m, p->hart, PANEL_HIST_END, 0, p->hist_msg, sizeof p->hist_msg);
+    if (!history_in_past(p->m->history))
+        return true;
+    if (p->debugger) {
+        snprintf(p->hist_msg, sizeof p->hist_msg, "input waits for the present (gdb: continue)");
+        return false;
+    }
+    panel_history_do(p->m, p->hart, PANEL_HIST_END, 0, p->hist_msg, sizeof p->hist_msg);
+    return true;
 }
 
 static struct button *button_at(struct panel *p, int x, int y)
@@ -796,10 +810,15 @@ static void handle(struct panel *p, const SDL_Event *e)
             break;
         enum panel_hist_op op =
             panel_history_key(SDL_GetKeyName(k), history_in_past(p->m->history));
-        if (op != PANEL_HIST_NONE && p->m->history) {
+        if (op != PANEL_HIST_NONE && p->m->history && !p->debugger) {
             /* Carried out between rounds (hist_serve); the machine stays stopped there. */
             p->hist_op = op;
             p->paused = true;
+            break;
+        }
+        if (p->debugger && (k == SDLK_F5 || k == SDLK_F6 || k == SDLK_F7)) {
+            /* The debugger runs and stops the machine: its continue, stepi, run. */
+            snprintf(p->hist_msg, sizeof p->hist_msg, "gdb runs the machine: continue, stepi");
             break;
         }
         switch (k) {
@@ -857,7 +876,7 @@ static void handle(struct panel *p, const SDL_Event *e)
         break;
     case SDL_MOUSEBUTTONDOWN: {
         uint64_t first, last, now;
-        if (e->button.y >= SLIDER_Y - 2 && e->button.y < SLIDER_Y + SLIDER_H + 2 &&
+        if (!p->debugger && e->button.y >= SLIDER_Y - 2 && e->button.y < SLIDER_Y + SLIDER_H + 2 &&
             panel_history_span(p->m, p->hart, &first, &last, &now)) {
             p->hist_op = PANEL_HIST_GOTO;
             p->hist_arg = panel_slider_count(first, last, SLIDER_X, SLIDER_W, e->button.x);
@@ -901,6 +920,7 @@ static void on_quantum(void *ctx)
 {
     struct panel *p = ctx;
     uint64_t now = pace_host_ns();
+    p->held = false;
     if (now >= p->next_pump_ns) {
         p->next_pump_ns = now + 1000000000ull / PANEL_FPS;
         pump(p);
@@ -913,6 +933,14 @@ static void on_quantum(void *ctx)
         if (!p->realtime && cost * PANEL_BUDGET > gap)
             gap = cost * PANEL_BUDGET;
         p->next_frame_ns = now + gap;
+    }
+    if (p->debugger) {
+        /* Only watching: the debugger decides when the machine stops, and where in history. */
+        if (p->realtime && !p->quit)
+            pace_wait(&p->pace, hart_cycles(machine_hart(p->m, 0)), idle, p);
+        if (p->quit && !p->m->replaying)
+            machine_exit(p->m, 0, "the panel was closed");
+        return;
     }
     hist_serve(p);
     while (p->paused && !p->quit && !p->m->exited && !shutdown_signal()) {
@@ -929,6 +957,26 @@ static void on_quantum(void *ctx)
         pace_wait(&p->pace, hart_cycles(machine_hart(p->m, 0)), idle, p);
     if (p->quit)
         machine_exit(p->m, 0, "the panel was closed");
+}
+
+void panel_attach_debugger(struct panel *p)
+{
+    p->debugger = true;
+    p->paused = false;
+    p->held = true;
+    p->hist_msg[0] = 0;
+}
+
+bool panel_idle(struct panel *p)
+{
+    p->held = true;
+    uint64_t now = pace_host_ns();
+    pump(p);
+    if (now >= p->next_frame_ns) {
+        frame(p);
+        p->next_frame_ns = now + 1000000000ull / PANEL_FPS;
+    }
+    return p->quit;
 }
 
 /* ---- screenshots and scripted input ---- */

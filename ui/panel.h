@@ -52,4 +52,13 @@ struct panel *panel_new(struct observe *ob, struct frames *frames, const struct 
 int panel_finish(struct panel *p, int status);
 void panel_free(struct panel *p);
 
+/* Under the GDB stub (--gdb with --ui): the debugger runs, stops and moves the machine
+ * through history; the panel only watches, and takes what a person at the board gives
+ * (buttons, typed text, views, pacing). F5-F7, F9 and the history keys are off; the status
+ * line says GDB while the debugger holds the machine stopped. */
+void panel_attach_debugger(struct panel *p);
+/* While the debugger holds the machine stopped, some 30 times a second: handle the window's
+ * events and draw. True once the window is closed (Esc): the session should end. */
+bool panel_idle(struct panel *p);
+
 #endif

@@ -27,6 +27,8 @@ static struct {
                          size_t);
     int (*finish)(struct panel *, int);
     void (*free)(struct panel *);
+    void (*attach_debugger)(struct panel *);
+    bool (*idle)(struct panel *);
 } mod;
 
 /* Try one file; on failure keep dlerror's text in `why`. */
@@ -41,7 +43,9 @@ static bool load_from(const char *path, char *why, size_t whylen)
                                   char *, size_t)) dlsym(h, "panel_module_new");
     mod.finish = (int (*)(struct panel *, int))dlsym(h, "panel_module_finish");
     mod.free = (void (*)(struct panel *))dlsym(h, "panel_module_free");
-    if (!mod.new || !mod.finish || !mod.free) {
+    mod.attach_debugger = (void (*)(struct panel *))dlsym(h, "panel_module_attach_debugger");
+    mod.idle = (bool (*)(struct panel *))dlsym(h, "panel_module_idle");
+    if (!mod.new || !mod.finish || !mod.free || !mod.attach_debugger || !mod.idle) {
         snprintf(why, whylen, "%s is not hartlab's panel module", path);
         dlclose(h);
         return false;
@@ -102,4 +106,15 @@ void panel_free(struct panel *p)
 {
     if (p && mod.handle)
         mod.free(p);
+}
+
+void panel_attach_debugger(struct panel *p)
+{
+    if (p && mod.handle)
+        mod.attach_debugger(p);
+}
+
+bool panel_idle(struct panel *p)
+{
+    return p && mod.handle ? mod.idle(p) : false;
 }

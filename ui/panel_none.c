@@ -20,3 +20,10 @@ int panel_finish(struct panel *p, int status)
 }
 
 void panel_free(struct panel *p) {}
+
+void panel_attach_debugger(struct panel *p) {}
+
+bool panel_idle(struct panel *p)
+{
+    return false;
+}

@@ -213,6 +213,20 @@ fail:
     return NULL;
 }
 
+bool views_attach_debugger(struct views *v)
+{
+    if (!v || !v->panel)
+        return false;
+    panel_attach_debugger(v->panel);
+    return true;
+}
+
+bool views_idle(void *views)
+{
+    struct views *v = views;
+    return v && v->panel && panel_idle(v->panel);
+}
+
 int views_finish(struct views *v, int status)
 {
     if (!v)

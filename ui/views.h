@@ -50,5 +50,11 @@ bool views_wanted(const struct views_options *vo);
 struct views *views_start(struct machine *m, const struct views_options *vo, char *err,
                           size_t errlen);
 int views_finish(struct views *v, int status);
+/* The run is the GDB stub's (--gdb): the panel, if any, only watches (panel_attach_debugger).
+ * True if there is a panel, whose window then needs views_idle while the machine is stopped. */
+bool views_attach_debugger(struct views *v);
+/* While the debugger holds the machine stopped: the panel's window stays live
+ * (panel_idle). True once it was closed. A gdbstub idle function (gdbstub_set_idle). */
+bool views_idle(void *views);
 
 #endif

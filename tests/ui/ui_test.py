@@ -408,6 +408,56 @@ def smp_views():
     print('F2, F3 and F4 follow the hart Tab selects')
 
 
+def gdb_panel():
+    """--ui with --gdb: the debugger runs the machine and the panel watches. blinky held
+    for the debugger (-S), a breakpoint hit, then continue; the script takes a screenshot at
+    blinky's step 3 (green and blue on) and presses Esc later, which ends the run: GDB hears
+    the exit, hartlab exits 0."""
+    gdb = shutil.which('gdb-multiarch')
+    if not gdb:
+        print('SKIP: no gdb-multiarch')
+        sys.exit(77)
+    script = f'{TMP}/gdb.script'
+    with open(script, 'w') as f:
+        f.write(f'17500000 shot {TMP}/gdb-step3.png\n27500000 key Escape down\n')
+    cmd = [HARTLAB, '--gdb', '127.0.0.1:0', '-S', '--ui', '--ui-script', script,
+           f'{SAMPLES}/blinky-rv32.elf']
+    if not os.environ.get('DISPLAY'):
+        if not shutil.which('xvfb-run'):
+            print('SKIP: no DISPLAY and no xvfb-run')
+            sys.exit(77)
+        cmd = ['xvfb-run', '-a'] + cmd
+    h = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        line = h.stderr.readline()
+        m = re.search(r'listening on [\d.]+:(\d+)', line)
+        if not m:
+            fail(f'no stub: {line!r}')
+        g = subprocess.run([gdb, '-nx', '-batch', '-ex', f'target remote 127.0.0.1:{m.group(1)}',
+                            '-ex', 'break clint_set_mtimecmp', '-ex', 'continue', '-ex', 'delete',
+                            '-ex', 'continue', f'{SAMPLES}/blinky-rv32.elf'],
+                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        out, err = h.communicate(timeout=120)
+    finally:
+        if h.poll() is None:
+            h.kill()
+    print(g.stdout[-600:])
+    if not re.search(r'Breakpoint 1, clint_set_mtimecmp', g.stdout):
+        fail('the breakpoint was not hit with the panel open:\n' + g.stdout + g.stderr)
+    if 'exited normally' not in g.stdout:
+        fail('GDB did not hear the run end when the panel was closed:\n' + g.stdout)
+    if h.returncode != 0:
+        fail(f'hartlab exit {h.returncode}: {err}')
+    leds = [led_on(read_png(f'{TMP}/gdb-step3.png'), k) for k in range(3)]
+    print('LEDs at step 3 under gdb (green, blue, red):', leds)
+    if leds != [True, True, False]:
+        fail(f'the panel under gdb does not show blinky at step 3: {leds}')
+    if 'step  3' not in out:
+        fail('the UART output is missing:\n' + out)
+    print('the panel watches a run the debugger drives; closing it ends the run')
+
+
 def no_display():
     """--ui with no display (a student over ssh): one line suggesting xvfb-run or
     --ui-screenshot, exit 2, at once; --ui-screenshot alone still works, offscreen."""
@@ -493,6 +543,7 @@ CASES = {
     'history-step-back': history_step_back,
     'smp-harts': smp_harts,
     'smp-views': smp_views,
+    'gdb-panel': gdb_panel,
     'no-display': no_display,
     'blinky-shots': blinky_shots,
     'hello-console': hello_console,
