@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: set up, build with warnings as errors, run every test tier, then run
-# the unit, malformed-input, firmware, virtio, several-harts and fuzz-replay suites again under
-# AddressSanitizer and UBSan, every fuzz harness briefly with libFuzzer, and last the Linux
+# the unit, malformed-input, firmware, virtio, several-harts, history, panel and fuzz-replay
+# suites again under AddressSanitizer and UBSan, every fuzz harness briefly with libFuzzer, and
+# last the Linux
 # boot test (tests/linux/README.md), which builds its kernel first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,9 +24,10 @@ fi
 CC=clang hartlab_build build-asan -Dwerror=true -Db_sanitize=address,undefined \
   -Db_lundef=false -Dbuildtype=debug
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp" \
   meson test -C build-asan --print-errorlogs --num-processes "$(nproc)" \
   --suite unit --suite elf --suite firmware --suite virtio --suite fuzz --suite history \
-  --suite smp
+  --suite smp --suite ui
 # The fuzz harnesses with libFuzzer (clang): each replays its committed inputs, then fuzzes
 # for a few seconds (docs/robustness.md; scripts/fuzz.sh runs longer campaigns).
 CC=clang hartlab_build build-fuzz -Dwerror=true -Dfuzz=true -Dtests=false -Dui=disabled \
