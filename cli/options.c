@@ -85,6 +85,9 @@ static void print_help(void)
          "                        handlers are roots of their own (docs/cycles.md)\n"
          "  --profile=folded:FILE the same as folded stacks for flame graphs (repeatable\n"
          "                        with --profile FILE)\n"
+         "  --coverage FILE       line coverage as an lcov tracefile (genhtml, gcovr, CI\n"
+         "                        services): how often each source line and function of the\n"
+         "                        firmware ran; needs an ELF built with -g (docs/usage.md)\n"
          "  --ui                  the SDL panel: LEDs, buttons, UART console, registers,\n"
          "                        interrupts, call stack, traps, F9 step back and a history\n"
          "                        slider (keys: see docs/labs/README.md); with --gdb it\n"
@@ -254,6 +257,7 @@ enum {
     OPT_REALTIME,
     OPT_VCD,
     OPT_PROFILE,
+    OPT_COVERAGE,
     OPT_SCRIPT,
     OPT_JUNIT,
     OPT_SCRIPT_RESULT,
@@ -316,6 +320,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
         { "realtime", no_argument, NULL, OPT_REALTIME },
         { "vcd", required_argument, NULL, OPT_VCD },
         { "profile", required_argument, NULL, OPT_PROFILE },
+        { "coverage", required_argument, NULL, OPT_COVERAGE },
         { "script", required_argument, NULL, OPT_SCRIPT },
         { "junit", required_argument, NULL, OPT_JUNIT },
         { "script-result", required_argument, NULL, OPT_SCRIPT_RESULT },
@@ -452,6 +457,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o)
                                 "folded:FILE)",
                                 optarg);
             break;
+        case OPT_COVERAGE: o->views.coverage = optarg; break;
         case OPT_SCRIPT: o->script = optarg; break;
         case OPT_JUNIT: o->junit = optarg; break;
         case OPT_SCRIPT_RESULT: o->script_result = optarg; break;

@@ -10,7 +10,7 @@ HARTLAB_PACKAGES=(
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   qemu-system-misc gdb-multiarch u-boot-qemu opensbi
   libsdl2-dev libsdl2-ttf-dev zlib1g-dev fonts-dejavu-core xvfb xauth
-  valgrind libdw-dev python3-yaml libxml2-utils
+  valgrind libdw-dev python3-yaml libxml2-utils lcov
   linux-source-6.1 gcc-riscv64-linux-gnu make flex bison bc xz-utils e2fsprogs
   clang libclang-rt-14-dev clang-format
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: set up, build with warnings as errors, run every test tier, then run
-# the unit, malformed-input, firmware, virtio, several-harts, history, panel and fuzz-replay
-# suites again under AddressSanitizer and UBSan, every fuzz harness briefly with libFuzzer, and
+# the unit, malformed-input, firmware, virtio, several-harts, history, panel, profile and
+# fuzz-replay suites again under AddressSanitizer and UBSan, every fuzz harness briefly with libFuzzer, and
 # last the Linux boot test (tests/linux/README.md), which builds its kernel first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +26,7 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp" \
   meson test -C build-asan --print-errorlogs --num-processes "$(nproc)" \
   --suite unit --suite elf --suite firmware --suite virtio --suite fuzz --suite history \
-  --suite smp --suite ui
+  --suite smp --suite ui --suite profile
 # The fuzz harnesses with libFuzzer (clang): each replays its committed inputs, then fuzzes
 # for a few seconds (docs/robustness.md; scripts/fuzz.sh runs longer campaigns).
 CC=clang hartlab_build build-fuzz -Dwerror=true -Dfuzz=true -Dtests=false -Dui=disabled \

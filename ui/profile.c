@@ -529,30 +529,71 @@ static void src_close(struct srclines *s)
     free(s->named);
 }
 
+#ifdef HARTLAB_HAVE_LIBDW
+/* The id of a line table's file name: a relative name is relative to the compilation's
+ * directory; the file's real path when it exists, so that callgrind_annotate and genhtml
+ * find it from anywhere. */
+static unsigned src_name_id(struct srclines *s, Dwarf_Die *cu, const char *name)
+{
+    char joined[4096], real[4096];
+    Dwarf_Attribute attr;
+    const char *dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
+    if (name[0] != '/' && dir) {
+        snprintf(joined, sizeof joined, "%s/%s", dir, name);
+        name = joined;
+    }
+    if (realpath(name, real))
+        name = real;
+    return src_file_id(s, name);
+}
+#endif
+
+#ifdef HARTLAB_HAVE_LIBDW
+/* The row of cu's line table whose code [its address, the next row's) holds addr, or NULL. */
+static Dwarf_Line *line_covering(Dwarf_Die *cu, uint64_t addr)
+{
+    Dwarf_Lines *dl;
+    size_t nl;
+    if (dwarf_getsrclines(cu, &dl, &nl) != 0)
+        return NULL;
+    for (size_t i = 0; i + 1 < nl; i++) {
+        Dwarf_Line *l = dwarf_onesrcline(dl, i), *l2 = dwarf_onesrcline(dl, i + 1);
+        bool end = false;
+        Dwarf_Addr a, b;
+        if (l && l2 && dwarf_lineendsequence(l, &end) == 0 && !end && dwarf_lineaddr(l, &a) == 0 &&
+            dwarf_lineaddr(l2, &b) == 0 && a <= addr && addr < b)
+            return l;
+    }
+    return NULL;
+}
+#endif
+
 /* The file id and line of the code at `addr`; id 1 and line 0 if unknown. */
 static unsigned src_lookup(struct srclines *s, uint64_t addr, unsigned *line)
 {
     *line = 0;
 #ifdef HARTLAB_HAVE_LIBDW
     Dwarf_Die cu;
-    Dwarf_Line *l;
+    Dwarf_Line *l = NULL;
     const char *name;
     int n;
-    if (s->dbg && dwarf_addrdie(s->dbg, addr, &cu) && (l = dwarf_getsrc_die(&cu, addr)) &&
-        (name = dwarf_linesrc(l, NULL, NULL)) && dwarf_lineno(l, &n) == 0 && n > 0) {
-        *line = (unsigned)n;
-        /* A relative name is relative to the compilation's directory; the file's real
-         * path when it exists, so that callgrind_annotate finds it from anywhere. */
-        char joined[4096], real[4096];
-        Dwarf_Attribute attr;
-        const char *dir = dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &attr));
-        if (name[0] != '/' && dir) {
-            snprintf(joined, sizeof joined, "%s/%s", dir, name);
-            name = joined;
+    if (!s->dbg)
+        return 1;
+    if (!dwarf_addrdie(s->dbg, addr, &cu) || !(l = dwarf_getsrc_die(&cu, addr))) {
+        /* .debug_aranges may leave code out (GCC gives a unit whose code is in two sections,
+         * e.g. a start-up in .text.init, a range of length 0): ask every unit's line table. */
+        Dwarf_Off off = 0, next;
+        size_t hsize;
+        l = NULL;
+        while (!l && dwarf_nextcu(s->dbg, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+            if (dwarf_offdie(s->dbg, off + hsize, &cu))
+                l = line_covering(&cu, addr);
+            off = next;
         }
-        if (realpath(name, real))
-            name = real;
-        return src_file_id(s, name);
+    }
+    if (l && (name = dwarf_linesrc(l, NULL, NULL)) && dwarf_lineno(l, &n) == 0 && n > 0) {
+        *line = (unsigned)n;
+        return src_name_id(s, &cu, name);
     }
 #else
     (void)s;
@@ -803,6 +844,205 @@ static bool write_folded(struct profile *p, const char *path, char *err, size_t 
     return ok;
 }
 
+/* ---- coverage: lcov's tracefile (the geninfo(1) manual, "TRACEFILE FORMAT") ---- */
+
+/* A line with code (a row of a line table), or a function's entry. */
+struct cline {
+    unsigned file, line; /* srclines id, line number */
+    uint64_t hits;
+    const char *fn; /* a function's name (functions only) */
+};
+
+static int cmp_cost_pc(const void *a, const void *b)
+{
+    const struct pcost *x = a, *y = b;
+    return x->pc < y->pc ? -1 : x->pc > y->pc;
+}
+
+static int cmp_cline(const void *a, const void *b)
+{
+    const struct cline *x = a, *y = b;
+    if (x->file != y->file)
+        return x->file < y->file ? -1 : 1;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->fn && y->fn ? strcmp(x->fn, y->fn) : 0;
+}
+
+/* Every hart's instructions per address, summed, sorted by address. */
+static struct pcost *merged_costs(const struct profile *p, size_t *n)
+{
+    size_t total = 0;
+    for (unsigned k = 0; k < p->nharts; k++)
+        total += p->harts[k].ncosts;
+    struct pcost *c = malloc((total + 1) * sizeof *c);
+    if (!c)
+        return NULL;
+    size_t m = 0;
+    for (unsigned k = 0; k < p->nharts; k++)
+        for (size_t i = 0; i < p->harts[k].costcap; i++)
+            if (p->harts[k].costs[i].used)
+                c[m++] = p->harts[k].costs[i];
+    qsort(c, m, sizeof *c, cmp_cost_pc);
+    size_t out = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (out && c[out - 1].pc == c[i].pc)
+            c[out - 1].insns += c[i].insns;
+        else
+            c[out++] = c[i];
+    }
+    *n = out;
+    return c;
+}
+
+/* How often the instruction in [lo, hi) that ran most often ran: a line's count. */
+static uint64_t hits_in(const struct pcost *c, size_t n, uint64_t lo, uint64_t hi)
+{
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (c[mid].pc < lo)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    uint64_t most = 0;
+    for (; a < n && c[a].pc < hi; a++)
+        most = c[a].insns > most ? c[a].insns : most;
+    return most;
+}
+
+struct clines {
+    struct cline *v;
+    size_t n, cap;
+    bool oom;
+};
+
+static void cline_add(struct clines *cl, struct cline c)
+{
+    if (cl->n == cl->cap) {
+        size_t cap = cl->cap ? 2 * cl->cap : 1024;
+        struct cline *v = realloc(cl->v, cap * sizeof *v);
+        if (!v) {
+            cl->oom = true;
+            return;
+        }
+        cl->v = v;
+        cl->cap = cap;
+    }
+    cl->v[cl->n++] = c;
+}
+
+static bool write_lcov(struct profile *p, const char *path, char *err, size_t errlen)
+{
+    struct srclines s;
+    src_open(&s, p->cfg.cmd);
+    size_t ncost = 0;
+    struct pcost *costs = merged_costs(p, &ncost);
+    struct clines lines = { 0 }, fns = { 0 };
+    FILE *f = NULL;
+    bool ok = false;
+    if (!costs) {
+        snprintf(err, errlen, "--coverage: out of memory writing %s", path);
+        goto out;
+    }
+    if (!s.have) {
+        snprintf(err, errlen,
+                 "--coverage: %s has no DWARF line table, so no line can be counted: build it "
+                 "with -g",
+                 p->cfg.cmd ? p->cfg.cmd : "the firmware");
+        goto out;
+    }
+#ifdef HARTLAB_HAVE_LIBDW
+    /* Every row of every compilation unit's line table that covers code: [its address, the
+     * next row's) in the same sequence. */
+    Dwarf_Off off = 0, next;
+    size_t hsize;
+    while (dwarf_nextcu(s.dbg, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+        Dwarf_Die cu;
+        Dwarf_Lines *dl;
+        size_t nl;
+        if (dwarf_offdie(s.dbg, off + hsize, &cu) && dwarf_getsrclines(&cu, &dl, &nl) == 0) {
+            for (size_t i = 0; i + 1 < nl; i++) {
+                Dwarf_Line *l = dwarf_onesrcline(dl, i), *l2 = dwarf_onesrcline(dl, i + 1);
+                bool end = false;
+                Dwarf_Addr a, b;
+                int ln;
+                const char *name;
+                if (!l || !l2 || dwarf_lineendsequence(l, &end) != 0 || end ||
+                    dwarf_lineaddr(l, &a) != 0 || dwarf_lineaddr(l2, &b) != 0 || b <= a ||
+                    dwarf_lineno(l, &ln) != 0 || ln <= 0 || !(name = dwarf_linesrc(l, NULL, NULL)))
+                    continue;
+                cline_add(&lines, (struct cline){ src_name_id(&s, &cu, name), (unsigned)ln,
+                                                  hits_in(costs, ncost, a, b), NULL });
+            }
+        }
+        off = next;
+    }
+#endif
+    /* Functions: each symbol's entry, and how often it was entered. */
+    const struct symtab *st = p->m->symbols;
+    for (size_t i = 0; st && i < st->n; i++) {
+        const struct symbol *sym = &st->syms[i];
+        unsigned line;
+        unsigned id = sym->type == SYM_FUNC ? src_lookup(&s, sym->addr, &line) : 1;
+        if (id != 1)
+            cline_add(&fns,
+                      (struct cline){ id, line, hits_in(costs, ncost, sym->addr, sym->addr + 1),
+                                      sym->name });
+    }
+    if (lines.oom || fns.oom) {
+        snprintf(err, errlen, "--coverage: out of memory writing %s", path);
+        goto out;
+    }
+    qsort(lines.v, lines.n, sizeof *lines.v, cmp_cline);
+    qsort(fns.v, fns.n, sizeof *fns.v, cmp_cline);
+    if (!(f = fopen(path, "w"))) {
+        snprintf(err, errlen, "--coverage: cannot write %s: %s", path, strerror(errno));
+        goto out;
+    }
+    size_t li = 0, fi = 0;
+    for (unsigned id = 2; id <= s.nfiles; id++) {
+        while (li < lines.n && lines.v[li].file < id)
+            li++;
+        while (fi < fns.n && fns.v[fi].file < id)
+            fi++;
+        if ((li == lines.n || lines.v[li].file != id) && (fi == fns.n || fns.v[fi].file != id))
+            continue;
+        fprintf(f, "TN:\nSF:%s\n", s.files[id - 1]);
+        unsigned nf = 0, hf = 0, nlines = 0, hlines = 0;
+        for (size_t k = fi; k < fns.n && fns.v[k].file == id; k++)
+            fprintf(f, "FN:%u,%s\n", fns.v[k].line, fns.v[k].fn);
+        for (; fi < fns.n && fns.v[fi].file == id; fi++, nf++) {
+            fprintf(f, "FNDA:%" PRIu64 ",%s\n", fns.v[fi].hits, fns.v[fi].fn);
+            hf += fns.v[fi].hits > 0;
+        }
+        fprintf(f, "FNF:%u\nFNH:%u\n", nf, hf);
+        while (li < lines.n && lines.v[li].file == id) {
+            /* A line's rows: the count of the one that ran most. */
+            unsigned line = lines.v[li].line;
+            uint64_t hits = 0;
+            for (; li < lines.n && lines.v[li].file == id && lines.v[li].line == line; li++)
+                hits = lines.v[li].hits > hits ? lines.v[li].hits : hits;
+            fprintf(f, "DA:%u,%" PRIu64 "\n", line, hits);
+            nlines++;
+            hlines += hits > 0;
+        }
+        fprintf(f, "LF:%u\nLH:%u\nend_of_record\n", nlines, hlines);
+    }
+    ok = true;
+out:
+    if (f && fclose(f) != 0 && ok) {
+        snprintf(err, errlen, "--coverage: cannot write %s: %s", path, strerror(errno));
+        ok = false;
+    }
+    free(lines.v);
+    free(fns.v);
+    free(costs);
+    src_close(&s);
+    return ok;
+}
+
 bool profile_finish(struct profile *p, char *err, size_t errlen)
 {
     if (!p)
@@ -826,6 +1066,8 @@ bool profile_finish(struct profile *p, char *err, size_t errlen)
         }
     }
     if (p->cfg.folded_path && !write_folded(p, p->cfg.folded_path, err, errlen))
+        return false;
+    if (p->cfg.lcov_path && !write_lcov(p, p->cfg.lcov_path, err, errlen))
         return false;
     for (unsigned k = 0; k < p->nharts; k++)
         if (p->harts[k].truncated)

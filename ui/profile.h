@@ -19,6 +19,10 @@
  *   - folded stacks (one line "root;caller;callee CYCLES" per call path with exclusive
  *     cycles), the input of flame-graph tools; with several harts each line starts with
  *     "hartN;".
+ *   - line coverage (--coverage) as lcov's tracefile (genhtml, gcovr, CI coverage services):
+ *     for every line of the firmware's DWARF line tables, how often it ran (the count of its
+ *     instruction that ran most, over every hart), and for every function how often it
+ *     was entered; lines that never ran count 0. Needs a firmware built with -g.
  *
  * Usage:
  *     struct profile *p = profile_new(ob, &(struct profile_config){ ... }, err, errlen);
@@ -38,6 +42,7 @@ struct profile;
 struct profile_config {
     const char *callgrind_path; /* NULL: no callgrind output */
     const char *folded_path;    /* NULL: no folded stacks */
+    const char *lcov_path;      /* NULL: no line coverage */
     const char *cmd;            /* the firmware's path, for the callgrind header */
 };
 

@@ -93,7 +93,8 @@ bool views_parse_screenshot(struct views_options *vo, const char *arg)
 bool views_wanted(const struct views_options *vo)
 {
     return vo->ui || vo->realtime || vo->trace_irq || vo->trace_frames || vo->trace_virtio ||
-           vo->trace_amo || vo->vcd_path || vo->profile_callgrind || vo->profile_folded;
+           vo->trace_amo || vo->vcd_path || vo->profile_callgrind || vo->profile_folded ||
+           vo->coverage;
 }
 
 static void pace_quantum(void *ctx)
@@ -177,13 +178,14 @@ struct views *views_start(struct machine *m, const struct views_options *vo, cha
     }
     if (vo->vcd_path && !(v->vcd = vcd_new(v->ob, vo->vcd_path, err, errlen)))
         goto fail;
-    if (vo->profile_callgrind || vo->profile_folded) {
+    if (vo->profile_callgrind || vo->profile_folded || vo->coverage) {
         /* Found out now, not after the run, if an output cannot be written. */
-        const char *paths[2] = { vo->profile_callgrind, vo->profile_folded };
-        for (unsigned k = 0; k < 2; k++) {
+        const char *paths[3] = { vo->profile_callgrind, vo->profile_folded, vo->coverage };
+        for (unsigned k = 0; k < 3; k++) {
             FILE *f = paths[k] ? fopen(paths[k], "w") : NULL;
             if (paths[k] && !f) {
-                snprintf(err, errlen, "--profile: cannot write %s: %s", paths[k], strerror(errno));
+                snprintf(err, errlen, "%s: cannot write %s: %s",
+                         k == 2 ? "--coverage" : "--profile", paths[k], strerror(errno));
                 goto fail;
             }
             if (f)
@@ -191,6 +193,7 @@ struct views *views_start(struct machine *m, const struct views_options *vo, cha
         }
         struct profile_config pc = { .callgrind_path = vo->profile_callgrind,
                                      .folded_path = vo->profile_folded,
+                                     .lcov_path = vo->coverage,
                                      .cmd = vo->firmware };
         if (!(v->profile = profile_new(v->ob, &pc, err, errlen)))
             goto fail;

@@ -33,6 +33,7 @@ struct views_options {
     const char *trace_amo_path;
     const char *vcd_path;
     const char *profile_callgrind, *profile_folded; /* --profile outputs, or NULL */
+    const char *coverage;                           /* --coverage FILE (lcov), or NULL */
     const char *firmware;                           /* the ELF's path, for --profile */
 };
 
