@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: set up, build with warnings as errors, run every test tier, then run
 # the unit, malformed-input, firmware, virtio, several-harts, history, panel, profile and
-# fuzz-replay suites again under AddressSanitizer and UBSan, every fuzz harness briefly with libFuzzer, and
-# last the Linux boot test (tests/linux/README.md), which builds its kernel first.
+# fuzz-replay suites again under AddressSanitizer and UBSan, every fuzz harness briefly with
+# libFuzzer, and last the Linux boot test (tests/linux/README.md), which builds its kernel
+# first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
