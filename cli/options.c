@@ -17,7 +17,8 @@
 #define HARTLAB_VERSION "0.1.0"
 
 static const char usage_line[] = "usage: hartlab [options] FILE.elf [-- guest args]\n"
-                                 "       hartlab test [-j N] [--junit FILE] DIR|LIST...\n";
+                                 "       hartlab test [-j N] [--junit FILE] [--coverage FILE] "
+                                 "DIR|LIST...\n";
 
 _Noreturn void cli_usage_error(const char *fmt, const char *arg)
 {
@@ -151,10 +152,11 @@ static void print_help(void)
          "\n"
          "Arguments after '--' are the guest's argv[1..] (semihosting SYS_GET_CMDLINE).\n"
          "\n"
-         "hartlab test [-j N] [--junit FILE] [-v] DIR|LIST...: run every NAME.script of DIR\n"
-         "against NAME.elf / NAME-*.elf beside it (or the pairs of a LIST), each in its own\n"
-         "process, N at a time (default: all cores); one line per test, then 'N passed,\n"
-         "M failed'; exit status 0 if all passed, 1 if not (docs/ci.md).\n"
+         "hartlab test [-j N] [--junit FILE] [--coverage FILE] [-v] DIR|LIST...: run every\n"
+         "NAME.script of DIR against NAME.elf / NAME-*.elf beside it (or the pairs of a\n"
+         "LIST), each in its own process, N at a time (default: all cores); one line per\n"
+         "test, then 'N passed, M failed'; exit status 0 if all passed, 1 if not;\n"
+         "--coverage FILE: the tests' line coverage summed into one lcov file (docs/ci.md).\n"
          "\n"
          "Exit status: the firmware's exit code (HTIF tohost, the SiFive test finisher at\n"
          "0x100000, or semihosting SYS_EXIT); codes outside 0..255 are reported as 255.\n"

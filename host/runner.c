@@ -22,6 +22,7 @@
 
 #include "host/escape.h"
 #include "host/junit.h"
+#include "host/lcov.h"
 
 #define MAX_WORDS   64
 #define OUTPUT_KEEP (1u << 20) /* bytes of a test's stdout kept for the report */
@@ -51,6 +52,7 @@ struct runner {
     size_t n, cap;
     char tmp[256];
     bool verbose;
+    const char *coverage; /* --coverage FILE: every test's line coverage, summed */
 };
 
 static double wall_now(void)
@@ -64,7 +66,8 @@ static void usage(const char *msg, const char *arg)
 {
     fprintf(stderr, "hartlab test: ");
     fprintf(stderr, msg, arg);
-    fputs("\nusage: hartlab test [-j N] [--junit FILE] [-v] [--list FILE]... [DIR]...\n"
+    fputs("\nusage: hartlab test [-j N] [--junit FILE] [--coverage FILE] [-v] [--list FILE]... "
+          "[DIR]...\n"
           "       hartlab --test-list FILE [--junit FILE] [-j N]\n"
           "See docs/ci.md.\n",
           stderr);
@@ -306,8 +309,9 @@ static void tmp_path(const struct runner *r, size_t k, const char *ext, char *ou
 static pid_t spawn(const struct runner *r, size_t k, const char *self)
 {
     const struct test *t = &r->tests[k];
-    char res[300], out[300], err[300];
+    char res[300], out[300], err[300], cov[300];
     tmp_path(r, k, "result", res, sizeof res);
+    tmp_path(r, k, "info", cov, sizeof cov);
     tmp_path(r, k, "out", out, sizeof out);
     tmp_path(r, k, "err", err, sizeof err);
     char **argv = calloc(t->nargs + 10, sizeof *argv);
@@ -319,6 +323,10 @@ static pid_t spawn(const struct runner *r, size_t k, const char *self)
     argv[a++] = t->script;
     argv[a++] = "--script-result";
     argv[a++] = res;
+    if (r->coverage) {
+        argv[a++] = "--coverage";
+        argv[a++] = cov;
+    }
     unsigned k2 = 0;
     for (; k2 < t->nargs && strcmp(t->args[k2], "--") != 0; k2++)
         argv[a++] = t->args[k2];
@@ -523,6 +531,7 @@ int runner_main(int argc, char **argv, const char *self)
     static const struct option longopts[] = {
         { "jobs", required_argument, NULL, 'j' },
         { "junit", required_argument, NULL, 'J' },
+        { "coverage", required_argument, NULL, 'C' },
         { "list", required_argument, NULL, 'l' },
         { "test-list", required_argument, NULL, 'l' },
         { "verbose", no_argument, NULL, 'v' },
@@ -551,6 +560,7 @@ int runner_main(int argc, char **argv, const char *self)
             break;
         }
         case 'J': junit = optarg; break;
+        case 'C': r.coverage = optarg; break;
         case 'l':
             lists = true;
             if (!load_list(&r, optarg))
@@ -667,6 +677,35 @@ int runner_main(int argc, char **argv, const char *self)
             }
             free(cases);
         }
+    }
+    if (r.coverage) {
+        /* Every test's tracefile, added up (host/lcov.h); a test that crashed has none. */
+        char **paths = calloc(r.n, sizeof *paths);
+        char err[600];
+        size_t missing = 0;
+        bool ok = paths != NULL;
+        for (size_t k = 0; ok && k < r.n; k++) {
+            if (!(paths[k] = malloc(300)))
+                ok = false;
+            else
+                tmp_path(&r, k, "info", paths[k], 300);
+        }
+        if (!ok)
+            snprintf(err, sizeof err, "out of memory for the coverage");
+        else
+            ok = lcov_merge((const char *const *)paths, r.n, r.coverage, &missing, err, sizeof err);
+        if (!ok) {
+            fprintf(stderr, "hartlab test: --coverage: %s\n", err);
+            status = 2;
+        } else if (missing) {
+            fprintf(stderr,
+                    "hartlab test: --coverage: %zu of %zu tests left no coverage (they "
+                    "did not run to the end)\n",
+                    missing, r.n);
+        }
+        for (size_t k = 0; paths && k < r.n; k++)
+            free(paths[k]);
+        free(paths);
     }
     remove_tmp(&r);
 out:

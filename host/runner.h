@@ -12,7 +12,9 @@
  *   --list FILE (or --test-list FILE): one test a line, `FIRMWARE SCRIPT [OPTION...] [--
  *          GUEST ARGS]`, words separated by blanks, `#` comments; relative paths are
  *          relative to the current directory.
- * Options: -j N / --jobs N (default: the number of online cores), --junit FILE, -v.
+ * Options: -j N / --jobs N (default: the number of online cores), --junit FILE, -v,
+ * --coverage FILE (each test runs with --coverage; their tracefiles summed into FILE,
+ * host/lcov.h).
  * Exit status: 0 if every test passed, 1 if one failed (or could not run), 2 for a bad
  * option, list or directory.
  *

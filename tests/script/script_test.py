@@ -496,7 +496,8 @@ def case_runner():
 
 def case_samples():
     j = os.path.join(TMP, "samples.xml")
-    rc, out, err = run(["test", "--junit", j, A.samples], timeout=600)
+    cov = os.path.join(TMP, "samples.info")
+    rc, out, err = run(["test", "--junit", j, "--coverage", cov, A.samples], timeout=600)
     print(out + err)
     scripts = [f for f in os.listdir(os.path.join(A.source, "firmware-samples"))
                if f.endswith(".c")]
@@ -507,6 +508,12 @@ def case_samples():
     n = len(re.findall(r"^PASS ", out, re.M))
     check("every sample passes its script (both XLENs)", rc == 0 and n >= 16, out)
     validate_junit(j, "samples report")
+    # --coverage: every test's lines summed. recursion.c enters fact() 45 times a run, and
+    # runs at both XLENs.
+    text = open(cov).read() if os.path.exists(cov) else ""
+    rec = next((b for b in text.split("end_of_record") if "recursion.c\n" in b), "")
+    check("--coverage: one lcov file, the runs of each sample added (fact entered 2 x 45 times)",
+          "\nFNDA:90,fact\n" in rec and "\nFNDA:2,main\n" in rec, rec[:400])
 
 
 # ---- record and replay ---------------------------------------------------------------
