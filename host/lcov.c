@@ -19,12 +19,21 @@ struct lfn {
     uint64_t hits;
 };
 
+/* BRDA:line,block,branch,count ("-": the branch's code never ran). */
+struct lbr {
+    unsigned line, block, branch;
+    uint64_t hits;
+    bool ran;
+};
+
 struct lsrc {
     char *path;
     struct lline *lines;
     size_t nlines, lcap;
     struct lfn *fns;
     size_t nfns, fcap;
+    struct lbr *brs;
+    size_t nbrs, bcap;
 };
 
 struct lset {
@@ -123,6 +132,18 @@ static bool read_file(struct lset *s, const char *path, FILE *f, char *err, size
             struct lfn *fn = ok ? function(s, src, rest) : NULL;
             if (fn)
                 fn->line = (unsigned)a;
+        } else if (strncmp(line, "BRDA:", 5) == 0) {
+            uint64_t blk, br;
+            ok = src && (rest = number_comma(line + 5, &a)) && (rest = number_comma(rest, &blk)) &&
+                 (rest = number_comma(rest, &br)) && *rest && a <= UINT32_MAX &&
+                 blk <= UINT32_MAX && br <= UINT32_MAX;
+            struct lbr *v = ok ? grow(src->brs, &src->bcap, src->nbrs, sizeof *v, &s->oom) : NULL;
+            if (v) {
+                src->brs = v;
+                bool ran = strcmp(rest, "-") != 0;
+                v[src->nbrs++] = (struct lbr){ (unsigned)a, (unsigned)blk, (unsigned)br,
+                                               ran ? strtoull(rest, NULL, 10) : 0, ran };
+            }
         } else if (strncmp(line, "FNDA:", 5) == 0) {
             ok = src && (rest = number_comma(line + 5, &a)) && *rest;
             struct lfn *fn = ok ? function(s, src, rest) : NULL;
@@ -152,6 +173,16 @@ static int cmp_line(const void *a, const void *b)
     return x->line < y->line ? -1 : x->line > y->line;
 }
 
+static int cmp_br(const void *a, const void *b)
+{
+    const struct lbr *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->block != y->block)
+        return x->block < y->block ? -1 : 1;
+    return x->branch < y->branch ? -1 : x->branch > y->branch;
+}
+
 static int cmp_fn(const void *a, const void *b)
 {
     const struct lfn *x = a, *y = b;
@@ -176,6 +207,23 @@ static void write_set(FILE *f, struct lset *s)
             fh += src->fns[i].hits > 0;
         }
         fprintf(f, "FNF:%zu\nFNH:%u\n", src->nfns, fh);
+        qsort(src->brs, src->nbrs, sizeof *src->brs, cmp_br);
+        unsigned bf = 0, bh = 0;
+        for (size_t i = 0; i < src->nbrs;) {
+            struct lbr b = src->brs[i++];
+            for (; i < src->nbrs && cmp_br(&src->brs[i], &b) == 0; i++) {
+                b.hits += src->brs[i].hits;
+                b.ran = b.ran || src->brs[i].ran;
+            }
+            if (b.ran)
+                fprintf(f, "BRDA:%u,%u,%u,%" PRIu64 "\n", b.line, b.block, b.branch, b.hits);
+            else
+                fprintf(f, "BRDA:%u,%u,%u,-\n", b.line, b.block, b.branch);
+            bf++;
+            bh += b.hits > 0;
+        }
+        if (src->nbrs)
+            fprintf(f, "BRF:%u\nBRH:%u\n", bf, bh);
         for (size_t i = 0; i < src->nlines;) {
             unsigned line = src->lines[i].line;
             uint64_t hits = 0;
@@ -195,6 +243,7 @@ static void free_set(struct lset *s)
         for (size_t i = 0; i < s->srcs[k].nfns; i++)
             free(s->srcs[k].fns[i].name);
         free(s->srcs[k].fns);
+        free(s->srcs[k].brs);
         free(s->srcs[k].lines);
         free(s->srcs[k].path);
     }

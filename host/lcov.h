@@ -1,7 +1,9 @@
 /* lcov tracefiles (the geninfo(1) manual, "TRACEFILE FORMAT"), as --coverage writes them:
  * per source file (SF:) its functions (FN:line,name and FNDA:count,name) and lines
- * (DA:line,count), closed by end_of_record. lcov_merge adds several runs' files into one, as
- * `lcov -a` does: the counts of a line, or of a function, in the same source file are summed;
+ * (DA:line,count) and conditional branches (BRDA:line,block,branch,count; "-" when the
+ * branch's code never ran), closed by end_of_record. lcov_merge adds several runs' files
+ * into one, as `lcov -a` does: the counts of a line, a function or a branch in the same
+ * source file are summed;
  * `hartlab test --coverage FILE` merges its tests' files this way.
  *
  * Usage:

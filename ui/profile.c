@@ -55,6 +55,7 @@ struct pframe {
 struct pcost {
     uint64_t pc;
     uint64_t cycles, insns;
+    uint64_t taken; /* a conditional branch: the times it was taken (--coverage) */
     uint32_t fn;
     bool used;
 };
@@ -280,6 +281,18 @@ static void charge(struct profile *p, struct phart *ph, uint64_t pc, uint32_t fn
     ph->costs[s].insns += insns;
 }
 
+/* A conditional branch at pc was taken (the step hook runs after the instruction: the pc is
+ * not the next one). */
+static void charge_taken(struct profile *p, struct phart *ph, uint64_t pc, uint32_t fn)
+{
+    charge(p, ph, pc, fn, 0, 0); /* makes the entry, if this is its first report */
+    size_t s = mix(pc) & (ph->costcap - 1);
+    while (ph->costs[s].used && ph->costs[s].pc != pc)
+        s = (s + 1) & (ph->costcap - 1);
+    if (ph->costs[s].used)
+        ph->costs[s].taken++;
+}
+
 /* Cycles and instructions since the last report, charged at `pc` to the innermost frame. */
 static void charge_pending(struct profile *p, struct phart *ph, uint64_t pc)
 {
@@ -342,6 +355,8 @@ static void on_step(void *ctx, struct hart *h, const struct insn *ins)
     ph->last_pc = ins->pc;
     if (dc || di)
         charge(p, ph, ins->pc, fn, dc, di);
+    if ((ins->flags & COND_BRANCH) && ins->id != INSN_COUNT && hart_pc(h) != ins->pc + ins->len)
+        charge_taken(p, ph, ins->pc, fn);
     if (ins->sem != INSN_jal && ins->sem != INSN_jalr)
         return;
     bool links = is_link(ins->rd);
@@ -846,11 +861,12 @@ static bool write_folded(struct profile *p, const char *path, char *err, size_t 
 
 /* ---- coverage: lcov's tracefile (the geninfo(1) manual, "TRACEFILE FORMAT") ---- */
 
-/* A line with code (a row of a line table), or a function's entry. */
+/* A line with code (a row of a line table), a function's entry, or a conditional branch. */
 struct cline {
     unsigned file, line; /* srclines id, line number */
-    uint64_t hits;
-    const char *fn; /* a function's name (functions only) */
+    uint64_t hits;       /* branches: the times it ran */
+    const char *fn;      /* a function's name (functions only) */
+    uint64_t pc, taken;  /* branches only */
 };
 
 static int cmp_cost_pc(const void *a, const void *b)
@@ -866,50 +882,9 @@ static int cmp_cline(const void *a, const void *b)
         return x->file < y->file ? -1 : 1;
     if (x->line != y->line)
         return x->line < y->line ? -1 : 1;
+    if (x->pc != y->pc)
+        return x->pc < y->pc ? -1 : 1;
     return x->fn && y->fn ? strcmp(x->fn, y->fn) : 0;
-}
-
-/* Every hart's instructions per address, summed, sorted by address. */
-static struct pcost *merged_costs(const struct profile *p, size_t *n)
-{
-    size_t total = 0;
-    for (unsigned k = 0; k < p->nharts; k++)
-        total += p->harts[k].ncosts;
-    struct pcost *c = malloc((total + 1) * sizeof *c);
-    if (!c)
-        return NULL;
-    size_t m = 0;
-    for (unsigned k = 0; k < p->nharts; k++)
-        for (size_t i = 0; i < p->harts[k].costcap; i++)
-            if (p->harts[k].costs[i].used)
-                c[m++] = p->harts[k].costs[i];
-    qsort(c, m, sizeof *c, cmp_cost_pc);
-    size_t out = 0;
-    for (size_t i = 0; i < m; i++) {
-        if (out && c[out - 1].pc == c[i].pc)
-            c[out - 1].insns += c[i].insns;
-        else
-            c[out++] = c[i];
-    }
-    *n = out;
-    return c;
-}
-
-/* How often the instruction in [lo, hi) that ran most often ran: a line's count. */
-static uint64_t hits_in(const struct pcost *c, size_t n, uint64_t lo, uint64_t hi)
-{
-    size_t a = 0, b = n;
-    while (a < b) {
-        size_t mid = a + (b - a) / 2;
-        if (c[mid].pc < lo)
-            a = mid + 1;
-        else
-            b = mid;
-    }
-    uint64_t most = 0;
-    for (; a < n && c[a].pc < hi; a++)
-        most = c[a].insns > most ? c[a].insns : most;
-    return most;
 }
 
 struct clines {
@@ -933,13 +908,97 @@ static void cline_add(struct clines *cl, struct cline c)
     cl->v[cl->n++] = c;
 }
 
+/* The pcost at pc in the sorted array, or NULL. */
+static const struct pcost *cost_at(const struct pcost *c, size_t n, uint64_t pc)
+{
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (c[mid].pc < pc)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    return a < n && c[a].pc == pc ? &c[a] : NULL;
+}
+
+/* The conditional branches in [lo, hi) of the firmware as it is in memory now, decoded as
+ * hart 0 decodes (its XLEN and extensions). */
+static void branches_in(struct profile *p, struct clines *br, unsigned file, unsigned line,
+                        uint64_t lo, uint64_t hi, const struct pcost *c, size_t n)
+{
+    struct hart *h = machine_hart(p->m, 0);
+    for (uint64_t pc = lo; pc < hi;) {
+        uint8_t b[4] = { 0 };
+        if (!machine_read_mem(p->m, pc, b, 2))
+            return;
+        unsigned len = insn_length((uint16_t)(b[0] | b[1] << 8));
+        if (len == 4 && !machine_read_mem(p->m, pc + 2, b + 2, 2))
+            return;
+        uint32_t raw =
+            (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+        const struct insn_desc *d =
+            insn_lookup(len == 2 ? raw & 0xffff : raw, hart_xlen(h), hart_ext(h));
+        if (d && (d->flags & COND_BRANCH)) {
+            const struct pcost *k = cost_at(c, n, pc);
+            cline_add(br,
+                      (struct cline){ file, line, k ? k->insns : 0, NULL, pc, k ? k->taken : 0 });
+        }
+        pc += len == 2 ? 2 : 4;
+    }
+}
+
+/* Every hart's instructions per address, summed, sorted by address. */
+static struct pcost *merged_costs(const struct profile *p, size_t *n)
+{
+    size_t total = 0;
+    for (unsigned k = 0; k < p->nharts; k++)
+        total += p->harts[k].ncosts;
+    struct pcost *c = malloc((total + 1) * sizeof *c);
+    if (!c)
+        return NULL;
+    size_t m = 0;
+    for (unsigned k = 0; k < p->nharts; k++)
+        for (size_t i = 0; i < p->harts[k].costcap; i++)
+            if (p->harts[k].costs[i].used)
+                c[m++] = p->harts[k].costs[i];
+    qsort(c, m, sizeof *c, cmp_cost_pc);
+    size_t out = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (out && c[out - 1].pc == c[i].pc) {
+            c[out - 1].insns += c[i].insns;
+            c[out - 1].taken += c[i].taken;
+        } else
+            c[out++] = c[i];
+    }
+    *n = out;
+    return c;
+}
+
+/* How often the instruction in [lo, hi) that ran most often ran: a line's count. */
+static uint64_t hits_in(const struct pcost *c, size_t n, uint64_t lo, uint64_t hi)
+{
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (c[mid].pc < lo)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    uint64_t most = 0;
+    for (; a < n && c[a].pc < hi; a++)
+        most = c[a].insns > most ? c[a].insns : most;
+    return most;
+}
+
 static bool write_lcov(struct profile *p, const char *path, char *err, size_t errlen)
 {
     struct srclines s;
     src_open(&s, p->cfg.cmd);
     size_t ncost = 0;
     struct pcost *costs = merged_costs(p, &ncost);
-    struct clines lines = { 0 }, fns = { 0 };
+    struct clines lines = { 0 }, fns = { 0 }, brs = { 0 };
     FILE *f = NULL;
     bool ok = false;
     if (!costs) {
@@ -973,8 +1032,10 @@ static bool write_lcov(struct profile *p, const char *path, char *err, size_t er
                     dwarf_lineaddr(l, &a) != 0 || dwarf_lineaddr(l2, &b) != 0 || b <= a ||
                     dwarf_lineno(l, &ln) != 0 || ln <= 0 || !(name = dwarf_linesrc(l, NULL, NULL)))
                     continue;
-                cline_add(&lines, (struct cline){ src_name_id(&s, &cu, name), (unsigned)ln,
-                                                  hits_in(costs, ncost, a, b), NULL });
+                unsigned id = src_name_id(&s, &cu, name);
+                cline_add(&lines, (struct cline){ id, (unsigned)ln, hits_in(costs, ncost, a, b),
+                                                  NULL, 0, 0 });
+                branches_in(p, &brs, id, (unsigned)ln, a, b, costs, ncost);
             }
         }
         off = next;
@@ -989,24 +1050,27 @@ static bool write_lcov(struct profile *p, const char *path, char *err, size_t er
         if (id != 1)
             cline_add(&fns,
                       (struct cline){ id, line, hits_in(costs, ncost, sym->addr, sym->addr + 1),
-                                      sym->name });
+                                      sym->name, 0, 0 });
     }
-    if (lines.oom || fns.oom) {
+    if (lines.oom || fns.oom || brs.oom) {
         snprintf(err, errlen, "--coverage: out of memory writing %s", path);
         goto out;
     }
     qsort(lines.v, lines.n, sizeof *lines.v, cmp_cline);
     qsort(fns.v, fns.n, sizeof *fns.v, cmp_cline);
+    qsort(brs.v, brs.n, sizeof *brs.v, cmp_cline);
     if (!(f = fopen(path, "w"))) {
         snprintf(err, errlen, "--coverage: cannot write %s: %s", path, strerror(errno));
         goto out;
     }
-    size_t li = 0, fi = 0;
+    size_t li = 0, fi = 0, bi = 0;
     for (unsigned id = 2; id <= s.nfiles; id++) {
         while (li < lines.n && lines.v[li].file < id)
             li++;
         while (fi < fns.n && fns.v[fi].file < id)
             fi++;
+        while (bi < brs.n && brs.v[bi].file < id)
+            bi++;
         if ((li == lines.n || lines.v[li].file != id) && (fi == fns.n || fns.v[fi].file != id))
             continue;
         fprintf(f, "TN:\nSF:%s\n", s.files[id - 1]);
@@ -1018,6 +1082,23 @@ static bool write_lcov(struct profile *p, const char *path, char *err, size_t er
             hf += fns.v[fi].hits > 0;
         }
         fprintf(f, "FNF:%u\nFNH:%u\n", nf, hf);
+        /* Branches: per conditional branch instruction of a line, taken then not taken; "-"
+         * for one that never ran (lcov's convention). */
+        unsigned nb = 0, hb = 0;
+        for (unsigned line = 0, k = 0; bi < brs.n && brs.v[bi].file == id; bi++) {
+            const struct cline *b = &brs.v[bi];
+            k = b->line == line ? k + 2 : 0;
+            line = b->line;
+            if (b->hits == 0) {
+                fprintf(f, "BRDA:%u,0,%u,-\nBRDA:%u,0,%u,-\n", line, k, line, k + 1);
+            } else {
+                fprintf(f, "BRDA:%u,0,%u,%" PRIu64 "\nBRDA:%u,0,%u,%" PRIu64 "\n", line, k,
+                        b->taken, line, k + 1, b->hits - b->taken);
+                hb += (b->taken > 0) + (b->hits > b->taken);
+            }
+            nb += 2;
+        }
+        fprintf(f, "BRF:%u\nBRH:%u\n", nb, hb);
         while (li < lines.n && lines.v[li].file == id) {
             /* A line's rows: the count of the one that ran most. */
             unsigned line = lines.v[li].line;
@@ -1038,6 +1119,7 @@ out:
     }
     free(lines.v);
     free(fns.v);
+    free(brs.v);
     free(costs);
     src_close(&s);
     return ok;

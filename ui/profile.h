@@ -21,8 +21,10 @@
  *     "hartN;".
  *   - line coverage (--coverage) as lcov's tracefile (genhtml, gcovr, CI coverage services):
  *     for every line of the firmware's DWARF line tables, how often it ran (the count of its
- *     instruction that ran most, over every hart), and for every function how often it
- *     was entered; lines that never ran count 0. Needs a firmware built with -g.
+ *     instruction that ran most, over every hart), for every function how often it was
+ *     entered, and for every conditional branch instruction how often it was taken and not
+ *     taken ("-" if it never ran); lines that never ran count 0. Needs a firmware built
+ *     with -g.
  *
  * Usage:
  *     struct profile *p = profile_new(ob, &(struct profile_config){ ... }, err, errlen);

@@ -15,19 +15,21 @@ static unsigned used(unsigned x)
 
 static unsigned unused(unsigned x)
 {
-    return x + 7; /* COVER-unused */
+    if (x > 100)  /* COVER-unused-if */
+        return x; /* COVER-unused */
+    return x + 7;
 }
 
 void main(void) __attribute__((noreturn));
 void main(void)
 {
     unsigned sum = 0;
-    for (unsigned i = 0; i < 5; i++)
-        sum += i; /* COVER-loop */
+    for (unsigned i = 0; i < 5; i++) /* COVER-loop-head */
+        sum += i;                    /* COVER-loop */
     for (unsigned i = 0; i < 3; i++)
         sum += used(i);
-    if (sum == 19)
-        sink = 1; /* COVER-taken */
+    if (sum == 19) /* COVER-if */
+        sink = 1;  /* COVER-taken */
     else
         sink = unused(sum); /* COVER-not-taken */
     *FINISHER = 0x5555;

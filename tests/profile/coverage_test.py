@@ -52,7 +52,18 @@ with tempfile.TemporaryDirectory(prefix="hartlab-cov-") as d:
     check("functions entered: main 1, used 3, unused 0",
           fnda.get("main") == 1 and fnda.get("used") == 3 and fnda.get("unused") == 0, fnda)
     check("a function's line is its own", fn.get("used", 0) < marks["used"] <
-          fn.get("unused", 0) < marks["unused"], fn)
+          fn.get("unused", 0) < marks["unused-if"], fn)
+    brda = {}
+    for line, _, _, count in re.findall(r"^BRDA:(\d+),(\d+),(\d+),(\d+|-)$", rec, re.M):
+        brda.setdefault(int(line), []).append(count)
+    # The loop's condition: 5 times back into the body, once out. The if: always to its
+    # then-part (which way is "taken" depends on the code GCC made: compare as sets).
+    got = {"loop-head": sorted(brda.get(marks["loop-head"], [])),
+           "if": sorted(brda.get(marks["if"], []))}
+    check(f"branches: the loop 5 and 1, the if 1 and 0 ({got})",
+          got == {"loop-head": ["1", "5"], "if": ["0", "1"]}, brda)
+    check("a branch in the function never called: '-' both ways",
+          brda.get(marks["unused-if"]) == ["-", "-"], brda)
     lf = re.search(r"^LF:(\d+)$", rec, re.M)
     lh = re.search(r"^LH:(\d+)$", rec, re.M)
     check("LF and LH count the DA lines and those that ran",

@@ -1,5 +1,6 @@
 /* Unit tests of lcov tracefile merging (host/lcov.c), what `hartlab test --coverage` does with
- * its tests' files: counts of the same line or function in the same source are summed, sources
+ * its tests' files: counts of the same line, function or branch in the same source are summed
+ * (a branch whose code never ran, "-", counts as 0 once another run ran it), sources
  * and lines come out sorted with their totals, a missing input is counted and skipped, a
  * malformed one is refused naming the line. */
 #include <setjmp.h>
@@ -48,17 +49,21 @@ static void sums_and_sorts(void **state)
                                   "DA:3,1\nDA:4,0\nLF:2\nLH:1\nend_of_record\n"
                                   "TN:\nSF:/src/a.c\nDA:7,2\nLF:1\nLH:1\nend_of_record\n");
     const char *b = put("b.info", "TN:\nSF:/src/b.c\nFN:9,helper\nFN:3,main\nFNDA:0,helper\n"
-                                  "FNDA:1,main\nDA:9,0\nDA:4,5\nDA:3,1\nend_of_record\n");
-    const char *in[] = { a, b, put("c.info", "") };
+                                  "FNDA:1,main\nBRDA:4,0,1,2\nBRDA:4,0,0,-\nBRDA:9,0,0,-\n"
+                                  "DA:9,0\nDA:4,5\nDA:3,1\nend_of_record\n");
+    const char *c = put("c.info", "SF:/src/b.c\nBRDA:4,0,0,3\nBRDA:4,0,1,0\nBRDA:9,0,0,-\n"
+                                  "end_of_record\n");
+    const char *in[] = { a, b, c, put("d.info", "") };
     char out[128], err[256];
     snprintf(out, sizeof out, "%s/all.info", dir);
     size_t missing = 9;
-    assert_true(lcov_merge(in, 3, out, &missing, err, sizeof err));
+    assert_true(lcov_merge(in, 4, out, &missing, err, sizeof err));
     assert_int_equal(missing, 0);
     assert_string_equal(slurp(out), "TN:\nSF:/src/a.c\nFNF:0\nFNH:0\nDA:7,2\nLF:1\nLH:1\n"
                                     "end_of_record\n"
                                     "TN:\nSF:/src/b.c\nFN:3,main\nFN:9,helper\nFNDA:2,main\n"
-                                    "FNDA:0,helper\nFNF:2\nFNH:1\nDA:3,2\nDA:4,5\nDA:9,0\nLF:3\n"
+                                    "FNDA:0,helper\nFNF:2\nFNH:1\nBRDA:4,0,0,3\nBRDA:4,0,1,2\n"
+                                    "BRDA:9,0,0,-\nBRF:3\nBRH:2\nDA:3,2\nDA:4,5\nDA:9,0\nLF:3\n"
                                     "LH:2\nend_of_record\n");
 }
 
