@@ -162,6 +162,13 @@ static bool read_file(struct lset *s, const char *path, FILE *f, char *err, size
     return true;
 }
 
+/* qsort, but an empty array may be NULL (which qsort's declaration forbids). */
+static void sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(v, n, size, cmp);
+}
+
 static int cmp_src(const void *a, const void *b)
 {
     return strcmp(((const struct lsrc *)a)->path, ((const struct lsrc *)b)->path);
@@ -193,11 +200,11 @@ static int cmp_fn(const void *a, const void *b)
 
 static void write_set(FILE *f, struct lset *s)
 {
-    qsort(s->srcs, s->n, sizeof *s->srcs, cmp_src);
+    sort(s->srcs, s->n, sizeof *s->srcs, cmp_src);
     for (size_t k = 0; k < s->n; k++) {
         struct lsrc *src = &s->srcs[k];
-        qsort(src->fns, src->nfns, sizeof *src->fns, cmp_fn);
-        qsort(src->lines, src->nlines, sizeof *src->lines, cmp_line);
+        sort(src->fns, src->nfns, sizeof *src->fns, cmp_fn);
+        sort(src->lines, src->nlines, sizeof *src->lines, cmp_line);
         fprintf(f, "TN:\nSF:%s\n", src->path);
         unsigned fh = 0, lf = 0, lh = 0;
         for (size_t i = 0; i < src->nfns; i++)
@@ -207,7 +214,7 @@ static void write_set(FILE *f, struct lset *s)
             fh += src->fns[i].hits > 0;
         }
         fprintf(f, "FNF:%zu\nFNH:%u\n", src->nfns, fh);
-        qsort(src->brs, src->nbrs, sizeof *src->brs, cmp_br);
+        sort(src->brs, src->nbrs, sizeof *src->brs, cmp_br);
         unsigned bf = 0, bh = 0;
         for (size_t i = 0; i < src->nbrs;) {
             struct lbr b = src->brs[i++];

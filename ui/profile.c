@@ -1056,9 +1056,12 @@ static bool write_lcov(struct profile *p, const char *path, char *err, size_t er
         snprintf(err, errlen, "--coverage: out of memory writing %s", path);
         goto out;
     }
-    qsort(lines.v, lines.n, sizeof *lines.v, cmp_cline);
-    qsort(fns.v, fns.n, sizeof *fns.v, cmp_cline);
-    qsort(brs.v, brs.n, sizeof *brs.v, cmp_cline);
+    if (lines.n > 1)
+        qsort(lines.v, lines.n, sizeof *lines.v, cmp_cline);
+    if (fns.n > 1)
+        qsort(fns.v, fns.n, sizeof *fns.v, cmp_cline);
+    if (brs.n > 1)
+        qsort(brs.v, brs.n, sizeof *brs.v, cmp_cline);
     if (!(f = fopen(path, "w"))) {
         snprintf(err, errlen, "--coverage: cannot write %s: %s", path, strerror(errno));
         goto out;
