@@ -198,7 +198,7 @@ static int cmp_fn(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-static void write_set(FILE *f, struct lset *s)
+static void write_set(FILE *f, struct lset *s, struct lcov_totals *t)
 {
     sort(s->srcs, s->n, sizeof *s->srcs, cmp_src);
     for (size_t k = 0; k < s->n; k++) {
@@ -214,6 +214,8 @@ static void write_set(FILE *f, struct lset *s)
             fh += src->fns[i].hits > 0;
         }
         fprintf(f, "FNF:%zu\nFNH:%u\n", src->nfns, fh);
+        t->fns += src->nfns;
+        t->fns_hit += fh;
         sort(src->brs, src->nbrs, sizeof *src->brs, cmp_br);
         unsigned bf = 0, bh = 0;
         for (size_t i = 0; i < src->nbrs;) {
@@ -231,6 +233,8 @@ static void write_set(FILE *f, struct lset *s)
         }
         if (src->nbrs)
             fprintf(f, "BRF:%u\nBRH:%u\n", bf, bh);
+        t->branches += bf;
+        t->branches_hit += bh;
         for (size_t i = 0; i < src->nlines;) {
             unsigned line = src->lines[i].line;
             uint64_t hits = 0;
@@ -241,6 +245,8 @@ static void write_set(FILE *f, struct lset *s)
             lh += hits > 0;
         }
         fprintf(f, "LF:%u\nLH:%u\nend_of_record\n", lf, lh);
+        t->lines += lf;
+        t->lines_hit += lh;
     }
 }
 
@@ -257,10 +263,11 @@ static void free_set(struct lset *s)
     free(s->srcs);
 }
 
-bool lcov_merge(const char *const *in, size_t n, const char *out, size_t *missing, char *err,
-                size_t errlen)
+bool lcov_merge(const char *const *in, size_t n, const char *out, size_t *missing,
+                struct lcov_totals *totals, char *err, size_t errlen)
 {
     struct lset s = { 0 };
+    struct lcov_totals t = { 0 };
     bool ok = false;
     if (missing)
         *missing = 0;
@@ -285,7 +292,9 @@ bool lcov_merge(const char *const *in, size_t n, const char *out, size_t *missin
         snprintf(err, errlen, "cannot write %s: %s", out, strerror(errno));
         goto done;
     }
-    write_set(f, &s);
+    write_set(f, &s, &t);
+    if (totals)
+        *totals = t;
     if (fclose(f) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", out, strerror(errno));
         goto done;

@@ -16,11 +16,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* What a merged file holds: lines, functions and branch outcomes found and hit (count > 0). */
+struct lcov_totals {
+    size_t lines, lines_hit, fns, fns_hit, branches, branches_hit;
+};
+
 /* Write the sum of the tracefiles `in` to `out` (sources, functions and lines sorted). An
  * input that does not exist is skipped (a test that crashed before writing it) and counted
- * in *missing when that is not NULL; false with a message on a malformed input or an output
- * that cannot be written. */
-bool lcov_merge(const char *const *in, size_t n, const char *out, size_t *missing, char *err,
-                size_t errlen);
+ * in *missing when that is not NULL; the totals go to *totals when that is not NULL. False
+ * with a message on a malformed input or an output that cannot be written. */
+bool lcov_merge(const char *const *in, size_t n, const char *out, size_t *missing,
+                struct lcov_totals *totals, char *err, size_t errlen);
 
 #endif

@@ -55,6 +55,11 @@ struct runner {
     const char *coverage; /* --coverage FILE: every test's line coverage, summed */
 };
 
+static double pct(size_t part, size_t whole)
+{
+    return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
 static double wall_now(void)
 {
     struct timespec t;
@@ -683,6 +688,7 @@ int runner_main(int argc, char **argv, const char *self)
         char **paths = calloc(r.n, sizeof *paths);
         char err[600];
         size_t missing = 0;
+        struct lcov_totals t;
         bool ok = paths != NULL;
         for (size_t k = 0; ok && k < r.n; k++) {
             if (!(paths[k] = malloc(300)))
@@ -693,15 +699,22 @@ int runner_main(int argc, char **argv, const char *self)
         if (!ok)
             snprintf(err, sizeof err, "out of memory for the coverage");
         else
-            ok = lcov_merge((const char *const *)paths, r.n, r.coverage, &missing, err, sizeof err);
+            ok = lcov_merge((const char *const *)paths, r.n, r.coverage, &missing, &t, err,
+                            sizeof err);
         if (!ok) {
             fprintf(stderr, "hartlab test: --coverage: %s\n", err);
             status = 2;
-        } else if (missing) {
-            fprintf(stderr,
-                    "hartlab test: --coverage: %zu of %zu tests left no coverage (they "
-                    "did not run to the end)\n",
-                    missing, r.n);
+        } else {
+            if (missing)
+                fprintf(stderr,
+                        "hartlab test: --coverage: %zu of %zu tests left no coverage (they did "
+                        "not run to the end)\n",
+                        missing, r.n);
+            printf("coverage: lines %.1f%% (%zu of %zu), functions %.1f%% (%zu of %zu), branches "
+                   "%.1f%% (%zu of %zu) in %s\n",
+                   pct(t.lines_hit, t.lines), t.lines_hit, t.lines, pct(t.fns_hit, t.fns),
+                   t.fns_hit, t.fns, pct(t.branches_hit, t.branches), t.branches_hit, t.branches,
+                   r.coverage);
         }
         for (size_t k = 0; paths && k < r.n; k++)
             free(paths[k]);

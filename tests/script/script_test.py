@@ -514,6 +514,11 @@ def case_samples():
     rec = next((b for b in text.split("end_of_record") if "recursion.c\n" in b), "")
     check("--coverage: one lcov file, the runs of each sample added (fact entered 2 x 45 times)",
           "\nFNDA:90,fact\n" in rec and "\nFNDA:2,main\n" in rec, rec[:400])
+    lf = sum(int(x) for x in re.findall(r"^LF:(\d+)$", text, re.M))
+    lh = sum(int(x) for x in re.findall(r"^LH:(\d+)$", text, re.M))
+    m = re.search(r"^coverage: lines [\d.]+% \((\d+) of (\d+)\), functions", out, re.M)
+    check("--coverage: a summary line with the file's totals",
+          m and (int(m.group(1)), int(m.group(2))) == (lh, lf), (m and m.group(0), lh, lf))
 
 
 # ---- record and replay ---------------------------------------------------------------

@@ -57,7 +57,14 @@ static void sums_and_sorts(void **state)
     char out[128], err[256];
     snprintf(out, sizeof out, "%s/all.info", dir);
     size_t missing = 9;
-    assert_true(lcov_merge(in, 4, out, &missing, err, sizeof err));
+    struct lcov_totals t;
+    assert_true(lcov_merge(in, 4, out, &missing, &t, err, sizeof err));
+    assert_int_equal(t.lines, 4);
+    assert_int_equal(t.lines_hit, 3);
+    assert_int_equal(t.fns, 2);
+    assert_int_equal(t.fns_hit, 1);
+    assert_int_equal(t.branches, 3);
+    assert_int_equal(t.branches_hit, 2);
     assert_int_equal(missing, 0);
     assert_string_equal(slurp(out), "TN:\nSF:/src/a.c\nFNF:0\nFNH:0\nDA:7,2\nLF:1\nLH:1\n"
                                     "end_of_record\n"
@@ -76,7 +83,7 @@ static void missing_input_skipped(void **state)
     snprintf(out, sizeof out, "%s/out.info", dir);
     const char *in[] = { none, a };
     size_t missing = 0;
-    assert_true(lcov_merge(in, 2, out, &missing, err, sizeof err));
+    assert_true(lcov_merge(in, 2, out, &missing, NULL, err, sizeof err));
     assert_int_equal(missing, 1);
     assert_non_null(strstr(slurp(out), "DA:1,4\nLF:1\nLH:1\n"));
 }
@@ -89,15 +96,15 @@ static void malformed_refused(void **state)
     char out[128], err[256];
     snprintf(out, sizeof out, "%s/out2.info", dir);
     const char *in[] = { bad };
-    assert_false(lcov_merge(in, 1, out, NULL, err, sizeof err));
+    assert_false(lcov_merge(in, 1, out, NULL, NULL, err, sizeof err));
     assert_non_null(strstr(err, "bad.info:3:"));
     in[0] = orphan;
-    assert_false(lcov_merge(in, 1, out, NULL, err, sizeof err));
+    assert_false(lcov_merge(in, 1, out, NULL, NULL, err, sizeof err));
     assert_non_null(strstr(err, "orphan.info:1:"));
     char nodir[160];
     snprintf(nodir, sizeof nodir, "%s/no/such/dir.info", dir);
     in[0] = put("ok.info", "SF:/x.c\nDA:1,1\nend_of_record\n");
-    assert_false(lcov_merge(in, 1, nodir, NULL, err, sizeof err));
+    assert_false(lcov_merge(in, 1, nodir, NULL, NULL, err, sizeof err));
     assert_non_null(strstr(err, "cannot write"));
 }
 
