@@ -8,6 +8,8 @@
  */
 #include "core/decode.h"
 
+#include <stdlib.h>
+
 #include "core/hart.h"
 
 const struct insn_desc insn_table[INSN_COUNT] = {
@@ -94,7 +96,7 @@ static bool row_enabled(const struct insn_desc *d, unsigned xlen, uint32_t misa_
     return (misa_ext & need) == need;
 }
 
-const struct insn_desc *insn_lookup(uint32_t raw, unsigned xlen, uint32_t misa_ext)
+const struct insn_desc *insn_lookup_linear(uint32_t raw, unsigned xlen, uint32_t misa_ext)
 {
     bool compressed = (raw & 3) != 3;
     const struct insn_desc *best = NULL;
@@ -110,6 +112,79 @@ const struct insn_desc *insn_lookup(uint32_t raw, unsigned xlen, uint32_t misa_e
             best = d;
             best_bits = n;
         }
+    }
+    return best;
+}
+
+/* The rows that can match an encoding, by its major opcode: bits 6..0 of a 32-bit
+ * instruction (128 keys), bits 1..0 and 15..13 of a compressed one (32 keys after those).
+ * A row is in a key's list when some encoding with those key bits matches it, in table
+ * order, so that searching a list as insn_lookup_linear searches the table finds the same
+ * row. Each row's popcount is kept beside it. Built once, before main (a constructor). */
+#define KEYS_32 128u
+#define KEYS    (KEYS_32 + 32u)
+static struct {
+    uint16_t first[KEYS + 1]; /* list of key k: rows[first[k] .. first[k + 1]) */
+    uint16_t *rows;
+    uint8_t *bits;
+} by_key;
+
+static unsigned key_of(uint32_t raw)
+{
+    return (raw & 3) == 3 ? (raw & 0x7f) : KEYS_32 + ((raw & 3) | ((raw >> 13) & 7) << 2);
+}
+
+/* Whether row d can match some encoding whose key is k. */
+static bool row_in_key(const struct insn_desc *d, unsigned k)
+{
+    if (k < KEYS_32)
+        return d->ext != EXT_C && (k & d->mask & 0x7f) == (d->match & 0x7f);
+    uint32_t kb = ((k - KEYS_32) & 3) | (((k - KEYS_32) >> 2) & 7) << 13, km = 0xe003;
+    return d->ext == EXT_C && (kb & d->mask & km) == (d->match & km) && (kb & 3) != 3;
+}
+
+__attribute__((constructor)) static void build_keys(void)
+{
+    size_t n = 0;
+    for (unsigned k = 0; k < KEYS; k++)
+        for (unsigned i = 0; i < INSN_COUNT; i++)
+            n += row_in_key(&insn_table[i], k);
+    if (n > UINT16_MAX)
+        return; /* cannot happen with this table; insn_lookup would search all of it */
+    by_key.rows = malloc(n * sizeof *by_key.rows);
+    by_key.bits = malloc(n);
+    if (!by_key.rows || !by_key.bits) {
+        free(by_key.rows);
+        free(by_key.bits);
+        by_key.rows = NULL; /* insn_lookup searches the whole table */
+        return;
+    }
+    n = 0;
+    for (unsigned k = 0; k < KEYS; k++) {
+        by_key.first[k] = (uint16_t)n;
+        for (unsigned i = 0; i < INSN_COUNT; i++)
+            if (row_in_key(&insn_table[i], k)) {
+                by_key.bits[n] = (uint8_t)__builtin_popcount(insn_table[i].mask);
+                by_key.rows[n++] = (uint16_t)i;
+            }
+    }
+    by_key.first[KEYS] = (uint16_t)n;
+}
+
+const struct insn_desc *insn_lookup(uint32_t raw, unsigned xlen, uint32_t misa_ext)
+{
+    if (!by_key.rows)
+        return insn_lookup_linear(raw, xlen, misa_ext);
+    unsigned k = key_of(raw);
+    const struct insn_desc *best = NULL;
+    int best_bits = -1;
+    for (unsigned j = by_key.first[k]; j < by_key.first[k + 1]; j++) {
+        const struct insn_desc *d = &insn_table[by_key.rows[j]];
+        if ((raw & d->mask) != d->match || by_key.bits[j] <= best_bits ||
+            !row_enabled(d, xlen, misa_ext))
+            continue;
+        best = d;
+        best_bits = by_key.bits[j];
     }
     return best;
 }

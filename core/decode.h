@@ -166,6 +166,9 @@ static inline unsigned insn_length(uint16_t lo)
 /* The table row `raw` matches for this XLEN and set of enabled extensions (misa bits),
  * or NULL. Tries more specific rows first. */
 const struct insn_desc *insn_lookup(uint32_t raw, unsigned xlen, uint32_t misa_ext);
+/* The same by a search of the whole table, which insn_lookup's per-opcode lists must agree
+ * with (tests/unit/test_decode.c). */
+const struct insn_desc *insn_lookup_linear(uint32_t raw, unsigned xlen, uint32_t misa_ext);
 /* Decode `raw` (a 16- or 32-bit instruction); false if illegal or reserved. */
 bool insn_decode(uint32_t raw, unsigned xlen, uint32_t misa_ext, struct insn *out);
 /* misa bit needed for a table extension (0 for always-present ones). */
