@@ -2,8 +2,8 @@
 """Views observe; they do not change the run (docs/design.md, decisions 9 and 11).
 
 Runs one firmware with -v, then again with each view that watches every instruction or every
-trap (the instruction trace --trace=FILE, --trace=frames, --profile, --trace=irq), and
-requires the same exit status, the same guest output and the same -v report (instruction
+trap (the instruction trace --trace=FILE, --trace=frames, --profile, --coverage,
+--trace=irq), and requires the same exit status, the same guest output and the same -v report (instruction
 and cycle counts, how the run ended) every time. Interrupt-driven firmware is the case that
 matters: before, a view that single-stepped the hart made it take an interrupt at the next
 instruction instead of at the end of its block, so the counts, and with them everything
@@ -37,10 +37,12 @@ def main():
             "--trace": ["--trace=" + os.path.join(tmp, "trace.txt")],
             "--trace=frames": ["--trace=frames:" + os.path.join(tmp, "frames.txt")],
             "--profile": ["--profile=" + os.path.join(tmp, "callgrind.out")],
+            "--coverage": ["--coverage=" + os.path.join(tmp, "cov.info")],
             "--trace=irq": ["--trace=irq:" + os.path.join(tmp, "irq.txt")],
             "all of them": ["--trace=" + os.path.join(tmp, "trace2.txt"),
                             "--trace=frames:" + os.path.join(tmp, "frames2.txt"),
                             "--profile=" + os.path.join(tmp, "callgrind2.out"),
+                            "--coverage=" + os.path.join(tmp, "cov2.info"),
                             "--trace=irq:" + os.path.join(tmp, "irq2.txt")],
         }
         base = run(a.hartlab, a.elf, a.hartlab_arg, [])
