@@ -1022,6 +1022,10 @@ static bool write_lcov(struct profile *p, const char *path, char *err, size_t er
         Dwarf_Lines *dl;
         size_t nl;
         if (dwarf_offdie(s.dbg, off + hsize, &cu) && dwarf_getsrclines(&cu, &dl, &nl) == 0) {
+            /* A unit's rows name few files, by pointers into its file table: the real path
+             * (a realpath call) once per file, not once per row. */
+            const char *last_name = NULL;
+            unsigned last_id = 1;
             for (size_t i = 0; i + 1 < nl; i++) {
                 Dwarf_Line *l = dwarf_onesrcline(dl, i), *l2 = dwarf_onesrcline(dl, i + 1);
                 bool end = false;
@@ -1032,7 +1036,11 @@ static bool write_lcov(struct profile *p, const char *path, char *err, size_t er
                     dwarf_lineaddr(l, &a) != 0 || dwarf_lineaddr(l2, &b) != 0 || b <= a ||
                     dwarf_lineno(l, &ln) != 0 || ln <= 0 || !(name = dwarf_linesrc(l, NULL, NULL)))
                     continue;
-                unsigned id = src_name_id(&s, &cu, name);
+                if (name != last_name) {
+                    last_id = src_name_id(&s, &cu, name);
+                    last_name = name;
+                }
+                unsigned id = last_id;
                 cline_add(&lines, (struct cline){ id, (unsigned)ln, hits_in(costs, ncost, a, b),
                                                   NULL, 0, 0 });
                 branches_in(p, &brs, id, (unsigned)ln, a, b, costs, ncost);
