@@ -231,6 +231,27 @@ enum bus_status bus_load(struct bus *bus, uint64_t addr, unsigned size, uint64_t
     return BUS_OK;
 }
 
+bool bus_peek(const struct bus *bus, uint64_t addr, unsigned size, uint64_t *val)
+{
+    const struct bus_region *r = bus_find(bus, addr);
+    if (!r)
+        return false;
+    uint64_t off = addr - r->base;
+    if (r->mem) {
+        if (off + size > r->size)
+            return false;
+        *val = host_read(r->mem + off, size);
+        return true;
+    }
+    const struct device_ops *ops = r->ops;
+    if (!ops->peek || size < ops->min_size || size > ops->max_size || off + size > r->size ||
+        (!ops->unaligned_ok && (off & (size - 1))) || !ops->peek(r->opaque, off, size, val))
+        return false;
+    if (size < 8)
+        *val &= (1ull << (8 * size)) - 1;
+    return true;
+}
+
 enum bus_status bus_store(struct bus *bus, uint64_t addr, unsigned size, uint64_t val)
 {
     /* An sb/sh/sw stores only its low bytes: devices and watches see just those. */

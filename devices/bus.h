@@ -32,6 +32,10 @@ struct device_ops {
     bool unaligned_ok;
     uint64_t (*read)(void *opaque, uint64_t offset, unsigned size);
     void (*write)(void *opaque, uint64_t offset, unsigned size, uint64_t val);
+    /* What `read` would return, without its side effects (a receive buffer popped, an
+     * interrupt claimed, a status cleared), for the debugger: false where the device cannot
+     * say (a register whose read changes it and has no other view), or NULL for none. */
+    bool (*peek)(void *opaque, uint64_t offset, unsigned size, uint64_t *val);
 };
 
 struct bus_region {
@@ -105,6 +109,9 @@ uint8_t *bus_ram_ptr(const struct bus *bus, uint64_t addr, uint64_t len);
 
 /* Accesses as the hart makes them (size 1, 2, 4 or 8). */
 enum bus_status bus_load(struct bus *bus, uint64_t addr, unsigned size, uint64_t *val);
+/* A read that changes nothing, for the debugger: memory, or a device's peek. False where
+ * only a real read (bus_load) can tell, and for an access the device would refuse. */
+bool bus_peek(const struct bus *bus, uint64_t addr, unsigned size, uint64_t *val);
 enum bus_status bus_store(struct bus *bus, uint64_t addr, unsigned size, uint64_t val);
 
 /* The `struct hart_bus` callbacks for a hart on this bus. */

@@ -147,6 +147,17 @@ static uint64_t clint_read(void *opaque, uint64_t offset, unsigned size)
     return 0;
 }
 
+static bool clint_peek(void *opaque, uint64_t offset, unsigned size, uint64_t *val)
+{
+    const struct clint *c = opaque;
+    bool ok = offset < CLINT_MSIP_END       ? size == 4 && offset / 4 < c->nslots
+              : offset < CLINT_MTIMECMP_END ? (offset - CLINT_MTIMECMP_BASE) / 8 < c->nslots
+                                            : offset >= CLINT_MTIME && offset < CLINT_MTIME + 8;
+    if (ok)
+        *val = clint_read((void *)c, offset, size); /* reads change nothing */
+    return ok;
+}
+
 static void clint_write(void *opaque, uint64_t offset, unsigned size, uint64_t val)
 {
     struct clint *c = opaque;
@@ -190,6 +201,7 @@ static const struct device_ops clint_ops = {
     .unaligned_ok = false,
     .read = clint_read,
     .write = clint_write,
+    .peek = clint_peek,
 };
 
 static void clint_free(void *opaque)

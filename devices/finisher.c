@@ -24,6 +24,12 @@ static uint64_t finisher_read(void *opaque, uint64_t offset, unsigned size)
     return 0;
 }
 
+static bool finisher_peek(void *opaque, uint64_t offset, unsigned size, uint64_t *val)
+{
+    *val = 0;
+    return true;
+}
+
 static void finisher_write(void *opaque, uint64_t offset, unsigned size, uint64_t val)
 {
     struct finisher *f = opaque;
@@ -62,6 +68,7 @@ static const struct device_ops finisher_ops = {
     .unaligned_ok = false,
     .read = finisher_read,
     .write = finisher_write,
+    .peek = finisher_peek,
 };
 
 struct finisher *finisher_new(struct machine *m, uint64_t base)

@@ -491,6 +491,32 @@ static uint64_t ns16550_read(void *opaque, uint64_t offset, unsigned size)
     return reg < 0 ? 0 : reg_read(u, (unsigned)reg);
 }
 
+/* What reg_read would return, without popping the receive buffer, clearing the reported
+ * THRE interrupt, the line status errors or the modem deltas, or starting to listen to the
+ * host: every register but RBR (which has no other view of the byte it would pop). */
+static bool ns16550_peek(void *opaque, uint64_t offset, unsigned size, uint64_t *val)
+{
+    struct ns16550 *u = opaque;
+    uint64_t lane = (1ull << u->reg_shift) - 1;
+    if (size > u->reg_io_width || (offset & lane) || (offset >> u->reg_shift) >= NREGS)
+        return false;
+    unsigned reg = (unsigned)(offset >> u->reg_shift);
+    bool dlab = u->lcr & UART_LCR_DLAB;
+    switch (reg) {
+    case UART_RBR:
+        if (!dlab)
+            return false;
+        *val = (uint8_t)u->divisor;
+        return true;
+    case UART_IIR: *val = pending_iid(u) | (fifo_enabled(u) ? UART_IIR_FIFOS : 0); return true;
+    case UART_LSR:
+        *val = u->lsr_errors | UART_LSR_THRE | UART_LSR_TEMT | (u->rx_count > 0 ? UART_LSR_DR : 0);
+        return true;
+    case UART_MSR: *val = u->msr; return true;
+    default: *val = reg_read(u, reg); return true; /* IER/DLM, LCR, MCR, SCR: no effect */
+    }
+}
+
 static void ns16550_write(void *opaque, uint64_t offset, unsigned size, uint64_t val)
 {
     struct ns16550 *u = opaque;
@@ -511,6 +537,7 @@ static const struct device_ops ns16550_ops = {
     .unaligned_ok = false,
     .read = ns16550_read,
     .write = ns16550_write,
+    .peek = ns16550_peek,
 };
 
 /* ---- life cycle ---- */

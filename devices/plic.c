@@ -203,6 +203,36 @@ static uint64_t plic_read(void *opaque, uint64_t offset, unsigned size)
     return 0;
 }
 
+/* Every register but claim/complete reads without effect; the claim's view is the ID a claim
+ * would return now (plic_context_state). */
+static bool plic_peek(void *opaque, uint64_t offset, unsigned size, uint64_t *val)
+{
+    struct plic *p = opaque;
+    if (offset < PLIC_PENDING_END) {
+        *val = plic_read(p, offset, size);
+        return true;
+    }
+    if (offset >= PLIC_ENABLE_BASE && offset < PLIC_ENABLE_END &&
+        (offset - PLIC_ENABLE_BASE) / PLIC_ENABLE_STRIDE < p->ncontexts) {
+        *val = plic_read(p, offset, size);
+        return true;
+    }
+    if (offset >= PLIC_CONTEXT_BASE) {
+        unsigned k = (offset - PLIC_CONTEXT_BASE) / PLIC_CONTEXT_STRIDE;
+        unsigned reg = (offset - PLIC_CONTEXT_BASE) % PLIC_CONTEXT_STRIDE;
+        struct plic_context_info ci;
+        if (reg == PLIC_THRESHOLD && k < p->ncontexts) {
+            *val = p->ctx[k].threshold;
+            return true;
+        }
+        if (reg == PLIC_CLAIM_COMPLETE && plic_context_state(p, k, &ci)) {
+            *val = ci.next_claim;
+            return true;
+        }
+    }
+    return false;
+}
+
 static void plic_write(void *opaque, uint64_t offset, unsigned size, uint64_t val)
 {
     struct plic *p = opaque;
@@ -255,6 +285,7 @@ static const struct device_ops plic_ops = {
     .unaligned_ok = false,
     .read = plic_read,
     .write = plic_write,
+    .peek = plic_peek,
 };
 
 static void plic_free(void *opaque)

@@ -319,6 +319,26 @@ static bool natural(uint64_t addr, size_t len)
     return (len == 1 || len == 2 || len == 4 || len == 8) && !(addr & (len - 1));
 }
 
+/* The device registers in [addr, addr + len) read without effect, in the accesses
+ * mt_read_mem would make; false (nothing read) if one of them cannot be. */
+static bool peek_all(struct machine *m, uint64_t addr, uint8_t *buf, size_t len)
+{
+    uint64_t v;
+    if (natural(addr, len)) {
+        if (!bus_peek(&m->bus, addr, (unsigned)len, &v))
+            return false;
+        for (size_t k = 0; k < len; k++)
+            buf[k] = (uint8_t)(v >> (8 * k));
+        return true;
+    }
+    for (size_t k = 0; k < len; k++) {
+        if (!bus_peek(&m->bus, addr + k, 1, &v))
+            return false;
+        buf[k] = (uint8_t)v;
+    }
+    return true;
+}
+
 static bool mt_read_mem(void *t, uint64_t addr, uint8_t *buf, size_t len)
 {
     struct machine *m = ((struct machine_target *)t)->m;
@@ -329,11 +349,15 @@ static bool mt_read_mem(void *t, uint64_t addr, uint8_t *buf, size_t len)
         memcpy(buf, p, len);
         return true;
     }
-    /* A device register: one access of its natural size when GDB asks for one. A read may
-     * change the device (a receive buffer, a claim): a change from outside. */
+    /* A device register: one access of its natural size when GDB asks for one. Read
+     * without effect where the device can (bus_peek: a timer, a GPIO, a UART's status), so
+     * that looking changes nothing, history included; a read that changes the device (a
+     * receive buffer) is a change from outside, which starts a new future there. */
     const struct bus_region *r = bus_find(&m->bus, addr);
     if (!r)
         return false;
+    if (peek_all(m, addr, buf, len))
+        return true;
     if (r->ops)
         history_external_change(m->history);
     if (natural(addr, len)) {

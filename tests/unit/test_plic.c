@@ -204,6 +204,30 @@ static void test_claim_order(void **state)
     teardown(f);
 }
 
+/* The debugger's view of claim/complete (bus_peek): the ID a claim would return now, and
+ * nothing claimed. */
+static void test_peek_claim_claims_nothing(void **state)
+{
+    struct fixture *f = setup(1);
+    unsigned ctx = CTX_M(0);
+    enable(f, ctx, 9);
+    wr(f, PRIORITY(9), 2);
+    irq_set(&f->line[9], true);
+    uint64_t v = 0;
+    for (unsigned k = 0; k < 3; k++) {
+        assert_true(bus_peek(&f->m->bus, CLAIM(ctx), 4, &v));
+        assert_int_equal(v, 9);
+        assert_true(pending(f, 9));
+        assert_true(meip(f, 0));
+    }
+    assert_true(bus_peek(&f->m->bus, PRIORITY(9), 4, &v));
+    assert_int_equal(v, 2);
+    assert_int_equal(rd(f, CLAIM(ctx)), 9); /* a real read claims */
+    assert_true(bus_peek(&f->m->bus, CLAIM(ctx), 4, &v));
+    assert_int_equal(v, 0);
+    teardown(f);
+}
+
 static void test_claimed_source_waits_for_completion(void **state)
 {
     struct fixture *f = setup(1);
@@ -552,6 +576,7 @@ int main(void)
         cmocka_unit_test(test_priority_threshold),
         cmocka_unit_test(test_priority_zero_never_interrupts),
         cmocka_unit_test(test_claim_order),
+        cmocka_unit_test(test_peek_claim_claims_nothing),
         cmocka_unit_test(test_claimed_source_waits_for_completion),
         cmocka_unit_test(test_signal_gateway),
         cmocka_unit_test(test_level_gateway_ignores_signals),
