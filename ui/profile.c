@@ -260,15 +260,16 @@ static bool costs_grow(struct phart *ph)
     return true;
 }
 
-static void charge(struct profile *p, struct phart *ph, uint64_t pc, uint32_t fn, uint64_t cycles,
-                   uint64_t insns)
+/* Charged, at pc: its entry (NULL when out of memory). */
+static struct pcost *charge(struct profile *p, struct phart *ph, uint64_t pc, uint32_t fn,
+                            uint64_t cycles, uint64_t insns)
 {
     struct pnode *n = &ph->nodes[ph->stack[ph->depth - 1].node];
     n->cycles += cycles;
     n->insns += insns;
     if (2 * (ph->ncosts + 1) > ph->costcap && !costs_grow(ph)) {
         p->oom = true;
-        return;
+        return NULL;
     }
     size_t s = mix(pc) & (ph->costcap - 1);
     while (ph->costs[s].used && ph->costs[s].pc != pc)
@@ -279,18 +280,7 @@ static void charge(struct profile *p, struct phart *ph, uint64_t pc, uint32_t fn
     }
     ph->costs[s].cycles += cycles;
     ph->costs[s].insns += insns;
-}
-
-/* A conditional branch at pc was taken (the step hook runs after the instruction: the pc is
- * not the next one). */
-static void charge_taken(struct profile *p, struct phart *ph, uint64_t pc, uint32_t fn)
-{
-    charge(p, ph, pc, fn, 0, 0); /* makes the entry, if this is its first report */
-    size_t s = mix(pc) & (ph->costcap - 1);
-    while (ph->costs[s].used && ph->costs[s].pc != pc)
-        s = (s + 1) & (ph->costcap - 1);
-    if (ph->costs[s].used)
-        ph->costs[s].taken++;
+    return &ph->costs[s];
 }
 
 /* Cycles and instructions since the last report, charged at `pc` to the innermost frame. */
@@ -353,10 +343,12 @@ static void on_step(void *ctx, struct hart *h, const struct insn *ins)
     ph->last_cycles = hart_cycles(h);
     ph->last_insns = hart_retired(h);
     ph->last_pc = ins->pc;
-    if (dc || di)
-        charge(p, ph, ins->pc, fn, dc, di);
-    if ((ins->flags & COND_BRANCH) && ins->id != INSN_COUNT && hart_pc(h) != ins->pc + ins->len)
-        charge_taken(p, ph, ins->pc, fn);
+    struct pcost *c = dc || di ? charge(p, ph, ins->pc, fn, dc, di) : NULL;
+    /* A conditional branch was taken when the pc after it (the hook runs after the
+     * instruction) is not the next instruction's (--coverage). */
+    if ((ins->flags & COND_BRANCH) && ins->id != INSN_COUNT && hart_pc(h) != ins->pc + ins->len &&
+        (c || (c = charge(p, ph, ins->pc, fn, 0, 0))))
+        c->taken++;
     if (ins->sem != INSN_jal && ins->sem != INSN_jalr)
         return;
     bool links = is_link(ins->rd);
@@ -565,18 +557,28 @@ static unsigned src_name_id(struct srclines *s, Dwarf_Die *cu, const char *name)
 
 #ifdef HARTLAB_HAVE_LIBDW
 /* The row of cu's line table whose code [its address, the next row's) holds addr, or NULL. */
+/* Row i of a line table when it covers code: [*a, *b), up to the next row of its sequence;
+ * NULL for the last row of a sequence (or a malformed one). */
+static Dwarf_Line *row_range(Dwarf_Lines *dl, size_t i, size_t nl, Dwarf_Addr *a, Dwarf_Addr *b)
+{
+    Dwarf_Line *l = dwarf_onesrcline(dl, i), *l2 = i + 1 < nl ? dwarf_onesrcline(dl, i + 1) : NULL;
+    bool end = false;
+    if (!l || !l2 || dwarf_lineendsequence(l, &end) != 0 || end || dwarf_lineaddr(l, a) != 0 ||
+        dwarf_lineaddr(l2, b) != 0 || *b <= *a)
+        return NULL;
+    return l;
+}
+
 static Dwarf_Line *line_covering(Dwarf_Die *cu, uint64_t addr)
 {
     Dwarf_Lines *dl;
     size_t nl;
+    Dwarf_Addr a, b;
     if (dwarf_getsrclines(cu, &dl, &nl) != 0)
         return NULL;
     for (size_t i = 0; i + 1 < nl; i++) {
-        Dwarf_Line *l = dwarf_onesrcline(dl, i), *l2 = dwarf_onesrcline(dl, i + 1);
-        bool end = false;
-        Dwarf_Addr a, b;
-        if (l && l2 && dwarf_lineendsequence(l, &end) == 0 && !end && dwarf_lineaddr(l, &a) == 0 &&
-            dwarf_lineaddr(l2, &b) == 0 && a <= addr && addr < b)
+        Dwarf_Line *l = row_range(dl, i, nl, &a, &b);
+        if (l && a <= addr && addr < b)
             return l;
     }
     return NULL;
@@ -909,7 +911,8 @@ static void cline_add(struct clines *cl, struct cline c)
 }
 
 /* The pcost at pc in the sorted array, or NULL. */
-static const struct pcost *cost_at(const struct pcost *c, size_t n, uint64_t pc)
+/* The first entry of the sorted array at or above pc (n if none). */
+static size_t cost_from(const struct pcost *c, size_t n, uint64_t pc)
 {
     size_t a = 0, b = n;
     while (a < b) {
@@ -919,6 +922,12 @@ static const struct pcost *cost_at(const struct pcost *c, size_t n, uint64_t pc)
         else
             b = mid;
     }
+    return a;
+}
+
+static const struct pcost *cost_at(const struct pcost *c, size_t n, uint64_t pc)
+{
+    size_t a = cost_from(c, n, pc);
     return a < n && c[a].pc == pc ? &c[a] : NULL;
 }
 
@@ -978,16 +987,8 @@ static struct pcost *merged_costs(const struct profile *p, size_t *n)
 /* How often the instruction in [lo, hi) that ran most often ran: a line's count. */
 static uint64_t hits_in(const struct pcost *c, size_t n, uint64_t lo, uint64_t hi)
 {
-    size_t a = 0, b = n;
-    while (a < b) {
-        size_t mid = a + (b - a) / 2;
-        if (c[mid].pc < lo)
-            a = mid + 1;
-        else
-            b = mid;
-    }
     uint64_t most = 0;
-    for (; a < n && c[a].pc < hi; a++)
+    for (size_t a = cost_from(c, n, lo); a < n && c[a].pc < hi; a++)
         most = c[a].insns > most ? c[a].insns : most;
     return most;
 }
@@ -1027,14 +1028,12 @@ static bool write_lcov(struct profile *p, const char *path, char *err, size_t er
             const char *last_name = NULL;
             unsigned last_id = 1;
             for (size_t i = 0; i + 1 < nl; i++) {
-                Dwarf_Line *l = dwarf_onesrcline(dl, i), *l2 = dwarf_onesrcline(dl, i + 1);
-                bool end = false;
                 Dwarf_Addr a, b;
                 int ln;
                 const char *name;
-                if (!l || !l2 || dwarf_lineendsequence(l, &end) != 0 || end ||
-                    dwarf_lineaddr(l, &a) != 0 || dwarf_lineaddr(l2, &b) != 0 || b <= a ||
-                    dwarf_lineno(l, &ln) != 0 || ln <= 0 || !(name = dwarf_linesrc(l, NULL, NULL)))
+                Dwarf_Line *l = row_range(dl, i, nl, &a, &b);
+                if (!l || dwarf_lineno(l, &ln) != 0 || ln <= 0 ||
+                    !(name = dwarf_linesrc(l, NULL, NULL)))
                     continue;
                 if (name != last_name) {
                     last_id = src_name_id(&s, &cu, name);
