@@ -188,25 +188,40 @@ static void run_watches(struct bus *bus, uint64_t addr, unsigned size, uint64_t 
     }
 }
 
-/* A device access the device does not accept: log and ignore (docs/design.md, decision 8). */
-static bool device_access_ok(const struct bus_region *r, uint64_t off, unsigned size, bool write)
+/* A device access the device does not accept: log it (unless `quiet`: the debugger's peek)
+ * and ignore it (docs/design.md, decision 8). */
+static bool device_access_ok(const struct bus_region *r, uint64_t off, unsigned size, bool write,
+                             bool quiet)
 {
     const struct device_ops *ops = r->ops;
     if (size < ops->min_size || size > ops->max_size) {
-        guest_error(r->name, "%s: %u-byte %s at offset 0x%" PRIx64 " (device takes %u..%u bytes)",
-                    r->name, size, write ? "write" : "read", off, ops->min_size, ops->max_size);
+        if (!quiet)
+            guest_error(r->name,
+                        "%s: %u-byte %s at offset 0x%" PRIx64 " (device takes %u..%u bytes)",
+                        r->name, size, write ? "write" : "read", off, ops->min_size, ops->max_size);
         return false;
     }
     if (!ops->unaligned_ok && (off & (size - 1))) {
-        guest_error(r->name, "%s: misaligned %u-byte %s at offset 0x%" PRIx64, r->name, size,
-                    write ? "write" : "read", off);
+        if (!quiet)
+            guest_error(r->name, "%s: misaligned %u-byte %s at offset 0x%" PRIx64, r->name, size,
+                        write ? "write" : "read", off);
         return false;
     }
     if (off + size > r->size) {
-        guest_error(r->name, "%s: %s at offset 0x%" PRIx64 " runs past the device", r->name,
-                    write ? "write" : "read", off);
+        if (!quiet)
+            guest_error(r->name, "%s: %s at offset 0x%" PRIx64 " runs past the device", r->name,
+                        write ? "write" : "read", off);
         return false;
     }
+    return true;
+}
+
+/* A read of RAM or ROM: false past its end. */
+static bool mem_read(const struct bus_region *r, uint64_t off, unsigned size, uint64_t *val)
+{
+    if (off + size > r->size)
+        return false;
+    *val = host_read(r->mem + off, size);
     return true;
 }
 
@@ -216,14 +231,10 @@ enum bus_status bus_load(struct bus *bus, uint64_t addr, unsigned size, uint64_t
     if (!r)
         return BUS_FAULT;
     uint64_t off = addr - r->base;
-    if (r->mem) {
-        if (off + size > r->size)
-            return BUS_FAULT;
-        *val = host_read(r->mem + off, size);
-        return BUS_OK;
-    }
+    if (r->mem)
+        return mem_read(r, off, size, val) ? BUS_OK : BUS_FAULT;
     *val = 0;
-    if (!r->ops->read || !device_access_ok(r, off, size, false))
+    if (!r->ops->read || !device_access_ok(r, off, size, false, false))
         return BUS_OK;
     *val = r->ops->read(r->opaque, off, size);
     if (size < 8)
@@ -237,15 +248,10 @@ bool bus_peek(const struct bus *bus, uint64_t addr, unsigned size, uint64_t *val
     if (!r)
         return false;
     uint64_t off = addr - r->base;
-    if (r->mem) {
-        if (off + size > r->size)
-            return false;
-        *val = host_read(r->mem + off, size);
-        return true;
-    }
-    const struct device_ops *ops = r->ops;
-    if (!ops->peek || size < ops->min_size || size > ops->max_size || off + size > r->size ||
-        (!ops->unaligned_ok && (off & (size - 1))) || !ops->peek(r->opaque, off, size, val))
+    if (r->mem)
+        return mem_read(r, off, size, val);
+    if (!r->ops->peek || !device_access_ok(r, off, size, false, true) ||
+        !r->ops->peek(r->opaque, off, size, val))
         return false;
     if (size < 8)
         *val &= (1ull << (8 * size)) - 1;
@@ -269,7 +275,7 @@ enum bus_status bus_store(struct bus *bus, uint64_t addr, unsigned size, uint64_
         mark_dirty(r, off, size);
         host_write(r->mem + off, size, val);
         run_watches(bus, addr, size, val);
-    } else if (r->ops->write && device_access_ok(r, off, size, true)) {
+    } else if (r->ops->write && device_access_ok(r, off, size, true, false)) {
         r->ops->write(r->opaque, off, size, val);
     }
     if (bus->stop_requested)
