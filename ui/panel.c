@@ -935,7 +935,9 @@ static void on_quantum(void *ctx)
         p->next_frame_ns = now + gap;
     }
     if (p->debugger) {
-        /* Only watching: the debugger decides when the machine stops, and where in history. */
+        /* Only watching: the debugger decides when the machine stops, and where in history.
+         * A hint given while it was stopped is stale once it runs. */
+        p->hist_msg[0] = 0;
         if (p->realtime && !p->quit)
             pace_wait(&p->pace, hart_cycles(machine_hart(p->m, 0)), idle, p);
         if (p->quit && !p->m->replaying)
